@@ -1,0 +1,320 @@
+"""Read and write answers files safely.
+
+Loading walks PyYAML's event stream and builds plain data itself, so that:
+
+* every scalar stays the text that was typed (``NO``, ``0123``, ``12:30``);
+  the model converts the typed fields (numbers, booleans, dates);
+* duplicate keys, anchors/aliases and explicit tags (``!!python/...``) are
+  refused before anything is built, so alias bombs never expand;
+* each value's line is remembered for error messages.
+
+Saving writes a temporary file beside the target and renames it over, so a
+failure leaves the previous file intact; keys keep the contract's order.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dpia import vocab
+from dpia.errors import AnswersError, IncompleteAnswersError, Problem
+from dpia.model import Loc, Project, problems_with_lines, validate
+
+MAX_BYTES = 1024 * 1024
+# Top-level key written by the questionnaire into a file saved part-way through.
+INCOMPLETE_KEY = "incomplete"
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+Lines = dict[Loc, int]
+
+
+def read_text(path: Path) -> str:
+    """Read an answers file as text, refusing anything that is not a small UTF-8 file."""
+    source = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AnswersError(source, [Problem("", "file not found: check the path")]) from None
+    except OSError as exc:
+        raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
+    if path.is_dir():
+        raise AnswersError(source, [Problem("", "is a folder, not an answers file")])
+    if size > MAX_BYTES:
+        raise AnswersError(
+            source, [Problem("", f"is {size:,} bytes; answers files are limited to 1 MiB")]
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
+    return decode(raw, source)
+
+
+def decode(raw: bytes, source: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise AnswersError(source, [Problem("", "answers files are limited to 1 MiB")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersError(
+            source,
+            [
+                Problem(
+                    "",
+                    f"is not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
+                    "save it as UTF-8 text from your editor",
+                )
+            ],
+        ) from None
+    if "\x00" in text:
+        raise AnswersError(source, [Problem("", "contains binary data; it is not a YAML text file")])
+    return text
+
+
+def parse(text: str, source: str = "<answers>") -> tuple[Any, Lines]:
+    """Parse YAML text into plain data (dicts, lists, str, None) and a line map."""
+    try:
+        return _build(yaml.parse(text, Loader=_Loader), source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        what = exc.problem or exc.context or "not valid YAML"
+        raise AnswersError(
+            source,
+            [Problem("", f"is not valid YAML: {what} (check indentation and quotes)", line)],
+        ) from None
+    except yaml.YAMLError as exc:
+        raise AnswersError(source, [Problem("", f"is not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise AnswersError(source, [Problem("", "is nested too deeply")]) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """Event source only; the tree is built by :func:`_build`."""
+
+
+def _build(events: Any, source: str) -> tuple[Any, Lines]:
+    lines: Lines = {}
+    # Stack of containers being filled: (container, loc, pending_key, key_line)
+    stack: list[list[Any]] = []
+    root: Any = None
+    documents = 0
+
+    def problem(message: str, event: Any, loc: Loc = ()) -> AnswersError:
+        from dpia.model import path_text
+
+        return AnswersError(source, [Problem(path_text(loc), message, event.start_mark.line + 1)])
+
+    def place(value: Any, event: Any) -> Loc | None:
+        nonlocal root
+        line = event.start_mark.line + 1
+        if not stack:
+            root = value
+            lines[()] = line
+            return ()
+        frame = stack[-1]
+        container, loc = frame[0], frame[1]
+        if isinstance(container, list):
+            child: Loc = (*loc, len(container))
+            container.append(value)
+            lines[child] = line
+            return child
+        if frame[2] is _NO_KEY:
+            if not isinstance(value, str):
+                raise problem("a key must be plain text, not a list or group", event, loc)
+            if value in container:
+                raise problem(
+                    f"the key '{value}' appears twice; keep one (the second would silently win)",
+                    event,
+                    loc,
+                )
+            frame[2] = value
+            frame[3] = line
+            return None
+        key = frame[2]
+        child = (*loc, key)
+        container[key] = value
+        lines[child] = frame[3]
+        frame[2] = _NO_KEY
+        return child
+
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            raise problem(
+                "uses a YAML alias (*name); write the value out in full instead", event
+            )
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise problem(
+                f"uses a YAML anchor (&{anchor}); anchors and aliases are not allowed", event
+            )
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise problem("holds more than one YAML document; keep one", event)
+        elif isinstance(event, yaml.ScalarEvent):
+            if event.tag is not None:
+                raise problem(
+                    f"uses the YAML tag '{event.tag}'; tags are not allowed, write plain values",
+                    event,
+                )
+            value: Any = event.value
+            if event.style is None and value in _NULLS:
+                value = None
+            place(value, event)
+        elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if event.tag is not None:
+                raise problem(
+                    f"uses the YAML tag '{event.tag}'; tags are not allowed, write plain values",
+                    event,
+                )
+            container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
+            loc = place(container, event)
+            if loc is None:
+                raise problem("a key must be plain text, not a list or group", event)
+            stack.append([container, loc, _NO_KEY, 0])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            stack.pop()
+    return root, lines
+
+
+_NO_KEY = object()
+
+
+def load(path: Path | str) -> Project:
+    """Load and validate an answers file; raise :class:`AnswersError` with every problem."""
+    path = Path(path)
+    return load_text(read_text(path), str(path))
+
+
+def load_text(text: str, source: str = "<answers>") -> Project:
+    data, lines = parse(text, source)
+    if data is None:
+        raise AnswersError(source, [Problem("", "is empty: start from 'dpia new' or the example")])
+    if not isinstance(data, dict):
+        raise AnswersError(
+            source,
+            [Problem("", "must be a set of 'key: value' lines (a YAML mapping) at the top level")],
+        )
+    if INCOMPLETE_KEY in data:
+        stopped = data[INCOMPLETE_KEY]
+        where = stopped.get("section") if isinstance(stopped, dict) else None
+        hint = f" (stopped at section '{where}')" if where else ""
+        raise IncompleteAnswersError(
+            source,
+            [
+                Problem(
+                    INCOMPLETE_KEY,
+                    f"this file was saved part-way through the questionnaire{hint}; "
+                    f"finish it with: dpia new {source}",
+                    lines.get((INCOMPLETE_KEY,)),
+                )
+            ],
+        )
+    data = migrate(data)
+    project, problems = validate(data)
+    if project is None:
+        raise AnswersError(source, problems_with_lines(problems, lines))
+    return project
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older format up to date. Only ``dpia-answers/1`` exists so far."""
+    return data
+
+
+# --- saving ---------------------------------------------------------------------
+
+
+def to_data(project: Project) -> dict[str, Any]:
+    """The project as plain data in the contract's key order, without empty optionals."""
+    data: dict[str, Any] = project.model_dump(mode="python", by_alias=True, exclude_none=True)
+    return data
+
+
+class _Dumper(yaml.SafeDumper):
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        # Indent list items under their key, as people write them by hand.
+        super().increase_indent(flow, False)
+
+
+def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(
+    date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", v.isoformat())
+)
+
+
+def dump(data: Mapping[str, Any], header: str = "") -> str:
+    body = yaml.dump(
+        dict(data),
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=88,
+        indent=2,
+    )
+    return header + body
+
+
+def save(project: Project, path: Path | str) -> None:
+    """Write a valid project to ``path`` atomically."""
+    header = f"# An answers file in format {vocab.FORMAT}. Check it with: dpia check <file>\n"
+    atomic_write_text(Path(path), dump(to_data(project), header))
+
+
+def save_raw(data: Mapping[str, Any], path: Path | str, header: str = "") -> None:
+    """Write plain (possibly incomplete) data atomically, e.g. a questionnaire in progress."""
+    atomic_write_text(Path(path), dump(data, header))
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new one, never half."""
+    folder = path.parent if str(path.parent) else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    fsync_dir(folder)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,63 @@
+"""Project -> Assessment: the screening verdict, the risks and the gaps, in one value.
+
+Pure: today's date and the settings are passed in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from dpia.checks import Gap, find_gaps
+from dpia.risks import Risk, derive
+from dpia.screening import Screening, Settings, screen
+
+if TYPE_CHECKING:
+    from dpia.model import Project
+
+
+@dataclass(frozen=True)
+class Assessment:
+    today: date
+    screening: Screening
+    risks: tuple[Risk, ...]
+    gaps: tuple[Gap, ...]
+    fingerprint: str
+
+    @property
+    def people_risks(self) -> list[Risk]:
+        return [r for r in self.risks if r.kind == "people"]
+
+    @property
+    def organisation_risks(self) -> list[Risk]:
+        return [r for r in self.risks if r.kind == "organisation"]
+
+    @property
+    def blocking_gaps(self) -> list[Gap]:
+        return [g for g in self.gaps if g.blocks]
+
+
+def fingerprint(project: Project) -> str:
+    """A short hash of the answers' content, so a reader can tell which answers made a document.
+
+    Computed over the validated data in canonical JSON, so comments, quoting and
+    layout in the YAML file do not change it.
+    """
+    data = project.model_dump(mode="json", by_alias=True, exclude_none=True)
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def assess(project: Project, today: date, settings: Settings | None = None) -> Assessment:
+    settings = settings or Settings()
+    risks = derive(project, settings.large_scale_threshold)
+    return Assessment(
+        today=today,
+        screening=screen(project, settings),
+        risks=tuple(risks),
+        gaps=tuple(find_gaps(project, risks, today)),
+        fingerprint=fingerprint(project),
+    )

@@ -1,0 +1,264 @@
+"""Gaps that are not contract errors: what a DPO reviewing the file would flag.
+
+A gap either blocks sign-off (the DPIA should not be signed while it is open)
+or is advice. Pure: today's date is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+from dpia import vocab
+from dpia.risks import Risk, retention_unclear
+
+if TYPE_CHECKING:
+    from dpia.model import Project
+
+GapLevel = Literal["blocks-signoff", "advice"]
+GAP_LEVELS: dict[str, str] = {
+    "blocks-signoff": "blocks sign-off",
+    "advice": "advice",
+}
+
+
+@dataclass(frozen=True)
+class Gap:
+    id: str
+    level: GapLevel
+    path: str
+    problem: str
+    fix: str
+
+    @property
+    def blocks(self) -> bool:
+        return self.level == "blocks-signoff"
+
+
+def find_gaps(p: Project, risks: list[Risk], today: date) -> list[Gap]:
+    gaps = list(_gaps(p, risks, today))
+    gaps.sort(key=lambda g: (0 if g.blocks else 1))
+    return gaps
+
+
+def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa: C901
+    B: GapLevel = "blocks-signoff"
+    A: GapLevel = "advice"
+    dp = p.data_protection
+
+    for r in risks:
+        if r.needs_measures and not r.has_measures:
+            yield Gap(
+                f"no-measures-{r.id}", B, "risks",
+                f"The {r.level} risk '{r.id}' has no recorded measures.",
+                f"Add an entry with id '{r.id}' under 'risks' with the measures taken, "
+                "their effect, the residual risk and whether they are approved.",
+            )
+        if r.residual == "high" and r.effect != "eliminated":
+            yield Gap(
+                f"high-residual-{r.id}", B, "risks",
+                f"The residual risk of '{r.id}' is high.",
+                "Consult the Information Commissioner's Office before processing begins "
+                "(UK GDPR Article 36), or add measures that bring the risk down.",
+            )
+        if r.has_measures and r.needs_measures and r.approved is False:
+            yield Gap(
+                f"measures-not-approved-{r.id}", A, "risks",
+                f"The measures for '{r.id}' are recorded as not approved.",
+                "Have the measures approved, or record why the risk is accepted.",
+            )
+
+    if p.signoff is None:
+        yield Gap(
+            "draft", B, "signoff",
+            "The DPIA has not been signed off, so every document is marked DRAFT.",
+            "Add 'signoff' with who approved the measures and residual risks and the DPO's advice.",
+        )
+    else:
+        s = p.signoff
+        for key, what in (
+            ("measures_approved_by", "who approved the measures"),
+            ("residual_risks_approved_by", "who approved the residual risks"),
+            ("dpo_advice", "the DPO's advice"),
+        ):
+            if getattr(s, key) is None:
+                yield Gap(
+                    f"signoff-{key.replace('_', '-')}", B, f"signoff.{key}",
+                    f"The sign-off does not record {what}.",
+                    f"Add 'signoff.{key}'.",
+                )
+        if s.dpo_advice is not None and s.dpo_advice.by is None:
+            yield Gap(
+                "signoff-dpo-advice-by", B, "signoff.dpo_advice.by",
+                "The sign-off does not record who accepted or overruled the DPO's advice.",
+                "Add 'signoff.dpo_advice.by' with name, role and date.",
+            )
+        if s.review_by is None:
+            yield Gap(
+                "no-reviewer", A, "signoff.review_by",
+                "Nobody is named to keep the DPIA under review.",
+                "Add 'signoff.review_by' with a name and role.",
+            )
+        if s.next_review is None:
+            yield Gap(
+                "no-review-date", A, "signoff.next_review",
+                "There is no date for the next review of the DPIA.",
+                "Add 'signoff.next_review' (YYYY-MM-DD).",
+            )
+        elif s.next_review < today:
+            yield Gap(
+                "review-overdue", B, "signoff.next_review",
+                f"The DPIA was due for review on {s.next_review.isoformat()}.",
+                "Review the DPIA with the DPO, then set a new 'signoff.next_review'.",
+            )
+
+    # contact routes for participants
+    if dp.dpo_for_participants in p.org_ids:
+        org = p.org(dp.dpo_for_participants)
+        contact = org.privacy_contact
+        if contact is None or not contact.has_contact():
+            yield Gap(
+                "no-dpo-contact", B, "data_protection.dpo_for_participants",
+                f"Participants are told to contact {org.name}'s DPO or data protection lead, "
+                "but there is no email address or phone number for them.",
+                f"Add an email or phone under the 'dpo' (or 'data_protection_lead') of '{org.id}'.",
+            )
+    if dp.subject_access not in p.controller_ids:
+        yield Gap(
+            "rights-not-controller", B, "data_protection.subject_access",
+            f"Rights requests go to '{dp.subject_access}', which is not a controller.",
+            "Name one of the controllers, which remains responsible for answering requests.",
+        )
+    for i, cid in enumerate(p.controller_ids, start=1):
+        if cid not in p.org_ids:
+            continue
+        org = p.org(cid)
+        if not org.privacy_notice_url:
+            yield Gap(
+                f"no-privacy-notice-{cid}", A, f"organisations ({cid}).privacy_notice_url",
+                f"{org.name} is a controller but no privacy notice address is recorded.",
+                "Add 'privacy_notice_url' so participants can be pointed to it.",
+            )
+        if not org.ico_registration:
+            yield Gap(
+                f"no-ico-registration-{cid}", A, f"organisations ({cid}).ico_registration",
+                f"{org.name} is a controller but its ICO registration number is not recorded.",
+                "Add 'ico_registration' (most controllers must pay the data protection fee).",
+            )
+
+    # safeguarding
+    sg = dp.safeguarding
+    if not sg.process or not sg.process.strip():
+        level: GapLevel = B if (p.processing.vulnerable_adults or p.processing.children) else A
+        yield Gap(
+            "no-safeguarding-process", level, "data_protection.safeguarding.process",
+            "There is no written process for acting on a safeguarding disclosure.",
+            "Describe who is told, how quickly, and who decides on a referral.",
+        )
+
+    # sharing and processors
+    for i, flow in enumerate(p.sharing, start=1):
+        if flow.is_insecure:
+            yield Gap(
+                f"insecure-transfer-{flow.id}", B, f"sharing[{i}].method",
+                f"{vocab.IDENTIFIABILITY[flow.identifiability].capitalize()} data goes from "
+                f"{flow.from_} to {flow.to} by {vocab.TRANSFER_METHODS[flow.method]}.",
+                "Use SFTP, NHSmail, encrypted email or a secure portal, or send only "
+                "anonymised or aggregate data this way.",
+            )
+        active = flow.ends is None or flow.ends >= today
+        if flow.review < today and active and flow.starts <= today:
+            yield Gap(
+                f"flow-review-overdue-{flow.id}", A, f"sharing[{i}].review",
+                f"The review of flow '{flow.id}' was due on {flow.review.isoformat()}.",
+                "Review the flow and set a new review date.",
+            )
+        known = set(p.controller_ids) | set(p.processor_ids)
+        if flow.is_personal and flow.to not in known:
+            yield Gap(
+                f"recipient-role-{flow.id}", A, f"sharing[{i}].to",
+                f"{flow.to} receives {flow.identifiability} data but is neither a controller "
+                "nor a processor of this project.",
+                "Record its role: add it as a controller or processor, or share only anonymised "
+                "or aggregate data with it.",
+            )
+    for i, proc in enumerate(dp.processors, start=1):
+        if not proc.contract_in_place:
+            yield Gap(
+                f"no-processor-contract-{proc.organisation}", B,
+                f"data_protection.processors[{i}].contract_in_place",
+                f"{proc.organisation} processes data for the project without a contract.",
+                "Sign an Article 28 processor contract before sharing any data.",
+            )
+
+    # processing details
+    pr = p.processing
+    for i, r in enumerate(pr.retention, start=1):
+        if retention_unclear(r.period):
+            yield Gap(
+                f"retention-unclear-{i}", A, f"processing.retention[{i}].period",
+                f"The retention period for '{r.data}' has no end ('{r.period}').",
+                "Give a period or an event after which the data is deleted.",
+            )
+    if pr.small_number_threshold is None or pr.small_number_threshold < 5:
+        yield Gap(
+            "small-number-threshold", A, "processing.small_number_threshold",
+            "Published results have no small-number threshold of at least 5.",
+            "Set 'small_number_threshold' to 5 or more.",
+        )
+    for i, t in enumerate(pr.international_transfers, start=1):
+        if t.safeguard == "derogation":
+            yield Gap(
+                f"transfer-derogation-{i}", A, f"processing.international_transfers[{i}]",
+                f"The transfer to {t.country} relies on an Article 49 exception.",
+                "Exceptions are for occasional transfers; prefer the IDTA or the Addendum.",
+            )
+    if pr.children and "children" not in pr.data_subjects:
+        yield Gap(
+            "children-subjects", A, "processing.data_subjects",
+            "The answers say children take part, but 'children' is not among the data subjects.",
+            "Add 'children' to 'data_subjects'.",
+        )
+    if not pr.security_measures:
+        yield Gap(
+            "no-security-measures", A, "processing.security_measures",
+            "No security measures are listed.",
+            "List the main measures (access control, encryption, multi-factor sign-in).",
+        )
+    if pr.special_category and not pr.anonymisation:
+        yield Gap(
+            "no-anonymisation", A, "processing.anonymisation",
+            "Sensitive data is collected but the answers do not say how it is anonymised.",
+            "Describe how names and identifying details are removed before analysis.",
+        )
+
+    # the partnership
+    proj = p.project
+    if proj.agreement is None:
+        yield Gap(
+            "no-agreement", A, "project.agreement",
+            "The form of the partnership agreement is not recorded.",
+            "Add 'project.agreement' (e.g. memorandum_of_understanding or email) and its reference.",
+        )
+    if not proj.checkins:
+        yield Gap(
+            "no-checkins", A, "project.checkins",
+            "No check-in dates between the partners are recorded.",
+            "Add check-ins at planning, analysis and findings, and recommendations.",
+        )
+    if not p.findings.acknowledgement:
+        yield Gap(
+            "no-acknowledgement", A, "findings.acknowledgement",
+            "How each partner is acknowledged in the report is not recorded.",
+            "Add 'findings.acknowledgement'.",
+        )
+    if proj.end and proj.end < today:
+        for i, flow in enumerate(p.sharing, start=1):
+            if flow.ends is None:
+                yield Gap(
+                    f"flow-no-end-{flow.id}", A, f"sharing[{i}].ends",
+                    f"The project ended on {proj.end.isoformat()} but flow '{flow.id}' has no end date.",
+                    "Add 'ends' to the flow, or confirm that the sharing continues.",
+                )

@@ -1,0 +1,220 @@
+"""The command line: commands and flags, errors turned into messages and exit codes.
+
+No logic lives here. Modules are imported inside the command that needs them,
+so ``dpia --help`` starts fast and never loads pandas, openpyxl or reportlab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dpia import __version__
+from dpia.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, AnswersError, DpiaError, UsageError
+
+if TYPE_CHECKING:
+    from dpia.assess import Assessment
+    from dpia.model import Project
+    from dpia.screening import Settings
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"
+        ) from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
+
+
+def _add_answers_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", type=Path, help="the answers file (YAML)")
+    p.add_argument(
+        "--example", action="store_true", help="use the example project shipped with dpia"
+    )
+
+
+def _add_assess_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--date",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="treat this as today's date (default: today), for reviews and reproducible output",
+    )
+    p.add_argument(
+        "--large-scale",
+        type=_positive_int,
+        metavar="N",
+        help="number of participants from which processing counts as large scale "
+        "(default 1000; the law sets no number)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dpia",
+        description=(
+            "Plan a health and care research partnership and write its data protection "
+            "impact assessment, privacy-notice section, participant information, "
+            "partnership agreement record and data-sharing register from one answers file."
+        ),
+        epilog="Start with 'dpia demo' to see every document built from the example project.",
+    )
+    parser.add_argument("--version", action="version", version=f"dpia {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "check",
+        help="validate an answers file and show the screening verdict, risks and gaps",
+        description="Validate an answers file, then show whether a DPIA is required, the risks "
+        "the answers imply and the gaps still open. Exit 0 when the file keeps the format "
+        "(even with gaps), 1 when it has errors, 2 for usage errors.",
+    )
+    _add_answers_arg(p)
+    _add_assess_args(p)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--strict", action="store_true", help="also exit 1 when gaps block sign-off"
+    )
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser(
+        "schema",
+        help="print a JSON Schema of the answers-file format (for editors)",
+        description="Print a JSON Schema of format dpia-answers/1. Save it and point your "
+        "editor's YAML support at it for completion and checking as you type.",
+    )
+    p.set_defaults(handler=cmd_schema)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except DpiaError as exc:
+        if args.debug:
+            raise
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: say so plainly, without a traceback
+        if args.debug:
+            raise
+        print(
+            f"dpia stopped because of an internal error ({type(exc).__name__}: {exc}). "
+            "Run the same command with --debug for details, and report it.",
+            file=sys.stderr,
+        )
+        return EXIT_DATA
+
+
+# --- shared steps ---------------------------------------------------------------
+
+
+def answers_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "example", False):
+        if args.file is not None:
+            raise UsageError("give either an answers file or --example, not both")
+        from dpia.resources import example_path
+
+        return example_path()
+    if args.file is None:
+        raise UsageError(
+            "name an answers file, e.g. 'dpia check project.yaml', or use --example"
+        )
+    path: Path = args.file
+    return path
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    from dpia.screening import Settings
+
+    threshold = getattr(args, "large_scale", None)
+    return Settings() if threshold is None else Settings(large_scale_threshold=threshold)
+
+
+def today_from(args: argparse.Namespace) -> date:
+    given: date | None = getattr(args, "date", None)
+    return given or date.today()
+
+
+def load_and_assess(args: argparse.Namespace) -> tuple[Project, Assessment]:
+    from dpia.answers import load
+    from dpia.assess import assess
+
+    project = load(answers_path(args))
+    return project, assess(project, today_from(args), settings_from(args))
+
+
+# --- commands -------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from dpia import report
+
+    try:
+        project, assessment = load_and_assess(args)
+    except AnswersError as exc:
+        if args.json:
+            report.print_json(report.errors_json(exc))
+        else:
+            report.print_errors(exc)
+        return EXIT_DATA
+    if args.json:
+        report.print_json(report.check_json(project, assessment))
+    else:
+        report.print_check(project, assessment)
+    if args.strict and assessment.blocking_gaps:
+        return EXIT_DATA
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from dpia import report
+    from dpia.model import Project
+
+    schema: dict[str, Any] = Project.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "dpia answers file (format dpia-answers/1)"
+    report.print_json(schema)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

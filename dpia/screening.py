@@ -1,0 +1,188 @@
+"""Is a DPIA required? A pure function of the answers and the settings.
+
+Three sources of criteria, per the UK regulator's guidance:
+
+* Article 35(3) UK GDPR: a DPIA is always required;
+* the regulator's list of processing likely to result in high risk: required;
+* the nine European (WP248) criteria: two or more make it required, one
+  makes it recommended.
+
+Only criteria the answers file can show are tested; the rest (profiling,
+automated decisions, monitoring, innovative technology) are named in
+:data:`NOT_ASSESSED` so the document can ask reviewers to consider them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from dpia.risks import DEFAULT_LARGE_SCALE
+
+if TYPE_CHECKING:
+    from dpia.model import Project
+
+Verdict = Literal["required", "recommended", "not required"]
+Source = Literal["article-35", "ico-list", "european"]
+
+SOURCES: dict[str, str] = {
+    "article-35": "UK GDPR Article 35(3): a DPIA is always required",
+    "ico-list": "the Information Commissioner's list of high-risk processing",
+    "european": "the European criteria for high-risk processing (WP248)",
+}
+
+NOT_ASSESSED: tuple[str, ...] = (
+    "profiling, evaluation or scoring of people",
+    "automated decisions with legal or similarly significant effects",
+    "systematic monitoring of people or public areas",
+    "new or innovative technology",
+    "denying people a service or a right",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Thresholds the law leaves open, recorded in every verdict."""
+
+    large_scale_threshold: int = DEFAULT_LARGE_SCALE
+
+
+@dataclass(frozen=True)
+class Criterion:
+    id: str
+    source: Source
+    title: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Screening:
+    verdict: Verdict
+    criteria: tuple[Criterion, ...]
+    settings: Settings
+
+    @property
+    def european_count(self) -> int:
+        return sum(1 for c in self.criteria if c.source == "european")
+
+    def by_source(self, source: Source) -> list[Criterion]:
+        return [c for c in self.criteria if c.source == source]
+
+
+_VULNERABLE_SUBJECTS = ("patients", "carers", "care_home_residents", "children")
+
+
+def _sensitive(p: Project, s: Settings) -> list[str]:
+    why = []
+    if p.processing.special_category:
+        why.append(f"processing.special_category: {', '.join(p.processing.special_category)}")
+    if p.processing.criminal_offence_data:
+        why.append("processing.criminal_offence_data: true")
+    return why
+
+
+def _vulnerable(p: Project, s: Settings) -> list[str]:
+    pr = p.processing
+    why = []
+    subjects = [d for d in pr.data_subjects if d in _VULNERABLE_SUBJECTS]
+    if subjects:
+        why.append(f"processing.data_subjects: {', '.join(subjects)}")
+    if pr.vulnerable_adults:
+        why.append("processing.vulnerable_adults: true")
+    if pr.children:
+        why.append("processing.children: true")
+    return why
+
+
+def _large(p: Project, s: Settings) -> list[str]:
+    n = p.processing.approx_participants
+    if n >= s.large_scale_threshold:
+        return [
+            f"processing.approx_participants: {n} "
+            f"(large scale from {s.large_scale_threshold} people)"
+        ]
+    return []
+
+
+def _large_special(p: Project, s: Settings) -> list[str]:
+    sensitive = _sensitive(p, s)
+    large = _large(p, s)
+    return [*large, *sensitive] if sensitive and large else []
+
+
+def _combining(p: Project, s: Settings) -> list[str]:
+    """A controller receives personal data from an organisation that is not its processor."""
+    processors = set(p.processor_ids)
+    controllers = set(p.controller_ids)
+    return [
+        f"sharing[{i}]: {f.identifiability} data from {f.from_} to {f.to}"
+        for i, f in enumerate(p.sharing, start=1)
+        if f.is_personal and f.to in controllers and f.from_ not in processors
+    ]
+
+
+def _genetic(p: Project, s: Settings) -> list[str]:
+    if "genetic" in p.processing.special_category:
+        return ["processing.special_category: genetic"]
+    return []
+
+
+def _biometric(p: Project, s: Settings) -> list[str]:
+    if "biometric" in p.processing.special_category:
+        return ["processing.special_category: biometric"]
+    return []
+
+
+def _children_services(p: Project, s: Settings) -> list[str]:
+    if p.processing.children:
+        return ["processing.children: true"]
+    return []
+
+
+Test = Callable[["Project", Settings], list[str]]
+
+# (id, source, title, test). Order is the order shown in the verdict.
+CRITERIA: tuple[tuple[str, Source, str, Test], ...] = (
+    (
+        "large-scale-special-category",
+        "article-35",
+        "Large-scale processing of special-category or criminal-offence data",
+        _large_special,
+    ),
+    ("genetic-data", "ico-list", "Genetic data", _genetic),
+    ("children", "ico-list", "Processing children's data to offer them services", _children_services),
+    ("sensitive-data", "european", "Sensitive or highly personal data", _sensitive),
+    ("vulnerable-people", "european", "People in vulnerable circumstances", _vulnerable),
+    ("large-scale", "european", "Processing on a large scale", _large),
+    ("combining-datasets", "european", "Matching or combining data from different sources", _combining),
+)
+
+
+def screen(p: Project, settings: Settings | None = None) -> Screening:
+    settings = settings or Settings()
+    fired = [
+        Criterion(cid, source, title, tuple(reasons))
+        for cid, source, title, test in CRITERIA
+        if (reasons := test(p, settings))
+    ]
+    # Biometric data counts on the regulator's list only with another criterion.
+    if _biometric(p, settings) and fired:
+        fired.insert(
+            0,
+            Criterion(
+                "biometric-data",
+                "ico-list",
+                "Biometric data, with another high-risk criterion",
+                tuple(_biometric(p, settings)),
+            ),
+        )
+    european = sum(1 for c in fired if c.source == "european")
+    verdict: Verdict
+    if any(c.source in ("article-35", "ico-list") for c in fired) or european >= 2:
+        verdict = "required"
+    elif european == 1:
+        verdict = "recommended"
+    else:
+        verdict = "not required"
+    return Screening(verdict, tuple(fired), settings)

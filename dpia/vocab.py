@@ -1,0 +1,298 @@
+"""Every fixed vocabulary of format dpia-answers/1, with its plain-English wording.
+
+Prompts, templates and register dropdowns all read their labels from here, so
+a choice is worded the same way everywhere. Each ``Literal`` type is the set of
+codes the answers file accepts; the matching dict gives the wording.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+FORMAT: Final = "dpia-answers/1"
+
+# --- project -----------------------------------------------------------------
+
+Method = Literal[
+    "online_survey",
+    "paper_survey",
+    "telephone_survey",
+    "focus_group",
+    "interview",
+    "engagement_event",
+    "enter_and_view",
+    "other",
+]
+METHODS: Final[dict[str, str]] = {
+    "online_survey": "online survey",
+    "paper_survey": "paper survey",
+    "telephone_survey": "telephone survey",
+    "focus_group": "focus groups",
+    "interview": "interviews",
+    "engagement_event": "engagement events",
+    "enter_and_view": "Enter and View visits",
+    "other": "other methods",
+}
+SURVEY_METHODS: Final = ("online_survey", "paper_survey", "telephone_survey")
+
+AgreementForm = Literal[
+    "email",
+    "memorandum_of_understanding",
+    "collaboration_agreement",
+    "terms_of_reference",
+    "data_sharing_agreement",
+    "contract",
+]
+AGREEMENT_FORMS: Final[dict[str, str]] = {
+    "email": "confirming email",
+    "memorandum_of_understanding": "memorandum of understanding",
+    "collaboration_agreement": "collaboration agreement",
+    "terms_of_reference": "terms of reference",
+    "data_sharing_agreement": "data sharing agreement",
+    "contract": "contract",
+}
+
+CHECKIN_MILESTONES: Final[dict[str, str]] = {
+    "planning": "planning",
+    "fieldwork": "fieldwork",
+    "analysis_and_findings": "analysis and findings",
+    "recommendations": "recommendations",
+    "publication": "publication",
+}
+
+# --- organisations -----------------------------------------------------------
+
+OrgType = Literal[
+    "healthwatch",
+    "nhs_trust",
+    "icb",
+    "gp_practice",
+    "local_authority",
+    "voluntary",
+    "university",
+    "commercial",
+    "other",
+]
+ORG_TYPES: Final[dict[str, str]] = {
+    "healthwatch": "local Healthwatch",
+    "nhs_trust": "NHS trust",
+    "icb": "integrated care board",
+    "gp_practice": "GP practice",
+    "local_authority": "local authority (council)",
+    "voluntary": "voluntary or community organisation (charity)",
+    "university": "university",
+    "commercial": "company",
+    "other": "other organisation",
+}
+# Public authorities must appoint a Data Protection Officer (UK GDPR Article 37).
+PUBLIC_AUTHORITY_TYPES: Final = frozenset(
+    {"nhs_trust", "icb", "gp_practice", "local_authority", "university"}
+)
+
+# --- data protection roles ---------------------------------------------------
+
+Arrangement = Literal["sole", "joint", "independent"]
+ARRANGEMENTS: Final[dict[str, str]] = {
+    "sole": "one data controller",
+    "joint": "joint controllers (Article 26)",
+    "independent": "separate, independent controllers",
+}
+
+LawfulBasis = Literal[
+    "consent",
+    "contract",
+    "legal_obligation",
+    "vital_interests",
+    "public_task",
+    "legitimate_interests",
+]
+LAWFUL_BASES: Final[dict[str, str]] = {
+    "consent": "consent (Article 6(1)(a))",
+    "contract": "contract (Article 6(1)(b))",
+    "legal_obligation": "legal obligation (Article 6(1)(c))",
+    "vital_interests": "vital interests (Article 6(1)(d))",
+    "public_task": "public task (Article 6(1)(e))",
+    "legitimate_interests": "legitimate interests (Article 6(1)(f))",
+}
+
+SpecialCategory = Literal[
+    "health",
+    "racial_or_ethnic_origin",
+    "religion",
+    "political_opinions",
+    "trade_union",
+    "genetic",
+    "biometric",
+    "sex_life",
+    "sexual_orientation",
+]
+SPECIAL_CATEGORIES: Final[dict[str, str]] = {
+    "health": "health",
+    "racial_or_ethnic_origin": "racial or ethnic origin",
+    "religion": "religious or philosophical beliefs",
+    "political_opinions": "political opinions",
+    "trade_union": "trade union membership",
+    "genetic": "genetic data",
+    "biometric": "biometric data used to identify people",
+    "sex_life": "sex life",
+    "sexual_orientation": "sexual orientation",
+}
+SPECIAL_CATEGORY_ALIASES: Final[dict[str, str]] = {"ethnicity": "racial_or_ethnic_origin"}
+
+Article9Condition = Literal[
+    "explicit_consent",
+    "employment",
+    "vital_interests",
+    "not_for_profit_body",
+    "made_public",
+    "legal_claims",
+    "substantial_public_interest",
+    "health_or_social_care",
+    "public_health",
+    "archiving_research_statistics",
+]
+ARTICLE9_CONDITIONS: Final[dict[str, str]] = {
+    "explicit_consent": "explicit consent (Article 9(2)(a))",
+    "employment": "employment, social security and social protection (Article 9(2)(b))",
+    "vital_interests": "vital interests (Article 9(2)(c))",
+    "not_for_profit_body": "not-for-profit bodies (Article 9(2)(d))",
+    "made_public": "made public by the person (Article 9(2)(e))",
+    "legal_claims": "legal claims (Article 9(2)(f))",
+    "substantial_public_interest": "substantial public interest (Article 9(2)(g))",
+    "health_or_social_care": "health or social care (Article 9(2)(h))",
+    "public_health": "public health (Article 9(2)(i))",
+    "archiving_research_statistics": (
+        "archiving, research and statistics (Article 9(2)(j))"
+    ),
+}
+# Conditions that need a Data Protection Act 2018 Schedule 1 condition as well.
+NEEDS_SCHEDULE1: Final = frozenset(
+    {
+        "substantial_public_interest",
+        "health_or_social_care",
+        "public_health",
+        "archiving_research_statistics",
+        "employment",
+    }
+)
+
+TransferSafeguard = Literal["adequacy", "idta", "addendum", "binding_corporate_rules", "derogation"]
+TRANSFER_SAFEGUARDS: Final[dict[str, str]] = {
+    "adequacy": "UK adequacy regulations",
+    "idta": "International Data Transfer Agreement (IDTA)",
+    "addendum": "UK Addendum to the EU standard contractual clauses",
+    "binding_corporate_rules": "binding corporate rules",
+    "derogation": "an Article 49 exception (derogation)",
+}
+
+# --- processing --------------------------------------------------------------
+
+DATA_SUBJECTS: Final[dict[str, str]] = {
+    "patients": "patients",
+    "carers": "unpaid carers",
+    "service_users": "people who use services",
+    "public": "members of the public",
+    "staff": "staff",
+    "volunteers": "volunteers",
+    "children": "children and young people",
+    "care_home_residents": "care home residents",
+}
+
+PERSONAL_DATA: Final[dict[str, str]] = {
+    "name": "name",
+    "contact_details": "contact details",
+    "age_band": "age band",
+    "date_of_birth": "date of birth",
+    "gender": "gender",
+    "postcode_district": "postcode district",
+    "address": "address",
+    "free_text_experiences": "experiences described in their own words",
+    "audio_recordings": "audio recordings",
+    "video_recordings": "video recordings",
+    "photographs": "photographs",
+    "nhs_number": "NHS number",
+}
+
+# --- sharing -----------------------------------------------------------------
+
+Identifiability = Literal["identifiable", "pseudonymised", "anonymised", "aggregate"]
+IDENTIFIABILITY: Final[dict[str, str]] = {
+    "identifiable": "identifiable",
+    "pseudonymised": "pseudonymised",
+    "anonymised": "anonymised",
+    "aggregate": "aggregate figures only",
+}
+PERSONAL_IDENTIFIABILITY: Final = frozenset({"identifiable", "pseudonymised"})
+
+TransferMethod = Literal[
+    "sftp",
+    "secure_download",
+    "secure_portal",
+    "nhsmail",
+    "encrypted_email",
+    "shared_workspace",
+    "email",
+    "in_person",
+    "post",
+    "verbal",
+]
+TRANSFER_METHODS: Final[dict[str, str]] = {
+    "sftp": "secure file transfer (SFTP)",
+    "secure_download": "secure download",
+    "secure_portal": "secure portal",
+    "nhsmail": "NHSmail",
+    "encrypted_email": "encrypted email",
+    "shared_workspace": "shared workspace with access control",
+    "email": "ordinary (unencrypted) email",
+    "in_person": "handed over in person",
+    "post": "post",
+    "verbal": "spoken (verbal)",
+}
+INSECURE_METHODS: Final = frozenset({"email", "post", "verbal"})
+
+# --- risks -------------------------------------------------------------------
+
+Likelihood = Literal["remote", "possible", "probable"]
+LIKELIHOODS: Final[dict[str, str]] = {
+    "remote": "remote",
+    "possible": "possible",
+    "probable": "probable",
+}
+LIKELIHOOD_SCORE: Final[dict[str, int]] = {"remote": 1, "possible": 2, "probable": 3}
+
+Severity = Literal["minimal", "significant", "severe"]
+SEVERITIES: Final[dict[str, str]] = {
+    "minimal": "minimal",
+    "significant": "significant",
+    "severe": "severe",
+}
+SEVERITY_SCORE: Final[dict[str, int]] = {"minimal": 1, "significant": 2, "severe": 3}
+
+Effect = Literal["eliminated", "reduced", "accepted"]
+EFFECTS: Final[dict[str, str]] = {
+    "eliminated": "eliminated",
+    "reduced": "reduced",
+    "accepted": "accepted",
+}
+
+Level = Literal["low", "medium", "high"]
+LEVELS: Final[dict[str, str]] = {"low": "low", "medium": "medium", "high": "high"}
+
+
+def level_for_score(score: int) -> Level:
+    """Score = likelihood x severity: 1-2 low, 3-4 medium, 6-9 high."""
+    if score <= 2:
+        return "low"
+    if score <= 4:
+        return "medium"
+    return "high"
+
+
+def codes(literal: object) -> tuple[str, ...]:
+    """The codes of a ``Literal`` type, in declaration order."""
+    return tuple(str(a) for a in get_args(literal))
+
+
+def label(table: dict[str, str], code: str) -> str:
+    """Plain-English wording for ``code``; free text is used as written."""
+    return table.get(code, code)
