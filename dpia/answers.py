@@ -14,8 +14,6 @@ failure leaves the previous file intact; keys keep the contract's order.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -25,6 +23,7 @@ import yaml
 
 from dpia import vocab
 from dpia.errors import AnswersError, IncompleteAnswersError, Problem
+from dpia.fileio import atomic_write_text
 from dpia.model import Loc, Project, problems_with_lines, validate
 
 MAX_BYTES = 1024 * 1024
@@ -279,42 +278,3 @@ def save(project: Project, path: Path | str) -> None:
 def save_raw(data: Mapping[str, Any], path: Path | str, header: str = "") -> None:
     """Write plain (possibly incomplete) data atomically, e.g. a questionnaire in progress."""
     atomic_write_text(Path(path), dump(data, header))
-
-
-def atomic_write_bytes(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the new one, never half."""
-    folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    fsync_dir(folder)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -131,7 +131,7 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
             f"Rights requests go to '{dp.subject_access}', which is not a controller.",
             "Name one of the controllers, which remains responsible for answering requests.",
         )
-    for i, cid in enumerate(p.controller_ids, start=1):
+    for cid in p.controller_ids:
         if cid not in p.org_ids:
             continue
         org = p.org(cid)
@@ -195,11 +195,11 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
 
     # processing details
     pr = p.processing
-    for i, r in enumerate(pr.retention, start=1):
-        if retention_unclear(r.period):
+    for i, ret in enumerate(pr.retention, start=1):
+        if retention_unclear(ret.period):
             yield Gap(
                 f"retention-unclear-{i}", A, f"processing.retention[{i}].period",
-                f"The retention period for '{r.data}' has no end ('{r.period}').",
+                f"The retention period for '{ret.data}' has no end ('{ret.period}').",
                 "Give a period or an event after which the data is deleted.",
             )
     if pr.small_number_threshold is None or pr.small_number_threshold < 5:

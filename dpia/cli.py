@@ -105,7 +105,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(handler=cmd_schema)
 
+    p = sub.add_parser(
+        "build",
+        help="write the DPIA and every other document from an answers file",
+        description="Validate an answers file, then write the DPIA (PDF, HTML, Markdown) and the "
+        "other documents into a folder. A draft with open gaps builds normally.",
+    )
+    _add_answers_arg(p)
+    _add_assess_args(p)
+    _add_build_args(p)
+    p.set_defaults(handler=cmd_build)
+
+    p = sub.add_parser(
+        "demo",
+        help="build every document from the example project, to see what dpia makes",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("dpia-demo"), metavar="DIR",
+        help="folder to write into (default: dpia-demo)",
+    )
+    p.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="treat this as today")
+    p.set_defaults(handler=cmd_demo)
+
     return parser
+
+
+def _add_build_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out", type=Path, metavar="DIR",
+        help="folder to write into (default: dpia-output/<project id> beside the answers file)",
+    )
+    p.add_argument(
+        "--templates", type=Path, metavar="DIR",
+        help="a folder of your own templates that replace shipped ones with the same name",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -202,6 +235,38 @@ def cmd_check(args: argparse.Namespace) -> int:
         report.print_check(project, assessment)
     if args.strict and assessment.blocking_gaps:
         return EXIT_DATA
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    project, assessment = load_and_assess(args)
+    out = args.out or answers_path(args).resolve().parent / "dpia-output" / project.project.id
+    return _build(project, assessment, out, args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.example, args.file, args.large_scale, args.templates = True, None, None, None
+    project, assessment = load_and_assess(args)
+    code = _build(project, assessment, args.out, args)
+    print(f"\nOpen {args.out / 'dpia.html'} in a browser to start reading.")
+    return code
+
+
+def _build(project: Project, assessment: Assessment, out: Path, args: argparse.Namespace) -> int:
+    from dpia.render import Job, build_all
+
+    templates = str(args.templates) if getattr(args, "templates", None) else None
+    job = Job(project=project, assessment=assessment, out_dir=out, templates=templates)
+    outputs = build_all(job)
+    status = "DRAFT" if project.is_draft else "signed off"
+    print(f"Built {len(outputs)} files for {project.project.id} ({status}) in {out}:")
+    for o in outputs:
+        print(f"  {o.path.relative_to(out)}  {o.what}")
+        for note in o.notes:
+            print(f"      {note}")
+    blocking = len(assessment.blocking_gaps)
+    if blocking:
+        print(f"{blocking} gap(s) block sign-off; see 'dpia check' or the DPIA's annex.")
     return EXIT_OK
 
 

@@ -1,0 +1,124 @@
+"""The Jinja2 environment every text output is rendered with.
+
+* Strict undefined: a missing value fails the build instead of printing "Dear ,".
+* Autoescape is switched on explicitly for every ``*.html.j2`` template
+  (``select_autoescape`` would miss that double extension).
+* Markdown and plain text are not escaped by Jinja: templates pipe user text
+  through the ``md`` / ``mdcell`` filters in Markdown outputs.
+* A user's ``--templates DIR`` overrides shipped templates by name; then the
+  whole environment is sandboxed, since those templates are not ours.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from dpia import vocab
+from dpia.errors import OutputError
+from dpia.resources import templates_dir
+
+
+def _autoescape(name: str | None) -> bool:
+    return bool(name) and str(name).endswith((".html.j2", ".html", ".htm", ".svg.j2"))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-=>]|\d+[.)])", re.M)
+
+
+def md(value: Any) -> str:
+    """Escape text for Markdown so it cannot add headings, links, tables or HTML."""
+    text = "" if value is None else str(value)
+    text = text.replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return text
+
+
+def mdcell(value: Any) -> str:
+    """Escape text for a Markdown table cell: also keep it on one line."""
+    return " ".join(md(value).split())
+
+
+def long_date(value: date | None) -> str:
+    """2026-02-02 -> '2 February 2026' (UK style)."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def join_and(items: Iterable[Any], last: str = "and") -> str:
+    """['a', 'b', 'c'] -> 'a, b and c'."""
+    words = [str(i) for i in items if str(i)]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _vocab_table(name: str) -> dict[str, str]:
+    table = getattr(vocab, name.upper(), None)
+    if not isinstance(table, dict):
+        raise OutputError(f"template asks for an unknown vocabulary '{name}'")
+    return table
+
+
+def label(code: Any, table: str) -> str:
+    """Plain-English wording for a code, e.g. ``flow.method | label('transfer_methods')``."""
+    return vocab.label(_vocab_table(table), str(code))
+
+
+def _configure(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters.update(
+        md=md,
+        mdcell=mdcell,
+        long_date=long_date,
+        join_and=join_and,
+        label=label,
+    )
+    env.globals.update(vocab=vocab)
+    return env
+
+
+@lru_cache(maxsize=8)
+def environment(user_dir: str | None = None) -> jinja2.Environment:
+    """The environment for the shipped templates, or sandboxed with a user's overrides first."""
+    search = [str(templates_dir())]
+    options: dict[str, Any] = {
+        "undefined": jinja2.StrictUndefined,
+        "autoescape": _autoescape,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "keep_trailing_newline": True,
+    }
+    if user_dir is None:
+        return _configure(jinja2.Environment(loader=jinja2.FileSystemLoader(search), **options))
+    folder = Path(user_dir)
+    if not folder.is_dir():
+        raise OutputError(f"--templates: '{user_dir}' is not a folder")
+    loader = jinja2.FileSystemLoader([str(folder), *search])
+    return _configure(SandboxedEnvironment(loader=loader, **options))
+
+
+def render(name: str, context: dict[str, Any], user_dir: str | None = None) -> str:
+    """Render one template; template faults become an :class:`OutputError` naming the template."""
+    env = environment(user_dir)
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound:
+        raise OutputError(f"template '{name}' was not found") from None
+    except jinja2.UndefinedError as exc:
+        raise OutputError(f"template '{name}' uses a value that is not defined: {exc}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise OutputError(
+            f"template '{exc.name or name}' line {exc.lineno} has a syntax error: {exc.message}"
+        ) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise OutputError(f"template '{name}' tried something unsafe: {exc}") from None

@@ -1,0 +1,58 @@
+"""Shared fixtures: the example projects, and running the real `dpia` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+# The contract example: a copy lives in tests/data so the suite runs anywhere;
+# test_contract_copy checks it still equals ../shared when that is present.
+CONTRACT_EXAMPLE = DATA / "contract-example.yaml"
+SHARED_EXAMPLE = ROOT.parent / "shared" / "contract" / "examples" / "hospital-discharge-carers.yaml"
+EMBEDDED_EXAMPLE = ROOT / "dpia" / "examples" / "healthwatch-mental-health-survey.yaml"
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def contract_path() -> Path:
+    return CONTRACT_EXAMPLE
+
+
+@pytest.fixture
+def contract_text() -> str:
+    return CONTRACT_EXAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def example_path() -> Path:
+    return EMBEDDED_EXAMPLE
+
+
+RunDpia = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def run_dpia() -> RunDpia:
+    """Run `python -m dpia ARGS` from this checkout, as a user would run the command."""
+
+    def run(*args: str | Path, cwd: Path | None = None, input: str | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ)
+        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+        env.setdefault("PYTHONIOENCODING", "utf-8")
+        env["COLUMNS"] = "120"
+        return subprocess.run(
+            [sys.executable, "-m", "dpia", *map(str, args)],
+            cwd=cwd, env=env, input=input, capture_output=True, text=True,
+            encoding="utf-8", timeout=timeout,
+        )
+
+    return run
