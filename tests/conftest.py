@@ -56,3 +56,29 @@ def run_dpia() -> RunDpia:
         )
 
     return run
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+
+
+def assert_golden(name: str, actual: str) -> None:
+    """Compare generated text with tests/golden/NAME.
+
+    After an intended wording change, regenerate every golden file with:
+        DPIA_REGEN_GOLDEN=1 python -m pytest -q
+    then review the change with `git diff tests/golden`.
+    """
+    path = GOLDEN / name
+    if os.environ.get("DPIA_REGEN_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        return
+    if not path.exists():
+        raise AssertionError(
+            f"no golden file {path}; create it with DPIA_REGEN_GOLDEN=1 python -m pytest -q"
+        )
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, (
+        f"{name} differs from its golden file; if the change is intended, regenerate with "
+        "DPIA_REGEN_GOLDEN=1 python -m pytest -q and review git diff tests/golden"
+    )
