@@ -239,7 +239,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    project, assessment = load_and_assess(args)
+    from dpia import report
+
+    try:
+        project, assessment = load_and_assess(args)
+    except AnswersError as exc:  # the same report as 'dpia check' gives
+        report.print_errors(exc)
+        return EXIT_DATA
     out = args.out or answers_path(args).resolve().parent / "dpia-output" / project.project.id
     return _build(project, assessment, out, args)
 

@@ -48,11 +48,32 @@ def mdcell(value: Any) -> str:
     return " ".join(md(value).split())
 
 
+_BLK_SPECIAL = re.compile(r"([\\\[\]|@])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def blk(value: Any) -> str:
+    """Escape text for the document block markup (see :mod:`dpia.render.blocks`).
+
+    User text can then never start a block, close a table cell or add styling;
+    line breaks in the text are kept as explicit breaks.
+    """
+    text = "" if value is None else str(value)
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _BLK_SPECIAL.sub(r"\\\1", text).replace("\n", "[br]")
+
+
 def long_date(value: date | None) -> str:
     """2026-02-02 -> '2 February 2026' (UK style)."""
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+def first_upper(value: Any) -> str:
+    """Capitalise the first letter only ('NHS trust' stays 'NHS trust', unlike ``capitalize``)."""
+    text = str(value)
+    return text[:1].upper() + text[1:]
 
 
 def join_and(items: Iterable[Any], last: str = "and") -> str:
@@ -79,8 +100,10 @@ def _configure(env: jinja2.Environment) -> jinja2.Environment:
     env.filters.update(
         md=md,
         mdcell=mdcell,
+        blk=blk,
         long_date=long_date,
         join_and=join_and,
+        first_upper=first_upper,
         label=label,
     )
     env.globals.update(vocab=vocab)

@@ -1,0 +1,328 @@
+"""The data-flow diagram and the risk heat maps, laid out once and drawn twice.
+
+:func:`flow_picture` and :func:`heatmap_picture` compute a :class:`Picture`:
+a list of rectangles, lines and text placed in points, with the origin at the
+top left. :func:`to_svg` turns it into inline SVG for the HTML document (through
+an autoescaped template) and :func:`to_drawing` into a reportlab ``Drawing``
+for the PDF, so both show exactly the same picture. Text is measured with the
+font the PDF embeds. Wording comes from the vocabulary and from labels the DPIA
+template sets (``@meta figure.*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from dpia import vocab
+from dpia.render import fonts
+
+if TYPE_CHECKING:
+    from dpia.assess import Assessment
+    from dpia.model import Project
+
+Point = tuple[float, float]
+Anchor = Literal["start", "middle", "end"]
+
+WIDTH = 480.0  # the text width of an A4 page with 2 cm margins, in points
+INK = "#1a1a1a"
+NAVY = "#1f3a5f"
+GREY = "#6b6b6b"
+RED = "#b00020"
+ROLE_STYLE: dict[str, tuple[str, str]] = {  # fill, stroke
+    "controller": ("#dbe7f3", NAVY),
+    "processor": ("#e3f1e6", "#2e6b3f"),
+    "other": ("#ffffff", "#5a5a5a"),
+}
+LEVEL_FILL: dict[str, str] = {"low": "#cfe8cf", "medium": "#ffe2a0", "high": "#f4b6b6"}
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    stroke: str
+    stroke_width: float = 0.8
+    kind: str = "rect"
+
+
+@dataclass(frozen=True)
+class Line:
+    points: tuple[Point, ...]
+    color: str
+    width: float = 1.0
+    dash: tuple[float, ...] = ()
+    arrow: bool = False
+    kind: str = "line"
+
+    @property
+    def head(self) -> tuple[Point, Point, Point]:
+        """The arrowhead triangle at the last point."""
+        (x0, _), (x1, y1) = self.points[-2], self.points[-1]
+        dx = 1.0 if x1 >= x0 else -1.0
+        return ((x1, y1), (x1 - 7 * dx, y1 - 3.5), (x1 - 7 * dx, y1 + 3.5))
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    size: float = 7.5
+    bold: bool = False
+    italic: bool = False
+    anchor: Anchor = "start"
+    color: str = INK
+    kind: str = "text"
+
+
+Shape = Rect | Line | Text
+
+
+@dataclass
+class Picture:
+    width: float
+    height: float
+    title: str
+    shapes: list[Shape] = field(default_factory=list)
+
+    def text(self, x: float, y: float, lines: list[str], size: float, **style: Any) -> float:
+        """Place lines of text from baseline ``y``; returns the baseline after the last line."""
+        for line in lines:
+            self.shapes.append(Text(x, y, line, size, **style))
+            y += size * 1.25
+        return y
+
+
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """Greedy word wrap by measured width; over-long words break after hyphens, then anywhere."""
+    lines: list[str] = []
+    current = ""
+    for word in _pieces(text, width, size, bold):
+        joiner = "" if current.endswith("-") or not current else " "
+        trial = f"{current}{joiner}{word}"
+        if current and fonts.text_width(trial, size, bold) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def _pieces(text: str, width: float, size: float, bold: bool) -> list[str]:
+    out: list[str] = []
+    for word in text.split():
+        if fonts.text_width(word, size, bold) <= width:
+            out.append(word)
+            continue
+        parts = [p + "-" for p in word.split("-")]
+        parts[-1] = parts[-1][:-1]
+        for part in parts:
+            while fonts.text_width(part, size, bold) > width and len(part) > 1:
+                cut = len(part) - 1
+                while cut > 1 and fonts.text_width(part[:cut], size, bold) > width:
+                    cut -= 1
+                out.append(part[:cut])
+                part = part[cut:]
+            out.append(part)
+    return out
+
+
+# --- the data-flow diagram ------------------------------------------------------
+
+
+def flow_orgs(p: Project) -> list[str]:
+    """Organisations shown, left to right: those that only send, the controllers, the rest."""
+    involved = {f.from_ for f in p.sharing} | {f.to for f in p.sharing}
+    shown = [o for o in p.org_ids if o in involved or o in p.controller_ids]
+    senders = {f.from_ for f in p.sharing}
+    receivers = {f.to for f in p.sharing}
+    controllers = set(p.controller_ids)
+    left = [o for o in shown if o not in controllers and o in senders and o not in receivers]
+    middle = [o for o in p.controller_ids if o in shown]
+    right = [o for o in shown if o not in controllers and o not in left]
+    return left + middle + right
+
+
+def role_of(p: Project, org_id: str) -> str:
+    if org_id in p.controller_ids:
+        return "controller"
+    if org_id in p.processor_ids:
+        return "processor"
+    return "other"
+
+
+def flow_picture(p: Project, labels: Mapping[str, str], title: str) -> Picture:
+    """Organisations as boxes with lifelines; each flow an arrow, in the order of the answers."""
+    orgs = flow_orgs(p)
+    n = max(len(orgs), 1)
+    col = WIDTH / n
+    centre = {o: col * i + col / 2 for i, o in enumerate(orgs)}
+    pic = Picture(WIDTH, 0, title)
+
+    names = {o: wrap(p.org(o).name, col - 16, 7.5, bold=True) for o in orgs}
+    box_h = 10 + max((len(v) for v in names.values()), default=1) * 9.4 + 10
+    for o in orgs:
+        fill, stroke = ROLE_STYLE[role_of(p, o)]
+        x = centre[o] - (col - 8) / 2
+        pic.shapes.append(Rect(x, 0, col - 8, box_h, fill, stroke, 1.0))
+        y = pic.text(centre[o], 13, names[o], 7.5, bold=True, anchor="middle", color=INK)
+        pic.text(centre[o], y + 0.5, [labels[f"figure.role.{role_of(p, o)}"]], 6.5,
+                 italic=True, anchor="middle", color=GREY)
+
+    y = box_h + 8
+    arrows: list[Shape] = []
+    for number, flow in enumerate(p.sharing, start=1):
+        x0, x1 = centre[flow.from_], centre[flow.to]
+        span = abs(x1 - x0)
+        pattern = labels["figure.flow.insecure" if flow.is_insecure else "figure.flow"]
+        text = pattern.format(
+            n=number,
+            method=vocab.TRANSFER_METHODS[flow.method],
+            identifiability=vocab.IDENTIFIABILITY[flow.identifiability],
+        )
+        lines = wrap(text, min(max(span - 12, 130.0), WIDTH - 4), 7, bold=flow.is_insecure)
+        widest = max(fonts.text_width(line, 7, flow.is_insecure) for line in lines)
+        mid = min(max((x0 + x1) / 2, widest / 2 + 2), WIDTH - widest / 2 - 2)
+        color = RED if flow.is_insecure else NAVY
+        labels_h = len(lines) * 7 * 1.25
+        pic.shapes.append(Rect(mid - widest / 2 - 3, y + 2, widest + 6, labels_h + 1, "#ffffff",
+                               "#ffffff", 0))
+        y = pic.text(mid, y + 9, lines, 7, bold=flow.is_insecure, anchor="middle", color=color)
+        y -= 5
+        dash = (4.0, 2.5) if flow.is_insecure else ()
+        direction = 1 if x1 > x0 else -1
+        arrows.append(Line(((x0 + 3 * direction, y), (x1 - 3 * direction, y)), color,
+                           1.6 if flow.is_insecure else 1.2, dash, arrow=True))
+        y += 8
+    height = y + 6
+    lifelines: list[Shape] = [
+        Line(((centre[o], box_h), (centre[o], height - 4)), "#9aa5b1", 0.8, (2.0, 2.0)) for o in orgs
+    ]
+    pic.shapes = lifelines + pic.shapes + arrows
+    pic.height = _legend(pic, height + 6, labels, any(f.is_insecure for f in p.sharing))
+    return pic
+
+
+def _legend(pic: Picture, y: float, labels: Mapping[str, str], insecure: bool) -> float:
+    x = 0.0
+    for role in ("controller", "processor", "other"):
+        fill, stroke = ROLE_STYLE[role]
+        pic.shapes.append(Rect(x, y, 14, 9, fill, stroke, 1.0))
+        text = labels[f"figure.role.{role}"]
+        pic.shapes.append(Text(x + 19, y + 7.5, text, 7, color=INK))
+        x += 19 + fonts.text_width(text, 7) + 16
+    if insecure:
+        pic.shapes.append(Line(((x, y + 4.5), (x + 22, y + 4.5)), RED, 1.6, (4.0, 2.5), arrow=True))
+        pic.shapes.append(Text(x + 28, y + 7.5, labels["figure.insecure.legend"], 7, color=RED))
+    return y + 14
+
+
+# --- the heat maps --------------------------------------------------------------
+
+Cell = tuple[str, str]  # (likelihood, severity)
+LIKELIHOOD_ROWS = tuple(reversed(vocab.codes(vocab.Likelihood)))  # probable at the top
+SEVERITY_COLS = vocab.codes(vocab.Severity)
+
+
+def heat_cells(a: Assessment, after: bool) -> dict[Cell, list[str]]:
+    """Risk ids by heat-map cell, before measures or after them (eliminated risks left out)."""
+    cells: dict[Cell, list[str]] = {(lik, sev): [] for lik in LIKELIHOOD_ROWS for sev in SEVERITY_COLS}
+    for r in a.risks:
+        where = r.cell_after if after else (r.likelihood, r.severity)
+        if where is not None:
+            cells[where].append(r.id)
+    return cells
+
+
+def cell_level(cell: Cell) -> str:
+    lik, sev = cell
+    return vocab.level_for_score(vocab.LIKELIHOOD_SCORE[lik] * vocab.SEVERITY_SCORE[sev])
+
+
+def heatmap_picture(a: Assessment, after: bool, labels: Mapping[str, str], title: str) -> Picture:
+    cells = heat_cells(a, after)
+    head = 78.0
+    cw = (WIDTH - head) / 3
+    pic = Picture(WIDTH, 0, title)
+    pic.shapes.append(Text(0, 10, labels["figure.likelihood"], 7.5, bold=True, color=GREY))
+    y = 16.0
+    packed = {c: _pack(ids, cw - 10, 7.5) for c, ids in cells.items()}
+    for lik in LIKELIHOOD_ROWS:
+        rows = max(len(packed[(lik, s)]) for s in SEVERITY_COLS)
+        h = max(34.0, 18 + rows * 9.4)
+        pic.shapes.append(Text(head - 8, y + h / 2 + 3, vocab.LIKELIHOODS[lik], 8, bold=True,
+                               anchor="end"))
+        for i, sev in enumerate(SEVERITY_COLS):
+            x = head + i * cw
+            level = cell_level((lik, sev))
+            pic.shapes.append(Rect(x, y, cw, h, LEVEL_FILL[level], "#ffffff", 2.0))
+            pic.shapes.append(Text(x + cw - 5, y + 9, vocab.LEVELS[level], 6, italic=True,
+                                   anchor="end", color="#4d4d4d"))
+            pic.text(x + 6, y + 19, packed[(lik, sev)], 7.5, bold=True)
+        y += h
+    for i, sev in enumerate(SEVERITY_COLS):
+        pic.shapes.append(Text(head + i * cw + cw / 2, y + 11, vocab.SEVERITIES[sev], 8, bold=True,
+                               anchor="middle"))
+    pic.shapes.append(Text(head + 1.5 * cw, y + 24, labels["figure.severity"], 7.5, bold=True,
+                           anchor="middle", color=GREY))
+    y += 30
+    gone = [r.id for r in a.risks if after and r.cell_after is None]
+    if gone:
+        text = f"{labels['figure.eliminated']} {', '.join(gone)}"
+        y = pic.text(0, y + 8, wrap(text, WIDTH, 7.5), 7.5, italic=True)
+    pic.height = y + 2
+    return pic
+
+
+def _pack(ids: list[str], width: float, size: float) -> list[str]:
+    """Put ids on as few lines as fit, separated by commas."""
+    return wrap(", ".join(ids), width, size, bold=True) if ids else []
+
+
+# --- output ----------------------------------------------------------------------
+
+
+def to_svg(pic: Picture, ident: str, render: Callable[[str, dict[str, Any]], str]) -> str:
+    """Inline SVG through the autoescaped figure template; ``ident`` must be unique in the page."""
+    context = {"pic": pic, "ident": ident, "font": fonts.CSS_FAMILY, "fmt": _num}
+    return render("dpia/figure.svg.j2", context)
+
+
+def _num(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def to_drawing(pic: Picture) -> Any:
+    """A reportlab Drawing of the picture (y flipped: reportlab's origin is bottom left)."""
+    from reportlab.graphics.shapes import Drawing, Polygon, PolyLine, String
+    from reportlab.graphics.shapes import Rect as RlRect
+    from reportlab.lib.colors import HexColor
+
+    fonts.register()
+    h = pic.height
+    d = Drawing(pic.width, h)
+    for s in pic.shapes:
+        if isinstance(s, Rect):
+            d.add(RlRect(s.x, h - s.y - s.h, s.w, s.h, fillColor=HexColor(s.fill),
+                         strokeColor=HexColor(s.stroke), strokeWidth=s.stroke_width))
+        elif isinstance(s, Line):
+            pts = [c for x, y in s.points for c in (x, h - y)]
+            d.add(PolyLine(pts, strokeColor=HexColor(s.color), strokeWidth=s.width,
+                           strokeDashArray=list(s.dash) or None))
+            if s.arrow:
+                tri = [c for x, y in s.head for c in (x, h - y)]
+                d.add(Polygon(tri, fillColor=HexColor(s.color), strokeColor=HexColor(s.color),
+                              strokeWidth=0.5))
+        else:
+            font = fonts.BOLD if s.bold else (fonts.ITALIC if s.italic else fonts.REGULAR)
+            d.add(String(s.x, h - s.y, s.text, fontName=font, fontSize=s.size,
+                         fillColor=HexColor(s.color), textAnchor=s.anchor))
+    return d

@@ -1,0 +1,131 @@
+"""The DPIA document: dpia.pdf, dpia.html and dpia.md from one template.
+
+``templates/dpia.blocks.j2`` writes the document once in the block markup of
+:mod:`dpia.render.blocks`; this module renders it, draws the diagrams
+(:mod:`dpia.render.diagrams`) and turns the result into HTML and Markdown
+through ``dpia.html.j2`` and ``dpia.md.j2`` and into PDF through
+:mod:`dpia.render.pdf`. Only lookups and groupings live here; every sentence
+is in the templates or the vocabulary.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from dpia.checks import GAP_LEVELS
+from dpia.render import blocks, diagrams
+from dpia.render.context import base_context
+from dpia.render.templating import render
+from dpia.screening import NOT_ASSESSED, SOURCES
+
+if TYPE_CHECKING:
+    from dpia.render import Job, Output
+
+FIGURES = ("flows", "heatmap-before", "heatmap-after")
+
+
+def document_context(job: Job) -> dict[str, Any]:
+    """The base context plus the groupings the DPIA template needs."""
+    p, a = job.project, job.assessment
+    ctx = base_context(job)
+    orgs = ctx["orgs"]
+
+    def names(ids: list[str]) -> list[str]:
+        return [orgs[i].name for i in ids]
+
+    ctx.update(
+        names=names,
+        roles={o.id: _roles(job, o.id) for o in p.organisations},
+        flows=list(enumerate(p.sharing, start=1)),
+        sources=SOURCES,
+        not_assessed=NOT_ASSESSED,
+        severities=diagrams.SEVERITY_COLS,
+        heat_before=_heat_rows(diagrams.heat_cells(a, after=False)),
+        heat_after=_heat_rows(diagrams.heat_cells(a, after=True)),
+        eliminated=[r.id for r in a.risks if r.cell_after is None],
+        measured=[r for r in a.risks if r.needs_measures or r.has_measures],
+        low_unmeasured=[r.id for r in a.risks if not (r.needs_measures or r.has_measures)],
+        high_residual=any(r.level_after == "high" for r in a.risks),
+        gap_levels=GAP_LEVELS,
+    )
+    return ctx
+
+
+def _roles(job: Job, org_id: str) -> list[tuple[str, str]]:
+    """(role code, detail) pairs; the template words them."""
+    p = job.project
+    ctl = p.data_protection.controllers
+    roles: list[tuple[str, str]] = []
+    if org_id in p.controller_ids:
+        roles.append(("joint-controller" if ctl.arrangement == "joint" else "controller", ""))
+        if ctl.contact_point == org_id:
+            roles.append(("contact-point", ""))
+    roles += [("processor", x.service) for x in p.data_protection.processors if x.organisation == org_id]
+    if org_id == p.project.lead:
+        roles.append(("lead", ""))
+    if org_id == p.project.commissioned_by:
+        roles.append(("commissioner", ""))
+    if not roles and any(f.to == org_id for f in p.sharing):
+        roles.append(("recipient", ""))
+    return roles
+
+
+def _heat_rows(cells: dict[diagrams.Cell, list[str]]) -> list[tuple[str, list[tuple[str, str, list[str]]]]]:
+    return [
+        (lik, [(sev, diagrams.cell_level((lik, sev)), cells[(lik, sev)]) for sev in diagrams.SEVERITY_COLS])
+        for lik in diagrams.LIKELIHOOD_ROWS
+    ]
+
+
+def pictures(job: Job, doc: blocks.Document) -> dict[str, diagrams.Picture]:
+    """Lay out every figure the document asks for, once for all formats."""
+    from dpia.errors import OutputError
+
+    out: dict[str, diagrams.Picture] = {}
+    for fig in doc.blocks:
+        if not isinstance(fig, blocks.Figure):
+            continue
+        title = blocks.plain(fig.caption)
+        if fig.name == "flows":
+            out[fig.name] = diagrams.flow_picture(job.project, doc.meta, title)
+        elif fig.name in ("heatmap-before", "heatmap-after"):
+            after = fig.name == "heatmap-after"
+            out[fig.name] = diagrams.heatmap_picture(job.assessment, after, doc.meta, title)
+        else:
+            raise OutputError(
+                f"the DPIA template asks for a figure '{fig.name}'; known: {', '.join(FIGURES)}"
+            )
+    return out
+
+
+def render_document(job: Job) -> tuple[blocks.Document, dict[str, Any]]:
+    ctx = document_context(job)
+    return blocks.parse(render("dpia.blocks.j2", ctx, job.templates)), ctx
+
+
+def render_html(job: Job, doc: blocks.Document, pics: dict[str, diagrams.Picture],
+                ctx: dict[str, Any]) -> str:
+    def svg_render(name: str, context: dict[str, Any]) -> str:
+        return render(name, context, job.templates)
+
+    svg = {name: Markup(diagrams.to_svg(pic, f"fig-{name}", svg_render)) for name, pic in pics.items()}
+    return render("dpia.html.j2", {**ctx, "doc": doc, "svg": svg}, job.templates)
+
+
+def render_markdown(job: Job, doc: blocks.Document, ctx: dict[str, Any]) -> str:
+    return render("dpia.md.j2", {**ctx, "doc": doc}, job.templates)
+
+
+def write(job: Job) -> list[Output]:
+    """The DPIA in PDF (print), HTML (accessible, to publish) and Markdown (for version control)."""
+    from dpia.render import pdf
+
+    doc, ctx = render_document(job)
+    pics = pictures(job, doc)
+    return [
+        job.write("dpia.pdf", pdf.render_pdf(doc, pics), "the DPIA, to print and sign (PDF)"),
+        job.write("dpia.html", render_html(job, doc, pics, ctx), "the DPIA, accessible web page (HTML)"),
+        job.write("dpia.md", render_markdown(job, doc, ctx), "the DPIA as text for version control"),
+    ]
