@@ -309,6 +309,7 @@ def to_drawing(pic: Picture) -> Any:
     fonts.register()
     h = pic.height
     d = Drawing(pic.width, h)
+    d.initialFontName = fonts.REGULAR  # so no unembedded Helvetica is referenced
     for s in pic.shapes:
         if isinstance(s, Rect):
             d.add(RlRect(s.x, h - s.y - s.h, s.w, s.h, fillColor=HexColor(s.fill),

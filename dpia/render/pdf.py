@@ -177,7 +177,14 @@ def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> lis
             drawing = diagrams.to_drawing(pics[b.name])
             out.append(KeepTogether([Spacer(1, 4), drawing, Paragraph(markup(b.caption), st["caption"])]))
         elif isinstance(b, blocks.Toc):
-            toc = TableOfContents(levelStyles=[st["toc0"]], dotsMinLevel=0)
+            toc = TableOfContents(levelStyles=[st["toc0"]], dotsMinLevel=0, tableStyle=TableStyle([
+                ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9.5),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+            ]))
             out += [CondPageBreak(200), Paragraph(markup(b.title), st["h2"]), toc]
         else:
             out.append(PageBreak())
