@@ -126,9 +126,14 @@ def test_unsigned_dpia_says_draft_on_every_page(draft_out: Path) -> None:
 def test_gaps_are_listed_in_the_annex(draft_out: Path) -> None:
     text = " ".join(pdf_pages(draft_out / "dpia.pdf"))
     annex = text[text.rindex("Annex A"):]
-    assert "insecure-transfer-phone-answers" in annex
-    assert "no-processor-contract-callpoint" in annex
     assert "blocks sign-off" in annex
+    # Long identifiers may wrap inside a narrow cell; compare without white space,
+    # so every character, hyphens included, must still be there.
+    squeezed = "".join(annex.split())
+    project = load(EMBEDDED_EXAMPLE)
+    for gap in assess(project, TODAY).gaps:
+        assert "".join(gap.id.split()) in squeezed, gap.id
+        assert "".join(gap.problem.split()) in squeezed, gap.problem
 
 
 def test_flow_diagram_marks_the_insecure_transfer(draft_out: Path) -> None:

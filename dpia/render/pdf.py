@@ -50,8 +50,8 @@ BLANK = "_" * 13
 def _styles() -> dict[str, ParagraphStyle]:
     f = fonts.register()
     bold = fonts.BOLD
-    base = ParagraphStyle("body", fontName=f, bulletFontName=f, fontSize=9.2, leading=13, spaceAfter=5,
-                          embeddedHyphenation=1)
+    # No embeddedHyphenation: reportlab 5.1 drops the hyphen when a table cell is wrapped twice.
+    base = ParagraphStyle("body", fontName=f, bulletFontName=f, fontSize=9.2, leading=13, spaceAfter=5)
     s = {
         "body": base,
         "lead": ParagraphStyle("lead", base, fontSize=15, leading=20, textColor=NAVY, spaceAfter=10),
