@@ -49,7 +49,11 @@ class Output:
 Writer = Callable[[Job], list[Output]]
 
 # "module:function", imported only when a build runs.
-WRITERS: list[str] = []
+WRITERS: list[str] = [
+    "dpia.render.notice:write",
+    "dpia.render.participant:write",
+    "dpia.render.agreement:write",
+]
 
 
 def build_all(job: Job) -> list[Output]:
