@@ -171,7 +171,9 @@ def test_one_text_per_method_used(built, tmp_path: Path) -> None:
     } | {"survey-introduction.txt", "survey-introduction.html"}
     assert participant_files(built["embedded"]) == {
         f"{stem}.{ext}" for stem in ("interview", "engagement-event") for ext in ("txt", "html", "md")
-    } | {f"{s}.{e}" for s in ("survey-introduction", "survey-introduction-telephone") for e in ("txt", "html")}
+    } | {
+        f"{s}.{e}" for s in ("survey-introduction", "survey-introduction-telephone") for e in ("txt", "html")
+    }
     data = example_data("contract")
     data["project"]["methods"] = ["enter_and_view", "other"]
     assert participant_files(build_texts(data, tmp_path)) == {
@@ -336,7 +338,8 @@ def test_agreement_records_roles_and_signatures(built) -> None:
                    "| analysis and findings | 15 July 2026 |", "Reuse by other partners",
                    "Partners may not reuse the data", "If a partner disagrees or wants findings held back",
                    "Healthwatch Northtown leads on any personal data breach",
-                   "Designated Safeguarding Lead", "The data protection impact assessment (DPIA) is signed off"):
+                   "Designated Safeguarding Lead",
+                   "The data protection impact assessment (DPIA) is signed off"):
         assert phrase in text
     html = built["contract"]["partnership-agreement.html"]
     assert html.count('<table class="signature">') == 5
