@@ -106,7 +106,7 @@ NOTICE_ITEMS = {
     "5 recipients": [
         "FormsCo Ltd: Online survey hosting",
         "From Healthwatch Northtown to TypeRight Transcription Services: Audio recordings",
-        "Sent by secure file transfer (SFTP)",
+        "Method: secure file transfer (SFTP)",
         "From Healthwatch Northtown to Northtown General Hospital NHS Foundation Trust",
     ],
     "6 transfers": ["We do not send your information outside the UK."],
@@ -485,3 +485,56 @@ def assert_well_formed(html: str) -> None:
     checker.feed(html)
     checker.close()
     assert checker.stack == [], f"unclosed tags: {checker.stack}"
+
+
+def sparse_variants() -> dict[str, dict]:
+    """Answers that take the less common paths: independent controllers on consent and
+    contract; a sole controller with nothing shared and every optional answer left out."""
+    independent = example_data("contract")
+    independent["data_protection"]["controllers"] = {
+        "arrangement": "independent", "organisations": ["hwn", "ncc"]}
+    independent["processing"]["lawful_basis"] = {"hwn": "consent", "ncc": "contract"}
+    independent["project"]["methods"] = ["telephone_survey", "engagement_event", "enter_and_view"]
+    bare = sole(example_data("contract"), "public_task")
+    bare["sharing"] = []
+    bare["data_protection"]["processors"] = []
+    bare["data_protection"]["safeguarding"] = {"owner": "hwn"}
+    for key in ("address", "ico_registration", "privacy_notice_url", "contact"):
+        bare["organisations"][0].pop(key, None)
+    bare["organisations"][0]["dpo"] = {"name": "Priya Shah"}
+    for key in ("agreement", "checkins", "start", "end"):
+        bare["project"].pop(key, None)
+    bare["project"]["methods"] = ["paper_survey", "interview"]
+    for key in ("anonymisation", "small_number_threshold", "lawful_basis_detail", "geography"):
+        bare["processing"].pop(key, None)
+    bare["processing"]["personal_data"] = ["age_band"]
+    bare["processing"]["special_category"] = []
+    for key in ("acknowledgement", "conflicts_of_interest"):
+        bare["findings"].pop(key, None)
+    bare.pop("signoff")
+    return {"independent": independent, "bare": bare}
+
+
+@pytest.mark.parametrize("variant", ["independent", "bare"])
+def test_uncommon_answers_read_cleanly(variant: str, tmp_path: Path) -> None:
+    files = build_texts(sparse_variants()[variant], tmp_path)
+    for name, text in files.items():
+        for pattern, what in LEFTOVERS:
+            match = re.search(pattern, text, re.M)
+            assert match is None, f"{name}: {what}: ...{text[max(0, match.start() - 40):match.end() + 20]}..."
+        if name.endswith(".html"):
+            assert_well_formed(text)
+    if variant == "independent":
+        notice = " ".join(files["privacy-notice.txt"].split())
+        assert "each decide separately how and why they use your information" in notice
+        assert "With Healthwatch Northtown: - the right of access" in notice
+        assert "Where we rely on your consent" in notice
+    else:
+        notice = files["privacy-notice.txt"]
+        assert "We do not share your information with any other organisation." in notice
+        assert "Ask us if you would like to know more" in files[
+            "participant-information/survey-introduction.txt"]
+        assert "You can leave out any question." in files["participant-information/survey-introduction.txt"]
+        assert "We will not record the interview." in files["participant-information/interview.txt"]
+        assert "the safeguarding lead at Healthwatch Northtown" in files[
+            "participant-information/interview.txt"]

@@ -52,4 +52,11 @@ def write(job: Job) -> list[Output]:
             {**context, "method": method},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
         )
+    if context["contact"] is None:
+        for out in outputs:
+            if out.path.suffix == ".txt":
+                out.notes.append(
+                    "participants are given no email or phone to contact: add 'contact' with an "
+                    f"email or phone to organisation '{job.project.project.lead}'"
+                )
     return outputs

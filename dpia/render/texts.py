@@ -227,5 +227,7 @@ def write_formats(
         out = job.write(f"{path}.{fmt}", text, f"{what} ({FORMAT_NAMES[fmt]})")
         if fmt == "txt" and measure_as:
             out.notes.extend(readability.notes(measure_as, text))
+            if job.project.is_draft:
+                out.notes.append("the DPIA is not signed off yet: agree this text with your DPO first")
         outputs.append(out)
     return outputs
