@@ -296,3 +296,115 @@ def codes(literal: object) -> tuple[str, ...]:
 def label(table: dict[str, str], code: str) -> str:
     """Plain-English wording for ``code``; free text is used as written."""
     return table.get(code, code)
+
+
+# --- rights of the people whose data is used -----------------------------------
+
+Right = Literal[
+    "access",
+    "rectification",
+    "restriction",
+    "erasure",
+    "portability",
+    "object",
+    "withdraw_consent",
+]
+# Formal names, for the privacy-notice section and the partnership agreement.
+RIGHTS: Final[dict[str, str]] = {
+    "access": "the right of access (to a copy of your information)",
+    "rectification": "the right to rectification (to have wrong information corrected)",
+    "restriction": "the right to restrict processing (to limit how it is used)",
+    "erasure": "the right to erasure (to have your information deleted)",
+    "portability": "the right to data portability (to get your information in a form you can reuse)",
+    "object": "the right to object (to ask us to stop using your information)",
+    "withdraw_consent": "the right to withdraw consent at any time",
+}
+# Everyday wording, for participant texts: each completes "You can ...".
+RIGHTS_PLAIN: Final[dict[str, str]] = {
+    "access": "ask us for a copy of what we hold about you",
+    "rectification": "ask us to correct anything that is wrong",
+    "restriction": "ask us to limit how we use it",
+    "erasure": "ask us to delete it",
+    "portability": "ask for it in a form you can pass to someone else",
+    "object": "ask us to stop using it",
+    "withdraw_consent": "change your mind and withdraw your agreement",
+}
+# UK GDPR Articles 15-21: these three apply whatever the lawful basis.
+ALWAYS_RIGHTS: Final[tuple[Right, ...]] = ("access", "rectification", "restriction")
+# The rights that depend on the Article 6 basis (the regulator's table).
+RIGHTS_BY_BASIS: Final[dict[str, tuple[Right, ...]]] = {
+    "consent": ("erasure", "portability", "withdraw_consent"),
+    "contract": ("erasure", "portability"),
+    "legal_obligation": (),
+    "vital_interests": ("erasure",),
+    "public_task": ("object",),
+    "legitimate_interests": ("erasure", "object"),
+}
+# Explicit consent under Article 9 can be withdrawn whatever the Article 6 basis.
+CONSENT_CONDITIONS: Final = frozenset({"explicit_consent"})
+
+
+def rights_for(basis: str, article9_condition: str | None = None) -> tuple[Right, ...]:
+    """The rights that apply to processing on ``basis``, in the order of :data:`RIGHTS`."""
+    held: set[Right] = {*ALWAYS_RIGHTS, *RIGHTS_BY_BASIS[basis]}
+    if article9_condition in CONSENT_CONDITIONS:
+        held.add("withdraw_consent")
+    return tuple(r for r in get_args(Right) if r in held)
+
+
+# --- participant information ---------------------------------------------------
+
+# Methods that get a full information sheet, with the sheet's file name.
+INFORMATION_SHEETS: Final[dict[str, str]] = {
+    "focus_group": "focus-group",
+    "interview": "interview",
+    "engagement_event": "engagement-event",
+    "enter_and_view": "enter-and-view",
+}
+# Surveys people fill in themselves; a telephone survey is read aloud instead.
+SELF_COMPLETED_SURVEYS: Final = ("online_survey", "paper_survey")
+# What the lawful basis means, in everyday words: completes "... relies on X: ...".
+LAWFUL_BASES_PLAIN: Final[dict[str, str]] = {
+    "consent": "you have agreed to it",
+    "contract": "it is needed for a contract with you",
+    "legal_obligation": "the law requires it",
+    "vital_interests": "it is needed to protect someone's life",
+    "public_task": "it is part of official work done in the public interest",
+    "legitimate_interests": "it has a legitimate interest, balanced against your rights",
+}
+# How identifiable shared data is, as a sentence about the people in it.
+IDENTIFIABILITY_PLAIN: Final[dict[str, str]] = {
+    "identifiable": "This can identify you.",
+    "pseudonymised": "Names are replaced by a code.",
+    "anonymised": "No one can be identified from it.",
+    "aggregate": "These are totals only, so no one can be identified.",
+}
+INFORMATION_SHEET_TITLES: Final[dict[str, str]] = {
+    "focus_group": "Taking part in a focus group",
+    "interview": "Taking part in an interview",
+    "engagement_event": "Talking to us at an event",
+    "enter_and_view": "Our Enter and View visit",
+}
+# The part each organisation plays in a partnership.
+PARTNER_ROLES: Final[dict[str, str]] = {
+    "commissioning": "commissioning",
+    "collaborating": "collaborating",
+    "processing": "processing (acts only on the controllers' instructions)",
+}
+DATA_PROTECTION_ROLES: Final[dict[str, str]] = {
+    "controller": "data controller",
+    "joint_controller": "joint controller",
+    "processor": "processor",
+    "recipient": "receives personal data",
+    "none": "no personal data",
+}
+# Short names of the rights, for tables.
+RIGHT_NAMES: Final[dict[str, str]] = {
+    "access": "access",
+    "rectification": "rectification",
+    "restriction": "restriction",
+    "erasure": "erasure",
+    "portability": "portability",
+    "object": "to object",
+    "withdraw_consent": "to withdraw consent",
+}

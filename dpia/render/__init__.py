@@ -51,6 +51,9 @@ Writer = Callable[[Job], list[Output]]
 # "module:function", imported only when a build runs.
 WRITERS: list[str] = [
     "dpia.render.dpia_doc:write",
+    "dpia.render.notice:write",
+    "dpia.render.participant:write",
+    "dpia.render.agreement:write",
 ]
 
 

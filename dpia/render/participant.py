@@ -1,0 +1,62 @@
+"""Participant information: the short survey introduction(s) and an information
+sheet for each other method the project uses. Nothing for methods it does not use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from dpia import vocab
+from dpia.render.texts import text_context, write_formats
+
+if TYPE_CHECKING:
+    from dpia.render import Job, Output
+
+FOLDER = "participant-information"
+
+
+def survey_introductions(methods: Sequence[str]) -> list[tuple[str, str]]:
+    """(file stem, mode) for each introduction: one for surveys people fill in
+    themselves, one read aloud on the telephone. The first is 'survey-introduction'."""
+    modes = []
+    if any(m in vocab.SELF_COMPLETED_SURVEYS for m in methods):
+        modes.append("self")
+    if "telephone_survey" in methods:
+        modes.append("telephone")
+    return [
+        ("survey-introduction" if i == 0 else f"survey-introduction-{mode}", mode)
+        for i, mode in enumerate(modes)
+    ]
+
+
+def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
+    """(file stem, method) for each method that gets an information sheet."""
+    return [(vocab.INFORMATION_SHEETS[m], m) for m in methods if m in vocab.INFORMATION_SHEETS]
+
+
+def write(job: Job) -> list[Output]:
+    context = text_context(job)
+    methods = list(job.project.project.methods)
+    outputs: list[Output] = []
+    for stem, mode in survey_introductions(methods):
+        what = "survey introduction to paste into the survey tool" if mode == "self" else (
+            "telephone survey introduction, read aloud"
+        )
+        outputs += write_formats(
+            job, f"{FOLDER}/{stem}", "participant/survey-introduction", ("txt", "html"),
+            {**context, "mode": mode}, what, measure_as="survey_introduction", width=0,
+        )
+    for stem, method in information_sheets(methods):
+        outputs += write_formats(
+            job, f"{FOLDER}/{stem}", "participant/information-sheet", ("txt", "html", "md"),
+            {**context, "method": method},
+            f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
+        )
+    if context["contact"] is None:
+        for out in outputs:
+            if out.path.suffix == ".txt":
+                out.notes.append(
+                    "participants are given no email or phone to contact: add 'contact' with an "
+                    f"email or phone to organisation '{job.project.project.lead}'"
+                )
+    return outputs

@@ -1,0 +1,120 @@
+"""How easy a generated text is to read: Flesch reading ease, Flesch-Kincaid grade
+and sentences over 20 words, measured on the plain-text version.
+
+The plain text is first turned into prose the way a reader meets it: wrapped
+lines are joined, headings and list items count as sentences of their own, and
+web and email addresses (not prose) count as one short word. textstat 0.7.8 is
+used because later versions download word data at run time, which fails offline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LONG_SENTENCE = 20  # words
+
+
+@dataclass(frozen=True)
+class Target:
+    what: str
+    min_ease: float
+    max_grade: float
+
+
+# The plain-language targets of the reference (privacy-and-participant-text.md).
+TARGETS: dict[str, Target] = {
+    "survey_introduction": Target("survey introduction", 70, 6),
+    "information_sheet": Target("information sheet", 60, 8),
+    "privacy_notice": Target("privacy-notice section", 50, 10),
+}
+SURVEY_WORD_LIMIT = 150
+
+
+@dataclass(frozen=True)
+class Readability:
+    ease: float
+    grade: float
+    words: int
+    long_sentences: tuple[str, ...]
+
+    def meets(self, target: Target) -> bool:
+        return self.ease >= target.min_ease and self.grade <= target.max_grade
+
+
+# A web or email address, without the punctuation that may follow it in a sentence.
+_ADDRESS = re.compile(r"(?:(?:https?://|www\.)|[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
+_UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
+_ITEM = re.compile(r"^\s*-\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
+
+
+def units(text: str) -> list[str]:
+    """Paragraphs, headings and list items of a plain text, each on one line, each
+    ending with a full stop if it had no end punctuation."""
+    found: list[str] = []
+    current: list[str] = []
+
+    def close() -> None:
+        if current:
+            unit = " ".join(current).strip()
+            if unit:
+                found.append(unit if unit[-1] in ".!?" else unit + ".")
+            current.clear()
+
+    for line in text.splitlines():
+        if not line.strip() or _UNDERLINE.match(line):
+            close()
+        elif _ITEM.match(line):
+            close()
+            current.append(_ITEM.sub("", line))
+        else:
+            current.append(line.strip())
+    close()
+    return found
+
+
+def prose(text: str) -> str:
+    return " ".join(_ADDRESS.sub("link", u) for u in units(text))
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for u in units(text) for s in _SENTENCE_END.split(u) if s.strip()]
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: a web or email address is one word."""
+    return len(_WORD.findall(_ADDRESS.sub("link", text)))
+
+
+def measure(text: str) -> Readability:
+    import textstat
+
+    body = prose(text)
+    long = tuple(s for s in sentences(text) if word_count(s) > LONG_SENTENCE)
+    return Readability(
+        ease=float(textstat.flesch_reading_ease(body)),
+        grade=float(textstat.flesch_kincaid_grade(body)),
+        words=word_count(text),
+        long_sentences=long,
+    )
+
+
+def notes(kind: str, text: str) -> list[str]:
+    """What `dpia build` prints under a text: its scores against the target and
+    every sentence over 20 words."""
+    target = TARGETS[kind]
+    r = measure(text)
+    verdict = "meets the target" if r.meets(target) else "BELOW THE TARGET: simplify the wording"
+    out = [
+        f"reading ease {r.ease:.0f} (target {target.min_ease:.0f} or more), "
+        f"grade {r.grade:.1f} (target {target.max_grade:.0f} or less): {verdict}"
+    ]
+    if kind == "survey_introduction":
+        state = "within" if r.words <= SURVEY_WORD_LIMIT else "OVER"
+        out.append(f"{r.words} words ({state} the limit of {SURVEY_WORD_LIMIT})")
+    for sentence in r.long_sentences:
+        shown = sentence if len(sentence) <= 90 else sentence[:87] + "..."
+        out.append(f"long sentence ({word_count(sentence)} words): {shown}")
+    return out
