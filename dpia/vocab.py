@@ -296,3 +296,25 @@ def codes(literal: object) -> tuple[str, ...]:
 def label(table: dict[str, str], code: str) -> str:
     """Plain-English wording for ``code``; free text is used as written."""
     return table.get(code, code)
+
+
+# --- data-sharing register ---------------------------------------------------
+# Fixed choices of register columns (dropdown lists); see registers/*.yaml.
+
+REGISTER_STATUSES: Final[dict[str, str]] = {
+    "planned": "planned",
+    "active": "active",
+    "ended": "ended",
+}
+RECIPIENT_RELATIONSHIPS: Final[dict[str, str]] = {
+    "controller": "controller",
+    "joint_controller": "joint controller",
+    "processor": "processor",
+}
+DPIA_VERDICTS: Final[dict[str, str]] = {
+    "required": "required",
+    "recommended": "recommended",
+    "not required": "not required",
+}
+YES_NO: Final[dict[str, str]] = {"yes": "yes", "no": "no"}
+YES_NO_NA: Final[dict[str, str]] = {"yes": "yes", "no": "no", "not_applicable": "not applicable"}

@@ -49,7 +49,9 @@ class Output:
 Writer = Callable[[Job], list[Output]]
 
 # "module:function", imported only when a build runs.
-WRITERS: list[str] = []
+WRITERS: list[str] = [
+    "dpia.register.writer:write",
+]
 
 
 def build_all(job: Job) -> list[Output]:
