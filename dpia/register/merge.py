@@ -154,7 +154,7 @@ def plan_sheet(
             continue
         else:
             op = op_changed if logged_state is not None else "accept"
-        if logged_state is not None and after == logged and new == answers_before:
+        if not write and not edited and after == logged and new == answers_before:
             continue
         actions.append(Action(op, sheet.id, key, now if edited else logged, after, new, write))
     return actions, differences

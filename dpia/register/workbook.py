@@ -178,7 +178,7 @@ class SheetEditor:
         last_row = max(ws.max_row, HEADER_ROW + 1)
         ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
         _ensure_table(ws, self.sheet.table, ref, layout.table_style)
-        ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1).coordinate
+        ws.freeze_panes = f"A{HEADER_ROW + 1}"  # a string: ws.cell() would create an empty row
         _ensure_validations(ws, self.sheet, layout, self.col_of, last_row + 1000)
         _ensure_overdue_rule(ws, self.sheet, self.col_of, last_row + 1000)
 
