@@ -109,6 +109,14 @@ def header_map(header: Iterable[object], sheet: Sheet) -> tuple[dict[str, int], 
     return col_of, people, last
 
 
+def last_value_row(ws: Worksheet) -> int:
+    """The last row holding a value. Not ``ws.max_row``: LibreOffice saves empty styled
+    cells far below the data (where dropdowns reach), and new rows go after the data."""
+    cells = ws._cells  # openpyxl's own map of (row, column) -> cell; far faster than iter_rows
+    used = (r for (r, _), c in cells.items() if c.value is not None and c.value != "")
+    return max(used, default=HEADER_ROW)
+
+
 class SheetEditor:
     """One row sheet of the register: its columns by header, its rows by key."""
 
@@ -118,6 +126,7 @@ class SheetEditor:
         header = next(ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW, values_only=True), ())
         self.col_of, self.people_columns, self.last_header_col = header_map(header, sheet)
         self.missing = [c for c in sheet.columns if c.key not in self.col_of]
+        self.last_row = last_value_row(ws)
         self.row_of: dict[str, int] = {}
         self.duplicates: dict[str, list[int]] = {}
         self.people_rows: list[int] = []
@@ -160,7 +169,7 @@ class SheetEditor:
         """Write ``values`` (tool columns only) into the key's row, adding the row if new."""
         number = self.row_of.get(key)
         if number is None:
-            number = max(self.ws.max_row, HEADER_ROW) + 1
+            self.last_row = number = self.last_row + 1
             self.row_of[key] = number
         for col_key, value in values.items():
             column = self.sheet.column(col_key)
@@ -175,7 +184,7 @@ class SheetEditor:
 
         ws = self.ws
         last_col = max(self.last_header_col, max(self.col_of.values(), default=1))
-        last_row = max(ws.max_row, HEADER_ROW + 1)
+        last_row = max(self.last_row, HEADER_ROW + 1)
         ref = f"A{HEADER_ROW}:{get_column_letter(last_col)}{last_row}"
         _ensure_table(ws, self.sheet.table, ref, layout.table_style)
         ws.freeze_panes = f"A{HEADER_ROW + 1}"  # a string: ws.cell() would create an empty row
@@ -196,6 +205,8 @@ def _ensure_table(ws: Worksheet, name: str, ref: str, style: str) -> None:
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
         ws.add_table(table)
+    if table.tableStyleInfo is None:  # LibreOffice drops it on saving; a person's own style is kept
+        table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     table.ref = ref
     if table.autoFilter is None:
         table.autoFilter = AutoFilter(ref=ref)
