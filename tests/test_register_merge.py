@@ -221,3 +221,19 @@ def test_people_rows_and_columns_survive_and_are_listed_as_theirs(tmp_path: Path
     assert ws.cell(2, 3).value == "checked by IG"
     assert ws.cell(5, 1).value == "manual/phone-list"
     assert ws.cell(6, 1).value == "hws-2027-waiting-well/survey-export"
+
+
+def test_rich_text_a_person_added_survives_an_update(tmp_path: Path) -> None:
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    wb = load_workbook(reg)
+    ws = wb[SHEET]
+    ws.cell(1, 40).value = "Notes"
+    ws.cell(2, 40).value = CellRichText("Check ", TextBlock(InlineFont(b=True), "before March"))
+    wb.save(reg)
+    add_projects(reg, [embedded()])
+    kept = load_workbook(reg, rich_text=True)[SHEET].cell(2, 40).value
+    assert isinstance(kept, CellRichText) and kept[1].font.b and str(kept) == "Check before March"

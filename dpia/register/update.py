@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import warnings
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,7 +45,9 @@ def load_register(register: Path, data: bytes) -> Workbook:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            wb = load_workbook(io.BytesIO(data), rich_text=True)
+            # Rich text (part of a cell in bold, say) survives only when loaded as rich
+            # text, which doubles the load time: do it only when the workbook has some.
+            wb = load_workbook(io.BytesIO(data), rich_text=_has_rich_text(data))
         except Exception as exc:
             raise RegisterError(
                 f"{register} could not be read as an Excel workbook ({exc}). Restore the latest copy "
@@ -51,6 +55,16 @@ def load_register(register: Path, data: bytes) -> Workbook:
             ) from None
     safety.refuse_loss(register, caught, data)
     return wb
+
+
+_RUN = re.compile(rb"<(\w+:)?r[ >]")
+
+
+def _has_rich_text(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = [n for n in z.namelist() if n.startswith(("xl/sharedStrings", "xl/worksheets/sheet"))]
+        # A run of formatted text is an <r> (or <x:r>) element.
+        return any(_RUN.search(z.read(name)) for name in names)
 
 
 def wanted_rows(
