@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="treat this as today")
     p.set_defaults(handler=cmd_demo)
 
+    _add_register_commands(sub)
     return parser
 
 
@@ -139,6 +140,12 @@ def _add_build_args(p: argparse.ArgumentParser) -> None:
         "--templates", type=Path, metavar="DIR",
         help="a folder of your own templates that replace shipped ones with the same name",
     )
+    p.add_argument(
+        "--register", type=Path, metavar="XLSX",
+        help="also add this project's rows to the organisation's data-sharing register "
+        "(created if it does not exist)",
+    )
+    _add_edited_arg(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -273,6 +280,8 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
     blocking = len(assessment.blocking_gaps)
     if blocking:
         print(f"{blocking} gap(s) block sign-off; see 'dpia check' or the DPIA's annex.")
+    if getattr(args, "register", None) is not None:
+        return _register_add(project, assessment, args)
     return EXIT_OK
 
 
@@ -284,6 +293,109 @@ def cmd_schema(args: argparse.Namespace) -> int:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "dpia answers file (format dpia-answers/1)"
     report.print_json(schema)
+    return EXIT_OK
+
+
+# --- the data-sharing register ---------------------------------------------------
+
+
+def _add_edited_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--edited", choices=("stop", "keep", "replace"), default="stop",
+        help="when people have edited cells dpia wrote: stop and show them (default), keep "
+        "their values, or replace them with the answers' values",
+    )
+
+
+def _add_register_commands(sub: Any) -> None:
+    reg = sub.add_parser(
+        "register",
+        help="the organisation's Excel data-sharing register: add, verify, due, summary",
+        description="One Excel register of every data share across all projects. dpia adds and "
+        "updates its rows, keeps rows and columns people add, and records every change in an "
+        "audit log beside the workbook (NAME.audit.jsonl).",
+    )
+    rsub = reg.add_subparsers(dest="register_command", metavar="COMMAND")
+    p = rsub.add_parser(
+        "add", help="add or update a project's rows in the register (created if missing)",
+        description="Add a project's flows, organisations and project row to the register, or "
+        "update them. Flows no longer in the answers are marked ended, never deleted.",
+    )
+    _add_answers_arg(p)
+    _add_assess_args(p)
+    p.add_argument("--register", type=Path, metavar="XLSX", required=True, help="the register workbook")
+    _add_edited_arg(p)
+    p.set_defaults(handler=cmd_register_add)
+
+    p = rsub.add_parser(
+        "verify", help="check the register against its audit log; print the latest hash",
+        description="Recompute the audit log's hash chain and compare every row dpia wrote with "
+        "it. Exit 0 when everything matches, 1 when something was edited, deleted or reordered.",
+    )
+    p.add_argument("register", type=Path, metavar="XLSX")
+    p.set_defaults(handler=cmd_register_verify)
+
+    p = rsub.add_parser("due", help="list reviews due or overdue, and ended flows still marked active")
+    p.add_argument("register", type=Path, metavar="XLSX")
+    p.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="as of this date (default: today)")
+    p.add_argument("--within", type=_positive_int, default=30, metavar="DAYS",
+                   help="also list reviews due within this many days (default 30)")
+    p.set_defaults(handler=cmd_register_due)
+
+    p = rsub.add_parser("summary", help="count flows by partner, method, identifiability and status")
+    p.add_argument("register", type=Path, metavar="XLSX")
+    p.set_defaults(handler=cmd_register_summary)
+    reg.set_defaults(handler=lambda args: _usage(reg))
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _register_add(project: Project, assessment: Assessment, args: argparse.Namespace) -> int:
+    from dpia.register.show import update_text
+    from dpia.register.update import add_projects
+
+    result = add_projects(args.register, [(project, assessment)], policy=args.edited)
+    print(update_text(result))
+    return EXIT_OK
+
+
+def cmd_register_add(args: argparse.Namespace) -> int:
+    project, assessment = load_and_assess(args)
+    return _register_add(project, assessment, args)
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise UsageError(f"{path}: no such register (check the path)")
+    return path
+
+
+def cmd_register_verify(args: argparse.Namespace) -> int:
+    from dpia.register.show import verify_text
+    from dpia.register.verify import verify
+
+    report = verify(_existing(args.register))
+    print(verify_text(report))
+    return EXIT_OK if report.ok else EXIT_DATA
+
+
+def cmd_register_due(args: argparse.Namespace) -> int:
+    from dpia.register.reports import due
+    from dpia.register.show import due_text
+
+    on = args.on or date.today()
+    print(due_text(due(_existing(args.register), on, args.within), on.isoformat()))
+    return EXIT_OK
+
+
+def cmd_register_summary(args: argparse.Namespace) -> int:
+    from dpia.register.reports import summary
+    from dpia.register.show import summary_text
+
+    print(summary_text(summary(_existing(args.register))))
     return EXIT_OK
 
 

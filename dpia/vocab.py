@@ -408,3 +408,23 @@ RIGHT_NAMES: Final[dict[str, str]] = {
     "object": "to object",
     "withdraw_consent": "to withdraw consent",
 }
+# --- data-sharing register ---------------------------------------------------
+# Fixed choices of register columns (dropdown lists); see registers/*.yaml.
+
+REGISTER_STATUSES: Final[dict[str, str]] = {
+    "planned": "planned",
+    "active": "active",
+    "ended": "ended",
+}
+RECIPIENT_RELATIONSHIPS: Final[dict[str, str]] = {
+    "controller": "controller",
+    "joint_controller": "joint controller",
+    "processor": "processor",
+}
+DPIA_VERDICTS: Final[dict[str, str]] = {
+    "required": "required",
+    "recommended": "recommended",
+    "not required": "not required",
+}
+YES_NO: Final[dict[str, str]] = {"yes": "yes", "no": "no"}
+YES_NO_NA: Final[dict[str, str]] = {"yes": "yes", "no": "no", "not_applicable": "not applicable"}

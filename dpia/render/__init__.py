@@ -54,6 +54,7 @@ WRITERS: list[str] = [
     "dpia.render.notice:write",
     "dpia.render.participant:write",
     "dpia.render.agreement:write",
+    "dpia.register.writer:write",
 ]
 
 

@@ -1,0 +1,224 @@
+"""Updating the register without ever losing it.
+
+* One writer at a time: a lock file beside the register (``filelock``).
+* Never write while a person has the workbook open in Excel (``~$name.xlsx``)
+  or LibreOffice (``.~lock.name.xlsx#``), nor if it changed since dpia read it.
+* Never write if openpyxl would drop something a person added (it warns, or the
+  workbook has text boxes or other shapes openpyxl cannot keep).
+* Atomic replace: write a temporary file beside the register, fsync, prove it
+  opens, keep a timestamped backup of the old register, ``os.replace``, fsync
+  the folder. A crash at any point leaves the previous register intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import stat
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dpia.errors import RegisterError
+from dpia.fileio import atomic_write_bytes, fsync_dir
+
+LOCK_TIMEOUT = 120.0  # seconds to wait for another dpia command to finish
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def lock_path(register: Path) -> Path:
+    return register.with_name(register.name + ".lock")
+
+
+def backups_dir(register: Path) -> Path:
+    return register.with_name(register.stem + ".backups")
+
+
+@contextlib.contextmanager
+def writer_lock(register: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the register's lock file; other dpia commands wait for it."""
+    from filelock import FileLock, Timeout
+
+    path = lock_path(register)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(path), timeout=timeout)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise RegisterError(
+            f"{register}: another dpia command has been updating this register for over "
+            f"{int(timeout)} seconds. Wait for it to finish and try again (lock file: {path})."
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def office_lock_files(register: Path) -> list[Path]:
+    """Lock files that Excel or LibreOffice keep while the workbook is open."""
+    name = register.name
+    candidates = [f"~${name}", f".~lock.{name}#"]
+    if len(name) > 2:
+        candidates.append(f"~${name[2:]}")  # Office shortens the name for some long names
+    return [register.with_name(c) for c in candidates if register.with_name(c).exists()]
+
+
+def refuse_if_open(register: Path) -> None:
+    found = office_lock_files(register)
+    if found:
+        raise RegisterError(
+            f"{register} is open in Excel or LibreOffice (lock file {found[0].name} exists). "
+            "Close it there and run the command again. If nobody has it open, the program "
+            f"stopped without tidying up: delete {found[0]} and try again."
+        )
+
+
+_LOSS = re.compile(r"will be removed|not supported|cannot be preserved|will be lost", re.IGNORECASE)
+
+
+def loss_messages(warnings: Sequence[object]) -> list[str]:
+    """openpyxl's warnings that it would drop part of the workbook."""
+    out: list[str] = []
+    for w in warnings:
+        text = str(getattr(w, "message", w))
+        if _LOSS.search(text) and text not in out:
+            out.append(text)
+    return out
+
+
+def unkeepable_content(data: bytes) -> list[str]:
+    """Things people add in Excel that openpyxl drops without a warning."""
+    found: list[str] = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
+                xml = z.read(name)
+                if b"<xdr:sp>" in xml or b"<xdr:sp " in xml or b"<xdr:cxnSp" in xml:
+                    found.append("a text box or shape (drawing objects)")
+            elif name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
+                if b"sparklineGroup" in z.read(name):
+                    found.append("sparklines")
+            elif name.startswith("xl/slicers/") or name.startswith("xl/timelines/"):
+                found.append("slicers or timelines")
+    return sorted(set(found))
+
+
+def refuse_loss(register: Path, warnings: Sequence[object], data: bytes) -> None:
+    lost = loss_messages(warnings) + unkeepable_content(data)
+    if lost:
+        raise RegisterError(
+            f"{register} holds content that dpia's spreadsheet library would drop if it saved "
+            f"the workbook: {'; '.join(lost)}. Nothing was changed. Move that content to "
+            "another workbook (or remove it) and run the command again."
+        )
+
+
+def prove_opens(path: Path, sheet_titles: Sequence[str]) -> None:
+    """Raise unless the file is a complete workbook with the expected sheets."""
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            bad = z.testzip()
+            if bad is not None:
+                raise RegisterError(f"the new register's part {bad} is damaged")
+        wb = load_workbook(path, read_only=True)
+        try:
+            missing = [t for t in sheet_titles if t not in wb.sheetnames]
+            for title in sheet_titles[:1]:
+                next(wb[title].iter_rows(max_row=1, values_only=True))
+        finally:
+            wb.close()
+    except RegisterError:
+        raise
+    except Exception as exc:
+        raise RegisterError(
+            f"the new register did not open after saving ({exc}); nothing was changed"
+        ) from None
+    if missing:
+        raise RegisterError(f"the new register lacks sheets {missing}; nothing was changed")
+
+
+def default_mode(path: Path) -> int:
+    """The file's permissions, or what a new file gets (temporary files are private by default)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Atomic write that keeps the file's permissions (shared folders need them)."""
+    mode = default_mode(path)
+    atomic_write_bytes(path, data)
+    with contextlib.suppress(OSError):
+        os.chmod(path, mode)
+
+
+def keep_backup(register: Path, old: bytes, kept: int) -> Path:
+    """Save the register's previous bytes as a timestamped backup; keep the newest ``kept``."""
+    folder = backups_dir(register)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    path = folder / f"{register.stem}-{stamp}{register.suffix}"
+    write_file(path, old)
+    backups = sorted(folder.glob(f"{register.stem}-*{register.suffix}"))
+    for stale in backups[: max(0, len(backups) - kept)]:
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    return path
+
+
+def replace_register(
+    register: Path,
+    save: Callable[[Path], None],
+    sheet_titles: Sequence[str],
+    old: bytes | None,
+    backups_kept: int,
+    before_replace: Callable[[str], None],
+) -> None:
+    """Save a new register atomically.
+
+    ``save(tmp)`` writes the new workbook; ``before_replace(sha256)`` runs after it is
+    proved to open and before it replaces the register (the audit log's phase 1).
+    ``old`` is the register's bytes as read (None for a new register): if the file no
+    longer holds them, someone saved it in the meantime and nothing is written.
+    """
+    folder = register.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp.xlsx", dir=folder)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        save(tmp)
+        os.chmod(tmp, default_mode(register))
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+            new_sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        prove_opens(tmp, sheet_titles)
+        refuse_if_open(register)
+        current = register.read_bytes() if register.exists() else None
+        if current != old:
+            raise RegisterError(
+                f"{register} was changed by someone else while dpia was updating it. Nothing "
+                "was written; run the command again to merge with their version."
+            )
+        before_replace(new_sha)
+        if old is not None:
+            keep_backup(register, old, backups_kept)
+        os.replace(tmp, register)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    fsync_dir(folder)

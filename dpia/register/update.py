@@ -1,0 +1,225 @@
+"""Add projects to a register: lock, read, plan, write, log. The one place that writes registers."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dpia.errors import RegisterConflict, RegisterError
+from dpia.register import audit, safety
+from dpia.register.layout import Layout, load_layout
+from dpia.register.merge import Action, Difference, Policy, ended_row, plan_sheet
+from dpia.register.rows import Row, project_of, project_register_rows
+from dpia.register.workbook import SheetEditor, append_log_rows, new_workbook, write_lists
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+    from dpia.assess import Assessment
+    from dpia.model import Project
+
+
+@dataclass
+class UpdateResult:
+    register: Path
+    created: bool
+    counts: dict[str, int] = field(default_factory=dict)  # operation -> number of rows
+    head: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.counts.values())
+
+
+def load_register(register: Path, data: bytes) -> Workbook:
+    """Open the register's bytes, refusing if openpyxl would drop something people added."""
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            # Rich text (part of a cell in bold, say) survives only when loaded as rich
+            # text, which doubles the load time: do it only when the workbook has some.
+            wb = load_workbook(io.BytesIO(data), rich_text=_has_rich_text(data))
+        except Exception as exc:
+            raise RegisterError(
+                f"{register} could not be read as an Excel workbook ({exc}). Restore the latest copy "
+                f"from {safety.backups_dir(register)} if it is damaged."
+            ) from None
+    safety.refuse_loss(register, caught, data)
+    return wb
+
+
+_RUN = re.compile(rb"<(\w+:)?r[ >]")
+
+
+def _has_rich_text(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = [n for n in z.namelist() if n.startswith(("xl/sharedStrings", "xl/worksheets/sheet"))]
+        # A run of formatted text is an <r> (or <x:r>) element.
+        return any(_RUN.search(z.read(name)) for name in names)
+
+
+def wanted_rows(
+    items: Sequence[tuple[Project, Assessment]], layout: Layout
+) -> tuple[dict[str, dict[str, Row]], set[str]]:
+    wanted: dict[str, dict[str, Row]] = {s.id: {} for s in layout.row_sheets}
+    for project, assessment in items:
+        for sheet_id, rows in project_register_rows(project, assessment, layout).items():
+            wanted[sheet_id].update(rows)
+    return wanted, {p.project.id for p, _ in items}
+
+
+def add_projects(
+    register: Path,
+    items: Sequence[tuple[Project, Assessment]],
+    policy: Policy = "stop",
+    layout: Layout | None = None,
+) -> UpdateResult:
+    """Create the register or merge these projects' rows into it, safely and with an audit trail."""
+    layout = layout or load_layout()
+    register = Path(register)
+    if register.suffix.lower() != ".xlsx":
+        raise RegisterError(f"{register}: the register must be an Excel workbook ending .xlsx")
+    with safety.writer_lock(register):
+        result = UpdateResult(register, created=not register.exists())
+        note = audit.recover(register)
+        if note:
+            result.notes.append(note)
+        safety.refuse_if_open(register)
+        log = audit.read_log(register)
+        broken = log.chain_problems()
+        if broken:
+            raise RegisterError(
+                f"the audit log {log.path} is damaged, so dpia will not add to it:\n  - "
+                + "\n  - ".join(broken[:10])
+                + "\nRun 'dpia register verify' for the full report."
+            )
+        changes: list[dict[str, Any]] = []
+        if register.exists():
+            old: bytes | None = register.read_bytes()
+            assert old is not None
+            if not log.entries:
+                raise RegisterError(
+                    f"{register} has no audit log ({log.path.name} is missing), so dpia cannot tell its "
+                    "rows from people's. Restore the log from where it was kept, or start a new register."
+                )
+            wb = load_register(register, old)
+        else:
+            if log.entries:
+                raise RegisterError(
+                    f"{register} is missing but its audit log {log.path} exists. Restore the register "
+                    f"from {safety.backups_dir(register)} (or move the log away to start afresh)."
+                )
+            old = None
+            wb = new_workbook(layout)
+            changes.append({"op": "create", "sheet": "", "key": "", "before": None, "after": None})
+
+        editors = _editors(wb, layout)
+        actions = _plan(editors, layout, log, items, policy)
+        if not actions and not changes:
+            result.head = log.head
+            return result
+        _apply(editors, layout, actions)
+        entries = log.new_entries(
+            changes + [a.log_change() for a in actions], audit.current_user(), audit.now_text()
+        )
+        append_log_rows(wb, layout, entries)
+        for editor in editors.values():
+            editor.finish(layout)
+        write_lists(wb, layout)
+        safety.replace_register(
+            register,
+            lambda tmp: wb.save(tmp),
+            [s.title for s in layout.sheets],
+            old,
+            layout.backups_kept,
+            lambda sha: audit.write_pending(register, entries, sha),
+        )
+        audit.finish_pending(register, entries)
+        for action in actions:
+            result.counts[action.op] = result.counts.get(action.op, 0) + 1
+        result.head = entries[-1]["hash"]
+        return result
+
+
+def _editors(wb: Workbook, layout: Layout) -> dict[str, SheetEditor]:
+    editors = {}
+    for sheet in layout.row_sheets:
+        if sheet.title not in wb.sheetnames:
+            raise RegisterError(
+                f"the register has no sheet '{sheet.title}'. Rename the sheet back, or restore the "
+                "register from its backups."
+            )
+        editors[sheet.id] = SheetEditor(wb[sheet.title], sheet)
+    return editors
+
+
+def _plan(
+    editors: dict[str, SheetEditor], layout: Layout, log: audit.AuditLog,
+    items: Sequence[tuple[Project, Assessment]], policy: Policy,
+) -> list[Action]:
+    wanted, project_ids = wanted_rows(items, layout)
+    state = log.state()
+    actions: list[Action] = []
+    differences: list[Difference] = []
+    for sheet in layout.row_sheets:
+        editor = editors[sheet.id]
+        _check_columns(editor, state, sheet.id)
+        sheet_state = {k: v for (s, k), v in state.items() if s == sheet.id}
+        rows = dict(wanted[sheet.id])
+        ending: set[str] = set()
+        if sheet.status_column:  # flows that left their project's answers end, never vanish
+            for key, st in sheet_state.items():
+                if key not in rows and st.after is not None and project_of(key) in project_ids:
+                    rows[key] = ended_row(sheet, st.answers)
+                    ending.add(key)
+        dup = sorted(k for k in rows if k in editor.duplicates)
+        if dup:
+            raise RegisterError(
+                f"sheet '{sheet.title}' has more than one row with the key "
+                + ", ".join(f"'{k}' (rows {', '.join(map(str, editor.duplicates[k]))})" for k in dup)
+                + ". Delete or re-key the copies, then run the command again."
+            )
+        found, diffs = plan_sheet(sheet, rows, ending, editor.read, sheet_state, policy)
+        actions.extend(found)
+        differences.extend(diffs)
+    if differences:
+        raise RegisterConflict(
+            "Nothing was changed: people have edited cells that dpia wrote, and dpia will not "
+            "overwrite them silently.\n"
+            + "\n".join(d.describe() for d in differences)
+            + "\nRun the command again with --edited keep to keep the register's values, or "
+            "--edited replace to write the answers' values (either choice is recorded in the audit log)."
+        )
+    return actions
+
+
+def _check_columns(editor: SheetEditor, state: dict[tuple[str, str], audit.KeyState], sheet_id: str) -> None:
+    if not editor.missing:
+        return
+    used = {c for (s, _), st in state.items() if s == sheet_id for c in (st.after or {})}
+    lost = [c.header for c in editor.missing if c.key in used or c.key == editor.sheet.key]
+    if lost:
+        raise RegisterError(
+            f"sheet '{editor.sheet.title}' has lost the column(s) {', '.join(repr(h) for h in lost)} "
+            "that dpia fills (deleted or renamed?). Put the header back as it was, or restore the "
+            "register from its backups."
+        )
+
+
+def _apply(editors: dict[str, SheetEditor], layout: Layout, actions: Sequence[Action]) -> None:
+    for editor in editors.values():
+        if editor.missing:  # columns new in this version of the layout
+            editor.add_columns(editor.missing, layout.date_format)
+    for action in actions:
+        editor = editors[action.sheet]
+        if action.whole_row or action.write:
+            editor.write(action.key, action.write, layout.date_format)
