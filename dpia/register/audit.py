@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from dpia.errors import RegisterError
-from dpia.register.safety import write_file
+from dpia.fileio import atomic_write_bytes
 
 GENESIS = "0" * 64
 NormRow = dict[str, str]
@@ -185,7 +185,7 @@ def _lines(entries: Iterable[Mapping[str, Any]]) -> bytes:
 def write_pending(register: Path, entries: list[dict[str, Any]], workbook_sha256: str) -> None:
     """Phase 1: record the entries that belong with the workbook about to replace the register."""
     data = {"workbook_sha256": workbook_sha256, "entries": entries}
-    write_file(pending_path(register), canonical(data))
+    atomic_write_bytes(pending_path(register), canonical(data))
 
 
 def finish_pending(register: Path, entries: list[dict[str, Any]]) -> None:
@@ -194,7 +194,7 @@ def finish_pending(register: Path, entries: list[dict[str, Any]]) -> None:
     old = path.read_bytes() if path.exists() else b""
     if old and not old.endswith(b"\n"):
         old += b"\n"
-    write_file(path, old + _lines(entries))
+    atomic_write_bytes(path, old + _lines(entries))
     pending_path(register).unlink(missing_ok=True)
 
 

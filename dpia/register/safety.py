@@ -17,7 +17,6 @@ import hashlib
 import io
 import os
 import re
-import stat
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -25,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dpia.errors import RegisterError
-from dpia.fileio import atomic_write_bytes, fsync_dir
+from dpia.fileio import atomic_write_bytes, file_mode, fsync_dir
 
 LOCK_TIMEOUT = 120.0  # seconds to wait for another dpia command to finish
 
@@ -148,30 +147,12 @@ def prove_opens(path: Path, sheet_titles: Sequence[str]) -> None:
         raise RegisterError(f"the new register lacks sheets {missing}; nothing was changed")
 
 
-def default_mode(path: Path) -> int:
-    """The file's permissions, or what a new file gets (temporary files are private by default)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Atomic write that keeps the file's permissions (shared folders need them)."""
-    mode = default_mode(path)
-    atomic_write_bytes(path, data)
-    with contextlib.suppress(OSError):
-        os.chmod(path, mode)
-
-
 def keep_backup(register: Path, old: bytes, kept: int) -> Path:
     """Save the register's previous bytes as a timestamped backup; keep the newest ``kept``."""
     folder = backups_dir(register)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"{register.stem}-{stamp}{register.suffix}"
-    write_file(path, old)
+    atomic_write_bytes(path, old)
     backups = sorted(folder.glob(f"{register.stem}-*{register.suffix}"))
     for stale in backups[: max(0, len(backups) - kept)]:
         with contextlib.suppress(OSError):
@@ -201,7 +182,7 @@ def replace_register(
     tmp = Path(name)
     try:
         save(tmp)
-        os.chmod(tmp, default_mode(register))
+        os.chmod(tmp, file_mode(register))
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
             new_sha = hashlib.file_digest(handle, "sha256").hexdigest()
