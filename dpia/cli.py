@@ -230,7 +230,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             report.print_errors(exc)
         return EXIT_DATA
     if args.json:
-        report.print_json(report.check_json(project, assessment))
+        report.print_json(report.check_json(project, assessment, str(answers_path(args))))
     else:
         report.print_check(project, assessment)
     if args.strict and assessment.blocking_gaps:

@@ -13,6 +13,7 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -184,7 +185,9 @@ def _no_contract(p: Project) -> list[Hit]:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+    """'Côte d'Ivoire' -> 'cote-d-ivoire': a stable id part from free text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
 
 
 def _international(p: Project) -> list[Hit]:
