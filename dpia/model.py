@@ -74,17 +74,17 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE.match(text):
-            raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")
+            raise ValueError(f"{messages.show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date (YYYY-MM-DD)") from None
+            raise ValueError(f"{messages.show(value)} is not a real date (YYYY-MM-DD)") from None
     raise ValueError("must be a date written as YYYY-MM-DD")
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value.strip()):
-        raise ValueError(f"'{value}' is not an email address (name@example.org)")
+        raise ValueError(f"{messages.show(value)} is not an email address (name@example.org)")
     return value
 
 
@@ -412,7 +412,7 @@ class Project(Base):
 def _format(value: str) -> str:
     if value != vocab.FORMAT:
         raise ValueError(
-            f"'{value}' is not a format this version reads: write 'format: {vocab.FORMAT}'"
+            f"{messages.show(value)} is not a format this version reads: write 'format: {vocab.FORMAT}'"
         )
     return value
 
@@ -525,7 +525,8 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
 
     # processing
     pr = p.processing
-    if isinstance(pr.lawful_basis, dict):
+    # A misspelt controller id is reported once, above, not again for each basis.
+    if isinstance(pr.lawful_basis, dict) and controllers <= known:
         for c in ctl.organisations:
             if c not in pr.lawful_basis:
                 yield ("processing", "lawful_basis"), (
@@ -536,9 +537,9 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
                 yield ("processing", "lawful_basis", c), (
                     f"'{c}' is not a controller; list bases only for: {', '.join(ctl.organisations)}"
                 )
-        bases: Iterable[str] = pr.lawful_basis.values()
-    else:
-        bases = [pr.lawful_basis]
+    bases: Iterable[str] = (
+        pr.lawful_basis.values() if isinstance(pr.lawful_basis, dict) else [pr.lawful_basis]
+    )
     if "legitimate_interests" in bases and not pr.legitimate_interests:
         yield ("processing", "legitimate_interests"), (
             "is required when legitimate interests is a lawful basis: say what the interests are"
