@@ -83,13 +83,14 @@ def errors_json(exc: AnswersError) -> dict[str, Any]:
 
 
 def print_errors(exc: AnswersError) -> None:
-    from rich.markup import escape
 
     con = _console(stderr=True)
     count = len(exc.problems)
-    con.print(
-        f"[bold red]{escape(exc.source)}: {count} error{'s' if count != 1 else ''}[/] "
-        "- the file does not keep the answers format. Fix these, then check again:"
+    head = f"{exc.source}: {count} error{'s' if count != 1 else ''}"
+    _wrap(
+        con,
+        f"{head} - the file does not keep the answers format. Fix these, then check again:",
+        0, 2, head=len(head), head_style="bold red",
     )
     for p in exc.problems:
         where = p.path or "(whole file)"

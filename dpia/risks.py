@@ -478,6 +478,16 @@ def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
             yield rule, hit, rid
 
 
+# Rules that give one risk per flow, processor or country: their ids carry a suffix.
+PER_INSTANCE = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
+
+
+def is_rule_id(risk_id: str) -> bool:
+    """Whether an id names a risk the rules can derive (whether or not it fires now)."""
+    ids = {r.id for r in rules()}
+    return risk_id in ids or any(risk_id.startswith(f"{rule}-") for rule in PER_INSTANCE)
+
+
 def derived_ids(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> set[str]:
     return {rid for _, _, rid in _instances(p, threshold)}
 

@@ -210,6 +210,8 @@ KEPT: list[tuple[str, dict[str, Any]]] = [
                                                  "effect": "reduced", "residual": "low",
                                                  "approved": "true"}]}),
     ("large-scale-assessment-whatever-threshold", {"risks": [{"id": "large-scale"}]}),
+    ("assessment-of-a-risk-that-no-longer-fires", {"risks": [{"id": "children"},
+                                                             {"id": "insecure-transfer-old"}]}),
     ("same-dates", {"project.end": "2026-02-02", "sharing[1].ends": "2026-03-01"}),
 ]
 

@@ -53,8 +53,8 @@ def set_path(data: Any, path: str, value: Any) -> Any:
     for step in parents:
         target = target[step]
     if value is DELETE:
-        del target[last]
-    elif isinstance(target, list) and last == len(target):
+        target.pop(last, None)
+    elif isinstance(target, list) and isinstance(last, int) and last >= len(target):
         target.append(value)
     else:
         target[last] = value
