@@ -197,3 +197,10 @@ def test_a_failed_save_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.M
 
 def test_variant_text_is_a_loadable_file() -> None:
     assert load_text(text_of(contract_data())).project.id == "hwn-2026-discharge"
+
+
+@pytest.mark.parametrize("value", ["0\x85", "a\u2028b", "x\r\ny", "a\nb\x85", " lead", "trail ",
+                                   "two\n\n lines  \n"])
+def test_dump_keeps_unusual_line_breaks(value: str) -> None:
+    # Found by the property test: a NEL character was written plain and read back as a space.
+    assert parse(answers.dump({"k": value}))[0] == {"k": value}
