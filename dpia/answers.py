@@ -22,11 +22,13 @@ from typing import Any
 import yaml
 
 from dpia import vocab
-from dpia.errors import AnswersError, IncompleteAnswersError, Problem
+from dpia.errors import AnswersError, IncompleteAnswersError, Problem, UsageError
 from dpia.fileio import atomic_write_text
 from dpia.model import Loc, Project, problems_with_lines, validate
 
 MAX_BYTES = 1024 * 1024
+# Answers files nest about five levels; anything far deeper is a mistake or an attack.
+MAX_DEPTH = 50
 # Top-level key written by the questionnaire into a file saved part-way through.
 INCOMPLETE_KEY = "incomplete"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -35,32 +37,39 @@ Lines = dict[Loc, int]
 
 
 def read_text(path: Path) -> str:
-    """Read an answers file as text, refusing anything that is not a small UTF-8 file."""
+    """Read an answers file as text, refusing anything that is not a small text file.
+
+    A missing file or a folder is a usage error (exit 2): the command named the
+    wrong thing. Everything wrong with the file's content is an :class:`AnswersError`.
+    """
     source = str(path)
+    if path.is_dir():
+        raise UsageError(f"{source} is a folder, not an answers file: name the .yaml file")
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise AnswersError(source, [Problem("", "file not found: check the path")]) from None
+        raise UsageError(f"{source}: file not found; check the name and the folder") from None
     except OSError as exc:
         raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
-    if path.is_dir():
-        raise AnswersError(source, [Problem("", "is a folder, not an answers file")])
     if size > MAX_BYTES:
         raise AnswersError(
             source, [Problem("", f"is {size:,} bytes; answers files are limited to 1 MiB")]
         )
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
     return decode(raw, source)
 
 
 def decode(raw: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with or without a BOM), or UTF-16 with a BOM as Windows writes it."""
     if len(raw) > MAX_BYTES:
-        raise AnswersError(source, [Problem("", "answers files are limited to 1 MiB")])
+        raise AnswersError(source, [Problem("", "is over 1 MiB; answers files are limited to 1 MiB")])
+    encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise AnswersError(
             source,
@@ -68,7 +77,8 @@ def decode(raw: bytes, source: str) -> str:
                 Problem(
                     "",
                     f"is not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
-                    "save it as UTF-8 text from your editor",
+                    "save it as UTF-8 text from your editor (in Notepad: File, Save as, "
+                    "Encoding: UTF-8)",
                 )
             ],
         ) from None
@@ -79,16 +89,35 @@ def decode(raw: bytes, source: str) -> str:
 
 def parse(text: str, source: str = "<answers>") -> tuple[Any, Lines]:
     """Parse YAML text into plain data (dicts, lists, str, None) and a line map."""
+    text = text.removeprefix("\ufeff")
     try:
         return _build(yaml.parse(text, Loader=_Loader), source)
+    except yaml.reader.ReaderError as exc:
+        at = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = exc.character if isinstance(exc.character, int) else 0
+        raise AnswersError(
+            source,
+            [
+                Problem(
+                    "",
+                    f"contains a control character (code {code:#04x}) that YAML does not allow; "
+                    "delete it (it often comes from copying text out of another program)",
+                    at,
+                )
+            ],
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "not valid YAML"
-        raise AnswersError(
-            source,
-            [Problem("", f"is not valid YAML: {what} (check indentation and quotes)", line)],
-        ) from None
+        if "'\\t'" in what:
+            message = (
+                "has a tab character where YAML needs spaces; replace tabs with spaces "
+                "(YAML indents with spaces only)"
+            )
+        else:
+            message = f"is not valid YAML: {what} (check indentation and quotes)"
+        raise AnswersError(source, [Problem("", message, line)]) from None
     except yaml.YAMLError as exc:
         raise AnswersError(source, [Problem("", f"is not valid YAML: {exc}")]) from None
     except RecursionError:
@@ -106,10 +135,20 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
     root: Any = None
     documents = 0
 
-    def problem(message: str, event: Any, loc: Loc = ()) -> AnswersError:
+    def problem(message: str, event: Any, loc: Loc | None = None) -> AnswersError:
         from dpia.model import path_text
 
-        return AnswersError(source, [Problem(path_text(loc), message, event.start_mark.line + 1)])
+        where = here() if loc is None else loc
+        return AnswersError(source, [Problem(path_text(where), message, event.start_mark.line + 1)])
+
+    def here() -> Loc:
+        """Where the next value goes, as a field path."""
+        if not stack:
+            return ()
+        container, loc, key = stack[-1][0], stack[-1][1], stack[-1][2]
+        if isinstance(container, list):
+            return (*loc, len(container))
+        return loc if key is _NO_KEY else (*loc, key)
 
     def place(value: Any, event: Any) -> Loc | None:
         nonlocal root
@@ -130,9 +169,10 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
                 raise problem("a key must be plain text, not a list or group", event, loc)
             if value in container:
                 raise problem(
-                    f"the key '{value}' appears twice; keep one (the second would silently win)",
+                    f"the key '{value}' appears twice in the same group; keep one "
+                    "(otherwise the second would silently win)",
                     event,
-                    loc,
+                    (*loc, value),
                 )
             frame[2] = value
             frame[3] = line
@@ -145,6 +185,7 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
         return child
 
     for event in events:
+        tag = getattr(event, "tag", None)
         if isinstance(event, yaml.AliasEvent):
             raise problem(
                 "uses a YAML alias (*name); write the value out in full instead", event
@@ -159,20 +200,21 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
             if documents > 1:
                 raise problem("holds more than one YAML document; keep one", event)
         elif isinstance(event, yaml.ScalarEvent):
-            if event.tag is not None:
-                raise problem(
-                    f"uses the YAML tag '{event.tag}'; tags are not allowed, write plain values",
-                    event,
-                )
+            if tag is not None:
+                raise problem(_tag_message(tag), event)
             value: Any = event.value
             if event.style is None and value in _NULLS:
                 value = None
             place(value, event)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-            if event.tag is not None:
+            if tag is not None:
+                raise problem(_tag_message(tag), event)
+            if len(stack) >= MAX_DEPTH:
                 raise problem(
-                    f"uses the YAML tag '{event.tag}'; tags are not allowed, write plain values",
+                    f"is nested more than {MAX_DEPTH} levels deep; answers files are much "
+                    "flatter, so check the brackets and indentation",
                     event,
+                    here()[:3],
                 )
             container: Any = [] if isinstance(event, yaml.SequenceStartEvent) else {}
             loc = place(container, event)
@@ -185,6 +227,11 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
 
 
 _NO_KEY = object()
+
+
+def _tag_message(tag: str) -> str:
+    shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+    return f"uses the YAML tag '{shown}'; tags are not allowed, write plain values"
 
 
 def load(path: Path | str) -> Project:
@@ -244,7 +291,13 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+# Line breaks YAML readers fold or normalise unless the text is double-quoted.
+_ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
 def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if any(c in value for c in _ODD_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     if "\n" in value:
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)

@@ -6,7 +6,8 @@ or is advice. Pure: today's date is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -38,89 +39,126 @@ class Gap:
 
 
 def find_gaps(p: Project, risks: list[Risk], today: date) -> list[Gap]:
-    gaps = list(_gaps(p, risks, today))
-    gaps.sort(key=lambda g: (0 if g.blocks else 1))
+    """Every gap, those that block sign-off first (otherwise in the order of the checks)."""
+    gaps = [gap for check in CHECKS for gap in check(p, risks, today)]
+    gaps.sort(key=lambda g: 0 if g.blocks else 1)
     return gaps
 
 
-def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa: C901
-    B: GapLevel = "blocks-signoff"
-    A: GapLevel = "advice"
-    dp = p.data_protection
+B: GapLevel = "blocks-signoff"
+A: GapLevel = "advice"
 
+
+def _risk_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    index = {e.id: i for i, e in enumerate(p.risks, start=1)}
     for r in risks:
+        where = f"risks[{index[r.id]}]" if r.id in index else "risks"
         if r.needs_measures and not r.has_measures:
             yield Gap(
-                f"no-measures-{r.id}", B, "risks",
+                f"no-measures-{r.id}", B, where,
                 f"The {r.level} risk '{r.id}' has no recorded measures.",
                 f"Add an entry with id '{r.id}' under 'risks' with the measures taken, "
                 "their effect, the residual risk and whether they are approved.",
             )
+        elif r.needs_measures and r.residual is None and r.effect != "eliminated":
+            yield Gap(
+                f"no-residual-{r.id}", B, f"{where}.residual",
+                f"The measures for the {r.level} risk '{r.id}' are recorded, but not the "
+                "risk that remains after them.",
+                "Add 'residual' (low, medium or high) and 'effect' (eliminated, reduced or "
+                "accepted) to the entry.",
+            )
         if r.residual == "high" and r.effect != "eliminated":
             yield Gap(
-                f"high-residual-{r.id}", B, "risks",
+                f"high-residual-{r.id}", B, f"{where}.residual",
                 f"The residual risk of '{r.id}' is high.",
                 "Consult the Information Commissioner's Office before processing begins "
                 "(UK GDPR Article 36), or add measures that bring the risk down.",
             )
         if r.has_measures and r.needs_measures and r.approved is False:
             yield Gap(
-                f"measures-not-approved-{r.id}", A, "risks",
+                f"measures-not-approved-{r.id}", A, f"{where}.approved",
                 f"The measures for '{r.id}' are recorded as not approved.",
                 "Have the measures approved, or record why the risk is accepted.",
             )
+    listed = {r.id for r in risks}
+    for i, entry in enumerate(p.risks, start=1):
+        if entry.id not in listed:
+            yield Gap(
+                f"unmatched-risk-{entry.id}", A, f"risks[{i}]",
+                f"The entry '{entry.id}' under 'risks' matches no risk the answers imply now, "
+                "so it is not shown.",
+                "Remove it, or give it a description, likelihood and severity to keep it as a "
+                "risk of the project's own.",
+            )
 
+
+def _signoff_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     if p.signoff is None:
         yield Gap(
             "draft", B, "signoff",
             "The DPIA has not been signed off, so every document is marked DRAFT.",
             "Add 'signoff' with who approved the measures and residual risks and the DPO's advice.",
         )
-    else:
-        s = p.signoff
-        for key, what in (
-            ("measures_approved_by", "who approved the measures"),
-            ("residual_risks_approved_by", "who approved the residual risks"),
-            ("dpo_advice", "the DPO's advice"),
-        ):
-            if getattr(s, key) is None:
-                yield Gap(
-                    f"signoff-{key.replace('_', '-')}", B, f"signoff.{key}",
-                    f"The sign-off does not record {what}.",
-                    f"Add 'signoff.{key}'.",
-                )
-        if s.dpo_advice is not None and s.dpo_advice.by is None:
+        return
+    s = p.signoff
+    for key, what in (
+        ("measures_approved_by", "who approved the measures"),
+        ("residual_risks_approved_by", "who approved the residual risks"),
+        ("dpo_advice", "the DPO's advice"),
+    ):
+        if getattr(s, key) is None:
             yield Gap(
-                "signoff-dpo-advice-by", B, "signoff.dpo_advice.by",
-                "The sign-off does not record who accepted or overruled the DPO's advice.",
-                "Add 'signoff.dpo_advice.by' with name, role and date.",
+                f"signoff-{key.replace('_', '-')}", B, f"signoff.{key}",
+                f"The sign-off does not record {what}.",
+                f"Add 'signoff.{key}'.",
             )
-        if s.review_by is None:
-            yield Gap(
-                "no-reviewer", A, "signoff.review_by",
-                "Nobody is named to keep the DPIA under review.",
-                "Add 'signoff.review_by' with a name and role.",
-            )
-        if s.next_review is None:
-            yield Gap(
-                "no-review-date", A, "signoff.next_review",
-                "There is no date for the next review of the DPIA.",
-                "Add 'signoff.next_review' (YYYY-MM-DD).",
-            )
-        elif s.next_review < today:
-            yield Gap(
-                "review-overdue", B, "signoff.next_review",
-                f"The DPIA was due for review on {s.next_review.isoformat()}.",
-                "Review the DPIA with the DPO, then set a new 'signoff.next_review'.",
-            )
+    if s.dpo_advice is not None and s.dpo_advice.by is None:
+        yield Gap(
+            "signoff-dpo-advice-by", B, "signoff.dpo_advice.by",
+            "The sign-off does not record who accepted or overruled the DPO's advice.",
+            "Add 'signoff.dpo_advice.by' with name, role and date.",
+        )
+    if s.review_by is None:
+        yield Gap(
+            "no-reviewer", A, "signoff.review_by",
+            "Nobody is named to keep the DPIA under review.",
+            "Add 'signoff.review_by' with a name and role.",
+        )
+    if s.next_review is None:
+        yield Gap(
+            "no-review-date", A, "signoff.next_review",
+            "There is no date for the next review of the DPIA.",
+            "Add 'signoff.next_review' (YYYY-MM-DD).",
+        )
+    elif s.next_review < today:
+        yield Gap(
+            "review-overdue", B, "signoff.next_review",
+            f"The DPIA was due for review on {s.next_review.isoformat()}.",
+            "Review the DPIA with the DPO, then set a new 'signoff.next_review'.",
+        )
+    signed = [x.date for x in (s.measures_approved_by, s.residual_risks_approved_by) if x]
+    start = p.project.start
+    if start and signed and max(signed) > start:
+        yield Gap(
+            "signed-after-start", A, "signoff.residual_risks_approved_by.date",
+            f"The DPIA was signed on {max(signed).isoformat()}, after the project started on "
+            f"{start.isoformat()}.",
+            "A DPIA should be completed before processing begins; record why it was late in the "
+            "DPO's advice, and check nothing was collected before sign-off.",
+        )
 
-    # contact routes for participants
-    if dp.dpo_for_participants in p.org_ids:
+
+def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    dp = p.data_protection
+    positions = {o.id: i for i, o in enumerate(p.organisations, start=1)}
+    if dp.dpo_for_participants in positions:
         org = p.org(dp.dpo_for_participants)
         contact = org.privacy_contact
         if contact is None or not contact.has_contact():
+            key = "dpo" if org.dpo else "data_protection_lead"
             yield Gap(
-                "no-dpo-contact", B, "data_protection.dpo_for_participants",
+                "no-dpo-contact", B, f"organisations[{positions[org.id]}].{key}",
                 f"Participants are told to contact {org.name}'s DPO or data protection lead, "
                 "but there is no email address or phone number for them.",
                 f"Add an email or phone under the 'dpo' (or 'data_protection_lead') of '{org.id}'.",
@@ -132,23 +170,29 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
             "Name one of the controllers, which remains responsible for answering requests.",
         )
     for cid in p.controller_ids:
-        if cid not in p.org_ids:
+        if cid not in positions:
             continue
-        org = p.org(cid)
+        org, where = p.org(cid), f"organisations[{positions[cid]}]"
         if not org.privacy_notice_url:
             yield Gap(
-                f"no-privacy-notice-{cid}", A, f"organisations ({cid}).privacy_notice_url",
+                f"no-privacy-notice-{cid}", A, f"{where}.privacy_notice_url",
                 f"{org.name} is a controller but no privacy notice address is recorded.",
                 "Add 'privacy_notice_url' so participants can be pointed to it.",
             )
         if not org.ico_registration:
             yield Gap(
-                f"no-ico-registration-{cid}", A, f"organisations ({cid}).ico_registration",
+                f"no-ico-registration-{cid}", A, f"{where}.ico_registration",
                 f"{org.name} is a controller but its ICO registration number is not recorded.",
                 "Add 'ico_registration' (most controllers must pay the data protection fee).",
             )
-
-    # safeguarding
+        if org.is_public_authority and p.basis_for(cid) == "legitimate_interests":
+            yield Gap(
+                f"public-authority-legitimate-interests-{cid}", A, "processing.lawful_basis",
+                f"{org.name} is a public authority relying on legitimate interests.",
+                "Public authorities cannot rely on legitimate interests for their tasks "
+                "(UK GDPR Article 6(1)); use public task, or explain why the work falls outside "
+                "its tasks in 'lawful_basis_detail'.",
+            )
     sg = dp.safeguarding
     if not sg.process or not sg.process.strip():
         level: GapLevel = B if (p.processing.vulnerable_adults or p.processing.children) else A
@@ -158,7 +202,17 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
             "Describe who is told, how quickly, and who decides on a referral.",
         )
 
-    # sharing and processors
+
+_UK = re.compile(
+    r"\b(uk|u\.k\.|united kingdom|england|scotland|wales|northern ireland|great britain|"
+    r"britain)\b",
+    re.IGNORECASE,
+)
+
+
+def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    dp = p.data_protection
+    known = set(p.controller_ids) | set(p.processor_ids)
     for i, flow in enumerate(p.sharing, start=1):
         if flow.is_insecure:
             yield Gap(
@@ -175,7 +229,6 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
                 f"The review of flow '{flow.id}' was due on {flow.review.isoformat()}.",
                 "Review the flow and set a new review date.",
             )
-        known = set(p.controller_ids) | set(p.processor_ids)
         if flow.is_personal and flow.to not in known:
             yield Gap(
                 f"recipient-role-{flow.id}", A, f"sharing[{i}].to",
@@ -192,8 +245,29 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
                 f"{proc.organisation} processes data for the project without a contract.",
                 "Sign an Article 28 processor contract before sharing any data.",
             )
+        abroad = proc.location and not _UK.search(proc.location)
+        if abroad and not p.processing.international_transfers:
+            yield Gap(
+                f"processor-abroad-{proc.organisation}", A,
+                f"data_protection.processors[{i}].location",
+                f"{proc.organisation} processes the data in '{proc.location}', but no "
+                "international transfer is recorded.",
+                "Add the country and its safeguard under 'processing.international_transfers', "
+                "or correct the location.",
+            )
+    proj = p.project
+    if proj.end and proj.end < today:
+        for i, flow in enumerate(p.sharing, start=1):
+            if flow.ends is None:
+                yield Gap(
+                    f"flow-no-end-{flow.id}", A, f"sharing[{i}].ends",
+                    f"The project ended on {proj.end.isoformat()} but flow '{flow.id}' has no "
+                    "end date.",
+                    "Add 'ends' to the flow, or confirm that the sharing continues.",
+                )
 
-    # processing details
+
+def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     pr = p.processing
     for i, ret in enumerate(pr.retention, start=1):
         if retention_unclear(ret.period):
@@ -234,7 +308,8 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
             "Describe how names and identifying details are removed before analysis.",
         )
 
-    # the partnership
+
+def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     proj = p.project
     if proj.agreement is None:
         yield Gap(
@@ -254,11 +329,15 @@ def _gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:  # noqa:
             "How each partner is acknowledged in the report is not recorded.",
             "Add 'findings.acknowledgement'.",
         )
-    if proj.end and proj.end < today:
-        for i, flow in enumerate(p.sharing, start=1):
-            if flow.ends is None:
-                yield Gap(
-                    f"flow-no-end-{flow.id}", A, f"sharing[{i}].ends",
-                    f"The project ended on {proj.end.isoformat()} but flow '{flow.id}' has no end date.",
-                    "Add 'ends' to the flow, or confirm that the sharing continues.",
-                )
+
+
+Check = Callable[["Project", list[Risk], date], Iterator[Gap]]
+# The checks, in the order their gaps are listed (after sorting blockers first).
+CHECKS: tuple[Check, ...] = (
+    _risk_gaps,
+    _signoff_gaps,
+    _contact_gaps,
+    _sharing_gaps,
+    _processing_gaps,
+    _partnership_gaps,
+)

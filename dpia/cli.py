@@ -7,6 +7,7 @@ so ``dpia --help`` starts fast and never loads pandas, openpyxl or reportlab.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -81,9 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show the full traceback when something fails"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # --debug is accepted after the command too ('dpia check f.yaml --debug').
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS,
+        help="show the full traceback when something fails",
+    )
 
     p = sub.add_parser(
         "check",
+        parents=[common],
         help="validate an answers file and show the screening verdict, risks and gaps",
         description="Validate an answers file, then show whether a DPIA is required, the risks "
         "the answers imply and the gaps still open. Exit 0 when the file keeps the format "
@@ -99,6 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "schema",
+        parents=[common],
         help="print a JSON Schema of the answers-file format (for editors)",
         description="Print a JSON Schema of format dpia-answers/1. Save it and point your "
         "editor's YAML support at it for completion and checking as you type.",
@@ -107,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "build",
+        parents=[common],
         help="write the DPIA and every other document from an answers file",
         description="Validate an answers file, then write the DPIA (PDF, HTML, Markdown) and the "
         "other documents into a folder. A draft with open gaps builds normally.",
@@ -118,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "demo",
+        parents=[common],
         help="build every document from the example project, to see what dpia makes",
     )
     p.add_argument(
@@ -148,7 +159,17 @@ def _add_build_args(p: argparse.ArgumentParser) -> None:
     _add_edited_arg(p)
 
 
+def _tolerant_output() -> None:
+    """Never crash on a name the console cannot show (e.g. a cp1252 console and 'Ł')."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(Exception):
+                reconfigure(errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_output()
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -237,7 +258,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             report.print_errors(exc)
         return EXIT_DATA
     if args.json:
-        report.print_json(report.check_json(project, assessment))
+        report.print_json(report.check_json(project, assessment, str(answers_path(args))))
     else:
         report.print_check(project, assessment)
     if args.strict and assessment.blocking_gaps:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -25,7 +25,7 @@ from pydantic import (
     ValidationError,
 )
 
-from dpia import vocab
+from dpia import messages, vocab
 from dpia.errors import Problem
 from dpia.vocab import (
     AgreementForm,
@@ -48,6 +48,8 @@ Loc = tuple[str | int, ...]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# More people than live in the UK: a larger number is a typing mistake.
+MAX_PARTICIPANTS = 100_000_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -72,17 +74,17 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         if not _ISO_DATE.match(text):
-            raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")
+            raise ValueError(f"{messages.show(value)} is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31")
         try:
             return date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"'{value}' is not a real date (YYYY-MM-DD)") from None
+            raise ValueError(f"{messages.show(value)} is not a real date (YYYY-MM-DD)") from None
     raise ValueError("must be a date written as YYYY-MM-DD")
 
 
 def _email(value: str) -> str:
     if not _EMAIL.match(value.strip()):
-        raise ValueError(f"'{value}' is not an email address (name@example.org)")
+        raise ValueError(f"{messages.show(value)} is not an email address (name@example.org)")
     return value
 
 
@@ -96,7 +98,14 @@ Text = Annotated[str, AfterValidator(_non_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Email = Annotated[str, AfterValidator(_email)]
-SpecialCategoryCode = Annotated[SpecialCategory, BeforeValidator(_special_category)]
+SpecialCategoryCode = Annotated[
+    SpecialCategory,
+    # Editors reading the JSON Schema should accept the alias too.
+    BeforeValidator(
+        _special_category,
+        json_schema_input_type=Literal[SpecialCategory, "ethnicity"],
+    ),
+]
 TextList = list[Text]
 
 
@@ -200,13 +209,23 @@ class DataProtection(Base):
 # --- processing --------------------------------------------------------------
 
 
-def _basis_kind(value: Any) -> str:
-    return "__each__" if isinstance(value, Mapping) else "__one__"
+def _basis_kind(value: Any) -> str | None:
+    if isinstance(value, Mapping):
+        return "__each__"
+    return "__one__" if isinstance(value, str) else None
 
 
 LawfulBasisAnswer = Annotated[
     Annotated[LawfulBasis, Tag("__one__")] | Annotated[dict[Slug, LawfulBasis], Tag("__each__")],
-    Discriminator(_basis_kind),
+    Discriminator(
+        _basis_kind,
+        custom_error_type="lawful_basis_shape",
+        custom_error_message=(
+            "must be one lawful basis for every controller (e.g. 'lawful_basis: public_task'), "
+            "or one 'controller id: basis' line per controller; allowed bases: "
+            + ", ".join(vocab.LAWFUL_BASES)
+        ),
+    ),
 ]
 
 
@@ -224,7 +243,7 @@ class Retention(Base):
 
 class Processing(Base):
     data_subjects: Annotated[TextList, Field(min_length=1)]
-    approx_participants: Annotated[int, Field(ge=1)]
+    approx_participants: Annotated[int, Field(ge=1, le=MAX_PARTICIPANTS)]
     geography: Text | None = None
     personal_data: Annotated[TextList, Field(min_length=1)]
     special_category: list[SpecialCategoryCode] = Field(default_factory=list)
@@ -240,7 +259,7 @@ class Processing(Base):
     international_transfers: list[InternationalTransfer] = Field(default_factory=list)
     retention: Annotated[list[Retention], Field(min_length=1)]
     anonymisation: Text | None = None
-    small_number_threshold: Annotated[int, Field(ge=1)] | None = None
+    small_number_threshold: Annotated[int, Field(ge=1, le=MAX_PARTICIPANTS)] | None = None
     withdrawal: Text
     security_measures: TextList = Field(default_factory=list)
 
@@ -261,8 +280,6 @@ class Flow(Base):
     starts: IsoDate
     ends: IsoDate | None = None
     review: IsoDate
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     @property
     def is_personal(self) -> bool:
@@ -342,7 +359,9 @@ class Signoff(Base):
 class Project(Base):
     """One partnership research project: the whole answers file."""
 
-    format: Annotated[str, AfterValidator(lambda v: _format(v))]
+    format: Annotated[
+        str, AfterValidator(lambda v: _format(v)), Field(json_schema_extra={"const": vocab.FORMAT})
+    ]
     project: ProjectInfo
     organisations: Annotated[list[Organisation], Field(min_length=1)]
     data_protection: DataProtection
@@ -393,7 +412,7 @@ class Project(Base):
 def _format(value: str) -> str:
     if value != vocab.FORMAT:
         raise ValueError(
-            f"'{value}' is not a format this version reads: write 'format: {vocab.FORMAT}'"
+            f"{messages.show(value)} is not a format this version reads: write 'format: {vocab.FORMAT}'"
         )
     return value
 
@@ -409,52 +428,11 @@ def validate(data: Any) -> tuple[Project | None, list[tuple[Loc, str]]]:
     try:
         project = Project.model_validate(data)
     except ValidationError as exc:
-        return None, [(_clean_loc(e["loc"]), _message(e)) for e in exc.errors()]
+        return None, [
+            (messages.clean_loc(e["loc"]), messages.message(e, Project)) for e in exc.errors()
+        ]
     problems = list(cross_field_problems(project))
     return (None if problems else project), problems
-
-
-def _clean_loc(loc: tuple[int | str, ...]) -> Loc:
-    # Drop pydantic's union tags and internal names, and show "from" as written.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and part.startswith("__"):
-            continue
-        out.append("from" if part == "from_" else part)
-    return tuple(out)
-
-
-def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    if kind == "missing":
-        return "is required but missing"
-    if kind == "extra_forbidden":
-        return "is not a field of this format (check the spelling, or remove it)"
-    if kind == "literal_error":
-        shown = value if isinstance(value, str) else repr(value)
-        allowed = ctx.get("expected", "")
-        return f"'{shown}' is not allowed here; allowed values: {allowed}"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind in ("bool_parsing", "bool_type"):
-        return f"'{value}' is not yes/no: write true or false"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"'{value}' is not a whole number"
-    if kind in ("greater_than_equal",):
-        return f"must be at least {ctx.get('ge')}"
-    if kind == "too_short":
-        return "needs at least one entry"
-    if kind in ("list_type",):
-        return "must be a list (one item per line, each starting with '- ')"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return "must be a group of 'key: value' lines"
-    if kind in ("string_type",):
-        return "must be text, not a list or group"
-    if kind == "union_tag_invalid":
-        return "has the wrong shape"
-    return str(error["msg"])
 
 
 def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
@@ -547,7 +525,8 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
 
     # processing
     pr = p.processing
-    if isinstance(pr.lawful_basis, dict):
+    # A misspelt controller id is reported once, above, not again for each basis.
+    if isinstance(pr.lawful_basis, dict) and controllers <= known:
         for c in ctl.organisations:
             if c not in pr.lawful_basis:
                 yield ("processing", "lawful_basis"), (
@@ -558,9 +537,9 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
                 yield ("processing", "lawful_basis", c), (
                     f"'{c}' is not a controller; list bases only for: {', '.join(ctl.organisations)}"
                 )
-        bases: Iterable[str] = pr.lawful_basis.values()
-    else:
-        bases = [pr.lawful_basis]
+    bases: Iterable[str] = (
+        pr.lawful_basis.values() if isinstance(pr.lawful_basis, dict) else [pr.lawful_basis]
+    )
     if "legitimate_interests" in bases and not pr.legitimate_interests:
         yield ("processing", "legitimate_interests"), (
             "is required when legitimate interests is a lawful basis: say what the interests are"
@@ -606,12 +585,12 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
             "is required when the DPO's advice was not accepted: give the reasons"
         )
 
-    # risks of the project's own need their own assessment
-    from dpia.risks import derived_ids
+    # Risks of the project's own need their own assessment. An entry for a rule's risk
+    # that does not fire now is not an error (answers change); 'check' reports it as a gap.
+    from dpia.risks import is_rule_id
 
-    derived = derived_ids(p)
     for i, entry in enumerate(p.risks):
-        if entry.id in derived:
+        if is_rule_id(entry.id):
             continue
         for key in ("description", "likelihood", "severity"):
             if getattr(entry, key) is None:
@@ -633,7 +612,7 @@ def path_text(loc: Loc) -> str:
     """('sharing', 1, 'method') -> 'sharing[2].method' (list items count from 1)."""
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)

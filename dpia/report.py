@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import textwrap
 from typing import TYPE_CHECKING, Any
 
 from dpia import vocab
@@ -16,23 +18,64 @@ if TYPE_CHECKING:
     from dpia.assess import Assessment
     from dpia.errors import AnswersError
     from dpia.model import Project
+    from dpia.risks import Risk
+
+
+# Width used when output goes to a file or a pipe (rich would otherwise assume 80).
+PIPE_WIDTH = 100
+# Below this many columns the risk table becomes a list, so nothing is cut.
+NARROW = 64
 
 
 def _console(stderr: bool = False) -> Console:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None
+    if not (hasattr(stream, "isatty") and stream.isatty()) and not os.environ.get("COLUMNS"):
+        width = PIPE_WIDTH
+    return Console(file=stream, highlight=False, soft_wrap=False, width=width)
+
+
+def _wrap(
+    con: Console, text: str, indent: int, hang: int | None = None, style: str = "",
+    head: int = 0, head_style: str = "bold",
+) -> None:
+    """Print plain ``text`` wrapped to the console, first line ``indent`` spaces in and the
+    rest ``hang`` spaces in; the first ``head`` characters get ``head_style``.
+
+    Wrapping here (not by rich) keeps lines free of trailing spaces, and long words such
+    as risk ids are folded, never cut.
+    """
+    from rich.markup import escape
+
+    rest = indent if hang is None else hang
+    lines = textwrap.wrap(
+        text,
+        width=max(24, con.width - 1),
+        initial_indent=" " * indent,
+        subsequent_indent=" " * rest,
+        break_on_hyphens=False,
+    ) or [""]
+    for n, line in enumerate(lines):
+        if n == 0 and head:
+            cut = indent + head
+            markup = f"{line[:indent]}[{head_style}]{escape(line[indent:cut])}[/]{escape(line[cut:])}"
+        else:
+            markup = escape(line)
+        con.print(markup, style=style, overflow="fold", crop=False)
 
 
 def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-    sys.stdout.write("\n")
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
+    text = json.dumps(data, indent=2, ensure_ascii=encoding != "utf8", default=str)
+    sys.stdout.write(text + "\n")
 
 
 def errors_json(exc: AnswersError) -> dict[str, Any]:
     return {
         "file": exc.source,
-        "valid": False,
+        "file_valid": False,
         "errors": [
             {"path": p.path, "line": p.line, "message": p.message} for p in exc.problems
         ],
@@ -40,23 +83,25 @@ def errors_json(exc: AnswersError) -> dict[str, Any]:
 
 
 def print_errors(exc: AnswersError) -> None:
-    from rich.markup import escape
 
     con = _console(stderr=True)
     count = len(exc.problems)
-    con.print(
-        f"[bold red]{escape(exc.source)}: {count} error{'s' if count != 1 else ''}[/] "
-        "- the file does not keep the answers format. Fix these, then check again:"
+    head = f"{exc.source}: {count} error{'s' if count != 1 else ''}"
+    _wrap(
+        con,
+        f"{head} - the file does not keep the answers format. Fix these, then check again:",
+        0, 2, head=len(head), head_style="bold red",
     )
     for p in exc.problems:
         where = p.path or "(whole file)"
-        line = f" [dim](line {p.line})[/]" if p.line is not None else ""
-        con.print(f"  [bold]{escape(where)}[/]{line}: {escape(p.message)}")
+        line = f" (line {p.line})" if p.line is not None else ""
+        _wrap(con, f"{where}{line}: {p.message}", 2, 6, head=len(where))
 
 
-def check_json(project: Project, a: Assessment) -> dict[str, Any]:
+def check_json(project: Project, a: Assessment, source: str = "") -> dict[str, Any]:
     s = a.screening
     return {
+        "file": source,
         "file_valid": True,
         "project": project.project.id,
         "fingerprint": a.fingerprint,
@@ -91,6 +136,7 @@ def check_json(project: Project, a: Assessment) -> dict[str, Any]:
             {"id": g.id, "level": g.level, "path": g.path, "problem": g.problem, "fix": g.fix}
             for g in a.gaps
         ],
+        "blocking_gaps": len(a.blocking_gaps),
     }
 
 
@@ -99,15 +145,13 @@ _LEVEL_STYLE = {"high": "red", "medium": "yellow", "low": "green"}
 
 
 def print_check(project: Project, a: Assessment) -> None:
-    from rich.markup import escape
-    from rich.table import Table
-
     con = _console()
     s = a.screening
     status = "DRAFT (not signed off)" if project.is_draft else "signed off"
-    con.print(
-        f"[bold]{escape(project.project.title)}[/] [dim]({escape(project.project.id)}, "
-        f"answers {a.fingerprint}, {status})[/]"
+    title = project.project.title
+    _wrap(
+        con, f"{title} ({project.project.id}, answers {a.fingerprint}, {status})", 0, 2,
+        head=len(title),
     )
     con.print("[green]The answers file keeps the format: no errors.[/]\n")
 
@@ -115,33 +159,89 @@ def print_check(project: Project, a: Assessment) -> None:
         f"[bold]Is a DPIA needed?[/] [{_VERDICT_STYLE[s.verdict]}]{s.verdict.upper()}[/]"
     )
     if not s.criteria:
-        con.print("  None of the high-risk criteria that the answers can show applies.")
+        _wrap(con, "None of the high-risk criteria that the answers can show applies.", 2)
     for c in s.criteria:
-        con.print(f"  - {escape(c.title)} [dim]({SOURCES[c.source]})[/]")
+        _wrap(con, f"- {c.title} ({SOURCES[c.source]})", 2, 4, head=len(c.title) + 2)
         for reason in c.reasons:
-            con.print(f"      because {escape(reason)}", style="dim")
-    con.print(
-        f"  [dim]Large scale means {s.settings.large_scale_threshold} or more participants "
-        "(change with --large-scale). Not shown by the answers, so consider them yourself: "
-        f"{'; '.join(NOT_ASSESSED)}.[/]\n"
+            _wrap(con, f"because {reason}", 6, 8, style="dim")
+    _wrap(
+        con,
+        f"Large scale means {s.settings.large_scale_threshold} or more participants "
+        "(a setting: change it with --large-scale). Not shown by the answers, so consider "
+        f"them yourself: {'; '.join(NOT_ASSESSED)}.",
+        2,
+        style="dim",
+    )
+    con.print()
+    _print_risks(con, a)
+    con.print()
+    _print_gaps(con, a)
+
+
+_RISK_COLUMNS = ("id", "likelihood", "severity", "overall", "measures", "residual")
+_GUTTER = "  "
+_MIN_ID_WIDTH = 12
+
+
+def _risk_cells(r: Risk) -> tuple[tuple[str, str], ...]:
+    """(text, style) per column of the risk table."""
+    measures = "recorded" if r.has_measures else ("none" if r.needs_measures else "-")
+    return (
+        (r.id, "bold"),
+        (vocab.LIKELIHOODS[r.likelihood], ""),
+        (vocab.SEVERITIES[r.severity], ""),
+        (r.level, _LEVEL_STYLE[r.level]),
+        (measures, "red" if measures == "none" else ""),
+        (r.level_after, _LEVEL_STYLE[r.level_after]),
     )
 
-    table = Table(title="Risks", title_justify="left", title_style="bold", show_lines=False)
-    for col in ("id", "likelihood", "severity", "overall", "measures", "residual"):
-        table.add_column(col)
-    for r in a.risks:
-        measures = "recorded" if r.has_measures else ("[red]none[/]" if r.needs_measures else "-")
-        table.add_row(
-            escape(r.id),
-            vocab.LIKELIHOODS[r.likelihood],
-            vocab.SEVERITIES[r.severity],
-            f"[{_LEVEL_STYLE[r.level]}]{r.level}[/]",
-            measures,
-            f"[{_LEVEL_STYLE[r.level_after]}]{r.level_after}[/]",
-        )
-    con.print(table)
-    con.print()
 
+def _print_risks(con: Console, a: Assessment) -> None:
+    """A table of risks, or one block per risk when the table would not fit: ids are never cut."""
+    from rich.markup import escape
+
+    con.print(f"[bold]Risks[/] ({len(a.risks)}: overall before measures, residual after them)")
+    if not a.risks:
+        _wrap(con, "The answers imply no risks.", 2)
+        return
+    rows = [_risk_cells(r) for r in a.risks]
+    widths = [
+        max(len(_RISK_COLUMNS[i]), *(len(row[i][0]) for row in rows))
+        for i in range(len(_RISK_COLUMNS))
+    ]
+    fixed = 2 + sum(widths[1:]) + len(_GUTTER) * (len(widths) - 1)
+    widths[0] = min(widths[0], con.width - fixed)
+    if widths[0] < _MIN_ID_WIDTH:
+        for row in rows:
+            (rid, _), lik, sev, overall, measures, residual = row
+            _wrap(con, rid, 2, 2, head=len(rid))
+            _wrap(
+                con,
+                f"{lik[0]} x {sev[0]} = {overall[0]}; measures {measures[0]}; "
+                f"residual {residual[0]}",
+                4,
+                6,
+            )
+        return
+
+    def line(cells: list[tuple[str, str]]) -> str:
+        parts = []
+        last = len(cells) - 1
+        for n, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
+            shown = escape(text if n == last else text.ljust(width))
+            parts.append(f"[{style}]{shown}[/]" if style and text.strip() else shown)
+        return ("  " + _GUTTER.join(parts)).rstrip()
+
+    con.print(line([(c, "bold") for c in _RISK_COLUMNS]), crop=False)
+    for row in rows:
+        # A long id wraps after its hyphens inside its column; it is never cut.
+        pieces = textwrap.wrap(row[0][0], width=widths[0], break_on_hyphens=True) or [""]
+        con.print(line([(pieces[0], "bold"), *row[1:]]), crop=False, overflow="ignore")
+        for piece in pieces[1:]:
+            con.print(f"  [bold]{escape(piece)}[/]", crop=False)
+
+
+def _print_gaps(con: Console, a: Assessment) -> None:
     blocking = a.blocking_gaps
     if not a.gaps:
         con.print("[bold green]No gaps found.[/]")
@@ -151,5 +251,7 @@ def print_check(project: Project, a: Assessment) -> None:
     )
     for g in a.gaps:
         style = "red" if g.blocks else "yellow"
-        con.print(f"  [{style}]{GAP_LEVELS[g.level]}[/] [bold]{escape(g.id)}[/]: {escape(g.problem)}")
-        con.print(f"      fix: {escape(g.fix)}", style="dim")
+        level = GAP_LEVELS[g.level]
+        _wrap(con, f"{level}: {g.id} ({g.path})", 2, 4, head=len(level), head_style=style)
+        _wrap(con, g.problem, 6)
+        _wrap(con, f"Fix: {g.fix}", 6, style="dim")

@@ -13,6 +13,7 @@ Pure: no I/O, no clock.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -184,7 +185,9 @@ def _no_contract(p: Project) -> list[Hit]:
 
 
 def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+    """'Côte d'Ivoire' -> 'cote-d-ivoire': a stable id part from free text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
 
 
 def _international(p: Project) -> list[Hit]:
@@ -473,6 +476,16 @@ def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
         for hit in rule.fires(p):
             rid = f"{rule.id}-{hit.suffix}" if hit.suffix else rule.id
             yield rule, hit, rid
+
+
+# Rules that give one risk per flow, processor or country: their ids carry a suffix.
+PER_INSTANCE = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
+
+
+def is_rule_id(risk_id: str) -> bool:
+    """Whether an id names a risk the rules can derive (whether or not it fires now)."""
+    ids = {r.id for r in rules()}
+    return risk_id in ids or any(risk_id.startswith(f"{rule}-") for rule in PER_INSTANCE)
 
 
 def derived_ids(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> set[str]:

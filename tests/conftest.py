@@ -44,14 +44,21 @@ def run_dpia() -> RunDpia:
     """Run `python -m dpia ARGS` from this checkout, as a user would run the command."""
 
     def run(*args: str | Path, cwd: Path | None = None, input: str | None = None,
-            timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        env = dict(os.environ)
-        env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
-        env.setdefault("PYTHONIOENCODING", "utf-8")
-        env["COLUMNS"] = "120"
+            timeout: float = 120, env: dict[str, str | None] | None = None,
+            ) -> subprocess.CompletedProcess[str]:
+        """``env`` adds variables to the environment; a value of None removes one."""
+        full = dict(os.environ)
+        full["PYTHONPATH"] = str(ROOT) + os.pathsep + full.get("PYTHONPATH", "")
+        full.setdefault("PYTHONIOENCODING", "utf-8")
+        full["COLUMNS"] = "120"
+        for key, value in (env or {}).items():
+            if value is None:
+                full.pop(key, None)
+            else:
+                full[key] = value
         return subprocess.run(
             [sys.executable, "-m", "dpia", *map(str, args)],
-            cwd=cwd, env=env, input=input, capture_output=True, text=True,
+            cwd=cwd, env=full, input=input, capture_output=True, text=True,
             encoding="utf-8", timeout=timeout,
         )
 

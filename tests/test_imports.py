@@ -1,0 +1,38 @@
+"""`dpia --help` and `dpia check` start fast: no heavy library is imported for them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+HEAVY = ("pandas", "openpyxl", "reportlab")
+
+
+def _imported_after(code: str) -> set[str]:
+    probe = (
+        f"{code}\nimport sys\n"
+        f"print('HEAVY:' + ','.join(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("HEAVY:"), result.stdout
+    return set(filter(None, last.removeprefix("HEAVY:").split(",")))
+
+
+def test_importing_the_command_line_module_imports_no_heavy_library() -> None:
+    assert _imported_after("import dpia.cli") == set()
+
+
+def test_check_on_the_example_imports_no_heavy_library() -> None:
+    code = (
+        "import contextlib, io\nfrom dpia.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['check', '--example', '--date', '2026-11-26']) == 0\n"
+        "    assert main(['check', '--example', '--json', '--date', '2026-11-26']) == 0\n"
+        "    assert main(['schema']) == 0"
+    )
+    assert _imported_after(code) == set()

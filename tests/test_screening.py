@@ -1,0 +1,135 @@
+"""Screening: each criterion fires on the answers that should fire it, and only then."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from variants import DELETE, benign, change, project
+
+from dpia.screening import Settings, screen
+
+
+def fired(data: Any, threshold: int = 1000) -> dict[str, tuple[str, ...]]:
+    s = screen(project(data), Settings(large_scale_threshold=threshold))
+    return {c.id: c.reasons for c in s.criteria}
+
+
+def verdict(data: Any, threshold: int = 1000) -> str:
+    return screen(project(data), Settings(large_scale_threshold=threshold)).verdict
+
+
+SPECIAL = {"processing.special_category": ["health"],
+           "processing.special_category_condition": "explicit_consent"}
+
+# (criterion, changes to the benign project that fire it, a reason it must give)
+FIRES: list[tuple[str, dict[str, Any], str]] = [
+    ("sensitive-data", SPECIAL, "processing.special_category: health"),
+    ("sensitive-data", {"processing.criminal_offence_data": "true"},
+     "processing.criminal_offence_data: true"),
+    ("vulnerable-people", {"processing.data_subjects": ["patients"]},
+     "processing.data_subjects: patients"),
+    ("vulnerable-people", {"processing.data_subjects": ["carers"]},
+     "processing.data_subjects: carers"),
+    ("vulnerable-people", {"processing.data_subjects": ["care_home_residents"]},
+     "processing.data_subjects: care_home_residents"),
+    ("vulnerable-people", {"processing.vulnerable_adults": "true"},
+     "processing.vulnerable_adults: true"),
+    ("vulnerable-people", {"processing.children": "true"}, "processing.children: true"),
+    ("children", {"processing.children": "true"}, "processing.children: true"),
+    ("large-scale", {"processing.approx_participants": "1000"},
+     "processing.approx_participants: 1000 (large scale from 1000 people)"),
+    ("large-scale-special-category", {**SPECIAL, "processing.approx_participants": "5000"},
+     "processing.approx_participants: 5000 (large scale from 1000 people)"),
+    ("large-scale-special-category", {"processing.criminal_offence_data": "true",
+                                      "processing.approx_participants": "5000"},
+     "processing.criminal_offence_data: true"),
+    ("genetic-data", {"processing.special_category": ["genetic"],
+                      "processing.special_category_condition": "explicit_consent"},
+     "processing.special_category: genetic"),
+    ("biometric-data", {"processing.special_category": ["biometric"],
+                        "processing.special_category_condition": "explicit_consent"},
+     "processing.special_category: biometric"),
+    ("combining-datasets", {"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"},
+     "sharing[3]: identifiable data from hwn to ncc"),
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes", "reason"),
+    [pytest.param(c, ch, r, id=f"{c}:{next(iter(ch))}") for c, ch, r in FIRES],
+)
+def test_criterion_fires_with_its_reason(criterion: str, changes: dict[str, Any], reason: str) -> None:
+    assert criterion not in fired(benign())
+    reasons = fired(change(changes, benign())).get(criterion)
+    assert reasons is not None, f"{criterion} did not fire"
+    assert reason in reasons
+
+
+# (criterion, changes that come close but must not fire it)
+QUIET: list[tuple[str, dict[str, Any]]] = [
+    ("large-scale", {"processing.approx_participants": "999"}),
+    ("large-scale-special-category", {**SPECIAL, "processing.approx_participants": "999"}),
+    ("large-scale-special-category", {"processing.approx_participants": "5000"}),
+    ("vulnerable-people", {"processing.data_subjects": ["staff", "public", "volunteers"]}),
+    ("children", {"processing.data_subjects": ["public"]}),
+    ("genetic-data", SPECIAL),
+    ("combining-datasets", {"sharing[3].to": "ncc"}),  # anonymised findings
+    ("combining-datasets", {"sharing[1].identifiability": "identifiable"}),  # from a processor
+]
+
+
+@pytest.mark.parametrize(
+    ("criterion", "changes"), [pytest.param(c, ch, id=c) for c, ch in QUIET]
+)
+def test_criterion_stays_quiet(criterion: str, changes: dict[str, Any]) -> None:
+    assert criterion not in fired(change(changes, benign()))
+
+
+def test_biometric_alone_is_not_a_criterion_but_is_with_another() -> None:
+    only = {"processing.special_category": ["biometric"],
+            "processing.special_category_condition": "explicit_consent"}
+    # Biometric is special-category data, so 'sensitive-data' is the other criterion.
+    assert set(fired(change(only, benign()))) == {"biometric-data", "sensitive-data"}
+
+
+def test_verdict_not_required_recommended_required() -> None:
+    assert verdict(benign()) == "not required"
+    assert fired(benign()) == {}
+    assert verdict(change({"processing.data_subjects": ["patients"]}, benign())) == "recommended"
+    two = change({"processing.data_subjects": ["patients"], **SPECIAL}, benign())
+    assert verdict(two) == "required"
+    assert verdict(change({"processing.special_category": ["genetic"],
+                           "processing.special_category_condition": "explicit_consent"},
+                          benign())) == "required"  # on the regulator's list: one is enough
+
+
+def test_contract_example_is_required_because_of_health_data_about_carers() -> None:
+    result = fired(None)
+    assert verdict(None) == "required"
+    assert "processing.special_category: health, racial_or_ethnic_origin" in result["sensitive-data"]
+    assert "processing.data_subjects: carers, patients" in result["vulnerable-people"]
+
+
+def test_large_scale_threshold_is_a_setting_shown_in_the_verdict() -> None:
+    data = change({"processing.approx_participants": "350"}, benign())
+    assert "large-scale" not in fired(data)
+    assert fired(data, threshold=300)["large-scale"] == (
+        "processing.approx_participants: 350 (large scale from 300 people)",
+    )
+    s = screen(project(data), Settings(large_scale_threshold=300))
+    assert s.settings.large_scale_threshold == 300
+
+
+def test_screening_is_pure() -> None:
+    p = project(None)
+    assert screen(p) == screen(p)
+
+
+def test_special_category_without_condition_never_reaches_screening() -> None:
+    # the contract rule catches it first, so screening never sees a half-answered project
+    from variants import problems
+
+    assert problems(change({"processing.special_category": ["health"],
+                            "processing.special_category_condition": DELETE,
+                            "processing.schedule1_condition": DELETE}, benign()))
