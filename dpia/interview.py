@@ -1,0 +1,607 @@
+"""The questionnaire engine: walks the questions in :mod:`dpia.questions`, asks them
+through a :class:`dpia.prompting.Prompter`, and keeps the answers as plain data.
+
+One set of rules: each answer is checked at the prompt with the model's own
+field type (a pydantic ``TypeAdapter`` on the field's annotation), and the
+assembled file with :func:`dpia.model.validate`; every problem the model finds
+is mapped back to the question that must be asked again.
+
+Modes decide which questions a pass asks:
+
+* ``missing``: every question whose answer is absent (or invalid), offers included;
+  a new questionnaire, and the sections from where an interrupted one stopped;
+* ``fix``: only questions the model reported a problem with (``--from``, and the
+  final check); a problem on a whole missing part asks all of that part;
+* ``all``: every question, with the current answers as defaults (``dpia edit``).
+
+This module does not import questionary; the prompter is passed in.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from collections.abc import Callable, Iterator
+from datetime import date
+from functools import cache
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic.fields import FieldInfo
+
+from dpia import vocab
+from dpia.model import Project, _message, validate
+from dpia.questions import (
+    HELPER,
+    SECTIONS,
+    WORDING,
+    Ask,
+    Group,
+    Loc,
+    Node,
+    Repeat,
+    Section,
+    State,
+)
+
+if TYPE_CHECKING:
+    from dpia.prompting import Option, Prompter
+
+Mode = Literal["missing", "fix", "all", "required"]
+OTHER = "__other__"
+HELP_ME = "__help_me__"
+NONE = "__none__"
+MAX_ROUNDS = 25
+
+
+class Unanswerable(Exception):
+    """Problems that no question can fix (e.g. a misspelt key in a --from file)."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("unanswerable")
+        self.problems = problems
+
+
+class _NoChoice(Exception):
+    """A selection has nothing to choose from; the item being added is dropped."""
+
+
+# --- the model's own field types ------------------------------------------------------
+
+
+def _bare(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _arms(tp: Any) -> list[Any]:
+    tp = _bare(tp)
+    if get_origin(tp) in (typing.Union, types.UnionType):
+        return [_bare(a) for a in get_args(tp) if a is not type(None)]
+    return [tp]
+
+
+def _full(f: FieldInfo) -> Any:
+    if not f.metadata:
+        return f.annotation
+    return Annotated.__class_getitem__((f.annotation, *f.metadata))  # type: ignore[attr-defined]
+
+
+@cache
+def _field(path: tuple[str | int, ...]) -> tuple[Any, FieldInfo | None]:
+    tp: Any = Project
+    info: FieldInfo | None = None
+    for seg in path:
+        for arm in _arms(tp):
+            if isinstance(seg, int) and get_origin(arm) is list:
+                tp, info = get_args(arm)[0], None
+                break
+            if isinstance(seg, str) and isinstance(arm, type) and issubclass(arm, BaseModel):
+                found = [(n, f) for n, f in arm.model_fields.items() if seg in (n, f.alias)]
+                if found:
+                    tp, info = _full(found[0][1]), found[0][1]
+                    break
+            if isinstance(seg, str) and get_origin(arm) is dict:
+                tp, info = get_args(arm)[1], None
+                break
+        else:
+            raise KeyError(path)
+    return tp, info
+
+
+def _norm(loc: Loc) -> tuple[str | int, ...]:
+    return tuple(0 if isinstance(p, int) else p for p in loc)
+
+
+@cache
+def _adapter(path: tuple[str | int, ...]) -> TypeAdapter[Any]:
+    return TypeAdapter(_field(path)[0])
+
+
+def check_value(loc: Loc, value: Any) -> tuple[Any, str | None]:
+    """Validate one answer with the model's field type: (converted value, problem or None)."""
+    try:
+        return _adapter(_norm(loc)).validate_python(value), None
+    except ValidationError as exc:
+        return value, _message(exc.errors()[0])
+
+
+def is_required(loc: Loc) -> bool:
+    info = _field(_norm(loc))[1]
+    return info is None or info.is_required()
+
+
+# --- where a problem belongs -----------------------------------------------------------
+
+
+def _starts(loc: Loc, prefix: Loc) -> bool:
+    return loc[: len(prefix)] == prefix
+
+
+def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
+    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
+    for node in nodes:
+        path: Loc = node.path
+        if isinstance(node, Ask) and (loc in node.fixes or _starts(loc, path) or _starts(path, loc)):
+            return True
+        if _starts(path, loc) and loc != path:
+            return True
+        if not _starts(loc, path):
+            continue
+        rest = loc[len(path):]
+        if not rest:
+            return True
+        if isinstance(node, Group) and covers(node.nodes, rest):
+            return True
+        if (isinstance(node, Repeat) and isinstance(rest[0], int)
+                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
+            return True
+    return False
+
+
+def section_of(loc: Loc) -> Section | None:
+    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
+
+
+# --- plain-data helpers ------------------------------------------------------------------
+
+
+def _get(container: dict[str, Any], path: tuple[str, ...]) -> tuple[bool, Any]:
+    node: Any = container
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return node is not None, node
+
+
+def _set(container: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = container
+    for key in path[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return "; ".join(_shown(v) for v in value)
+    return str(value)
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(";") if part.strip()]
+
+
+# --- the engine ----------------------------------------------------------------------------
+
+
+class Interview:
+    """Asks questions into ``data`` (plain answers-file data, changed in place)."""
+
+    def __init__(
+        self, data: dict[str, Any], prompter: Prompter,
+        saver: Callable[[dict[str, Any], str | None], None] | None = None,
+    ) -> None:
+        self.data = data
+        self.p = prompter
+        self.saver = saver
+        self.notes: dict[str, Any] = {}
+        self.problems: dict[Loc, str] = {}
+        self.mode: Mode = "missing"
+        self.item: dict[str, Any] = {}
+        self.current: str | None = None
+
+    # -- sections ---------------------------------------------------------------------
+
+    def run(self, plan: list[tuple[Section, Mode]]) -> None:
+        """Ask each section in its mode, saving after each one."""
+        total = len(SECTIONS)
+        for sec, mode in plan:
+            if mode == "fix" and not self._problems_in(sec):
+                continue
+            self.current = sec.name
+            n = SECTIONS.index(sec) + 1
+            self.p.say("")
+            self.p.say(WORDING.progress.format(n=n, total=total, title=sec.title), "section")
+            if mode != "fix":
+                self.p.say(sec.intro, "help")
+            self.mode = mode
+            self.item = {}
+            self._nodes(sec.nodes, self.data, ())
+            later = [s for s, m in plan if SECTIONS.index(s) > n - 1 and m != "fix"]
+            self.save(later[0].name if later else None)
+
+    def settle(self, interactive: bool = True) -> Project:
+        """Validate the whole file; ask again whatever the model finds wrong, until it is valid."""
+        for _ in range(MAX_ROUNDS):
+            project, problems = validate(self.data)
+            if project is not None:
+                return project
+            unanswerable = [(loc, msg) for loc, msg in problems if section_of(loc) is None]
+            if unanswerable or not interactive:
+                raise Unanswerable(unanswerable or problems)
+            self.problems = {}
+            for loc, msg in problems:
+                self.problems.setdefault(loc, msg)
+            self.p.say("")
+            self.p.say(WORDING.recheck, "warning")
+            self.run([(s, "fix") for s in SECTIONS])
+        raise Unanswerable(problems)
+
+    def save(self, next_section: str | None) -> None:
+        if self.saver is not None:
+            self.saver(self.data, next_section)
+
+    def _problems_in(self, sec: Section) -> bool:
+        return any(covers(sec.nodes, loc) for loc in self.problems)
+
+    # -- walking ----------------------------------------------------------------------
+
+    def state(self) -> State:
+        return State(self.data, self.item, self.notes)
+
+    def _nodes(self, nodes: tuple[Node, ...], container: dict[str, Any], base: Loc) -> None:
+        for node in nodes:
+            if isinstance(node, Ask):
+                self._ask(node, container, base, nodes)
+            elif isinstance(node, Group):
+                self._group(node, container, base)
+            else:
+                self._repeat(node, container, base)
+
+    def _forced(self, loc: Loc, fixes: tuple[Loc, ...] = ()) -> tuple[bool, bool, str | None]:
+        """(problem at or under loc, problem on a part containing loc, message to show)."""
+        here = parent = False
+        message = None
+        for p, msg in self.problems.items():
+            if _starts(p, loc) or p in fixes:
+                here, message = True, message or msg
+            elif _starts(loc, p):
+                parent = True
+        return here, parent, message
+
+    def _clear(self, loc: Loc) -> None:
+        for p in [p for p in self.problems if _starts(p, loc)]:
+            del self.problems[p]
+
+    def _ask(
+        self, q: Ask, container: dict[str, Any], base: Loc, siblings: tuple[Node, ...] = ()
+    ) -> None:
+        loc = base + q.path
+        state = self.state()
+        present, value = _get(container, q.path)
+        here, parent, message = self._forced(loc, tuple(base + f for f in q.fixes))
+        if q.when is not None and not q.when(state):
+            # The question no longer applies: an old answer to it must not linger.
+            shared = any(
+                isinstance(n, Ask) and n is not q and n.path == q.path
+                and (n.when is None or n.when(state))
+                for n in siblings
+            )
+            if present and (self.mode == "all" or here) and not shared:
+                _set(container, q.path, None)
+                self._clear(loc)
+            return
+        mode = self.mode
+        if mode == "fix" and parent and not here:
+            mode = "missing"
+        if not here:
+            if mode == "fix":
+                return
+            if present:
+                value, problem = check_value(loc, value)
+                if problem is None and mode != "all":
+                    return
+                message = problem
+            elif mode == "required" and not is_required(loc):
+                return
+        if message:
+            self.p.say(WORDING.problem.format(message=message), "warning")
+        if q.help:
+            self.p.say(q.help, "help")
+        default = value if present else (q.default(state) if callable(q.default) else q.default)
+        answer = self._prompt(q, loc, state, default)
+        _set(container, q.path, answer)
+        self._clear(loc)
+
+    def _group(self, g: Group, container: dict[str, Any], base: Loc) -> None:
+        loc = base + g.path
+        state = self.state()
+        if g.when is not None and not g.when(state):
+            return
+        present = isinstance(_get(container, g.path)[1], dict)
+        here, parent, _ = self._forced(loc)
+        required = g.required is not None and g.required(state)
+        mode = self.mode
+        if mode == "fix" and parent and not here:
+            mode = "missing"
+        if mode == "fix" and not here:
+            return
+        if g.offer and not required and not here:
+            if mode in ("required", "fix") and not present:
+                return
+            if mode == "all" or (mode == "missing" and not present):
+                if g.offer_help:
+                    self.p.say(g.offer_help, "help")
+                if not self.p.confirm(g.offer, default=present or g.offer_default):
+                    _set(container, g.path, None)
+                    return
+        if required and g.required_note and not present:
+            self.p.say(g.required_note, "help")
+        if not present:
+            _set(container, g.path, {})
+        saved = self.mode
+        self.mode = mode
+        try:
+            self._nodes(g.nodes, _get(container, g.path)[1], loc)
+        finally:
+            self.mode = saved
+
+    def _repeat(self, r: Repeat, container: dict[str, Any], base: Loc) -> None:
+        loc = base + r.path
+        state = self.state()
+        if r.when is not None and not r.when(state):
+            return
+        items = _get(container, r.path)[1]
+        if not isinstance(items, list):
+            items = []
+        here, parent, message = self._forced(loc)
+        mode = self.mode
+        at_list = loc in self.problems or parent
+        if mode == "fix" and not here and not parent:
+            return
+        for i, item in enumerate(list(items)):
+            if isinstance(item, dict):
+                # After Ctrl-C the last item may be half answered: offer all it lacks.
+                sub: Mode = "fix" if mode in ("fix", "all") else "required"
+                if mode == "missing" and i == len(items) - 1:
+                    sub = "missing"
+                self._item(r, item, loc + (i,), sub)
+        if mode not in ("all", "missing") and not at_list:
+            return
+        if message and loc in self.problems:
+            self.p.say(WORDING.problem.format(message=message), "warning")
+        _set(container, r.path, items)
+        self._menu(r, items, loc)
+        self._clear(loc)
+
+    def _menu(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+        if r.intro:
+            self.p.say(r.intro, "help")
+        while len(items) < r.min_items:
+            self._add(r, items, loc)
+        items_word = r.item[0].upper() + r.item[1:] + "s"
+        while True:
+            options: list[Option] = []
+            add = WORDING.menu_add if items else WORDING.menu_add_first
+            options.append(("add", add.format(item=r.item), None))
+            for i, item in enumerate(items):
+                options.append((f"change:{i}", WORDING.menu_change.format(summary=r.summary(item)), None))
+            if len(items) > r.min_items:
+                for i, item in enumerate(items):
+                    options.append(
+                        (f"remove:{i}", WORDING.menu_remove.format(summary=r.summary(item)), None)
+                    )
+            options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
+            choice = self.p.select(WORDING.menu_prompt.format(Items=items_word), options,
+                                   default="done" if items else "add")
+            if choice == "done":
+                return
+            if choice == "add":
+                self._add(r, items, loc)
+                continue
+            action, index = choice.split(":")
+            item = items[int(index)]
+            if action == "change":
+                self._item(r, item, loc + (int(index),), "all")
+            elif self.p.confirm(WORDING.remove_confirm.format(summary=r.summary(item)),
+                                default=False):
+                items.remove(item)
+
+    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+        item: dict[str, Any] = {}
+        items.append(item)
+        self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
+                   "section")
+        try:
+            self._item(r, item, loc + (len(items) - 1,), "all")
+        except _NoChoice:
+            items.remove(item)
+            if len(items) < r.min_items:
+                raise
+
+    def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
+        saved_mode, saved_item = self.mode, self.item
+        self.mode, self.item = mode, item
+        try:
+            self._nodes(r.nodes, item, loc)
+        finally:
+            self.mode, self.item = saved_mode, saved_item
+
+    # -- one question -------------------------------------------------------------------
+
+    def _prompt(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
+        kind = q.kind
+        if kind in ("text", "int", "date", "lines"):
+            return self._text(q, loc, default)
+        if kind == "confirm":
+            value, _ = check_value(loc, default)
+            return self.p.confirm(q.text, default=bool(value) if value is not None else True)
+        if kind in ("select", "arrangement"):
+            return self._select(q, loc, default)
+        if kind == "checkbox":
+            return self._checkbox(q, loc, default)
+        if kind in ("org", "orgs"):
+            return self._org(q, loc, state, default)
+        return self._basis(q, loc, state, default)
+
+    def _text(self, q: Ask, loc: Loc, default: Any) -> Any:
+        lines = q.kind == "lines"
+        hint = {
+            (False, "date"): WORDING.date, (True, "date"): WORDING.date_optional,
+            (False, "lines"): WORDING.lines, (True, "lines"): WORDING.lines_optional,
+        }.get((q.optional, q.kind), WORDING.optional if q.optional else None)
+
+        def convert(text: str) -> tuple[Any, str | None]:
+            if not text.strip() and q.optional:
+                return None, None
+            return check_value(loc, _split(text) if lines else text.strip())
+
+        answer = self.p.text(q.text, default=_shown(default), instruction=hint,
+                             check=lambda t: convert(str(t))[1])
+        return convert(answer)[0]
+
+    def _choices(self, q: Ask) -> dict[str, str]:
+        return dict(q.choices or {})
+
+    def _select(self, q: Ask, loc: Loc, default: Any) -> Any:
+        choices = self._choices(q)
+        descriptions = q.descriptions or {}
+        while True:
+            options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
+            if default is not None and default not in choices and q.other:
+                options.append((str(default), str(default), None))
+            if q.other:
+                options.append((OTHER, WORDING.other_choice, None))
+            if q.kind == "arrangement":
+                options.append((HELP_ME, HELPER.choice, None))
+            answer = self.p.select(q.text, options, default=_shown(default) or None)
+            if answer == HELP_ME:
+                default = self._helper()
+                continue
+            if answer == OTHER:
+                text = self.p.text(WORDING.other_prompt.format(what=q.text.lower().rstrip("?")),
+                                   check=lambda t: check_value(loc, str(t).strip())[1])
+                return check_value(loc, text.strip())[0]
+            return check_value(loc, answer)[0]
+
+    def _checkbox(self, q: Ask, loc: Loc, default: Any) -> Any:
+        choices = self._choices(q)
+        current = [str(v) for v in default] if isinstance(default, list) else []
+        options: list[Option] = [(c, label, None) for c, label in choices.items()]
+        options += [(v, v, None) for v in current if v not in choices]
+        if q.other:
+            options.append((OTHER, WORDING.other_choice, None))
+
+        def enough(values: Any) -> str | None:
+            if len(values) < q.min_selected:
+                return WORDING.needs_at_least.format(n=q.min_selected)
+            return None
+
+        ticked = self.p.checkbox(q.text, options, checked=current, check=enough)
+        values = [v for v in ticked if v != OTHER]
+        if OTHER in ticked:
+            text = self.p.text(WORDING.other_prompt.format(what=q.text.lower().rstrip("?")))
+            values += [v for v in _split(text) if v not in values]
+        value, problem = check_value(loc, values)
+        if problem:
+            self.p.say(WORDING.problem.format(message=problem), "warning")
+            return self._checkbox(q, loc, values)
+        return value
+
+    def _org(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
+        ids = list(q.among(state)) if q.among is not None else state.org_ids()
+        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
+        options: list[Option] = [(i, f"{names.get(i, i)} ({i})", None) for i in ids]
+        if q.kind == "orgs":
+            chosen = [str(v) for v in default] if isinstance(default, list) else []
+
+            def enough(values: Any) -> str | None:
+                if len(values) < max(q.min_selected, 1):
+                    return WORDING.needs_at_least.format(n=max(q.min_selected, 1))
+                return None
+
+            return self.p.checkbox(q.text, options, checked=chosen, check=enough)
+        if q.optional:
+            options.insert(0, (NONE, q.none_label, None))
+        if not ids:
+            self.p.say(WORDING.no_orgs, "warning")
+            if q.optional:
+                return None
+            raise _NoChoice()
+        if isinstance(default, list):
+            default = default[0] if default else None
+        if len(ids) == 1 and not q.optional:
+            self.p.say(WORDING.only_choice.format(label=q.text.rstrip("?"), choice=options[0][1]))
+            answer = ids[0]
+        else:
+            answer = self.p.select(q.text, options,
+                                   default=str(default) if default else (NONE if q.optional else None))
+        if answer == NONE:
+            return None
+        return [answer] if q.as_list else answer
+
+    def _basis(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
+        controllers = state.controllers()
+        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
+        options: list[Option] = [(c, label, None) for c, label in self._choices(q).items()]
+        each = isinstance(default, dict)
+        if len(controllers) > 1:
+            self.p.say(WORDING.basis_same_help, "help")
+            each = not self.p.confirm(WORDING.basis_same, default=not each)
+        if not each:
+            first = next(iter(default.values()), None) if isinstance(default, dict) else default
+            return self.p.select(q.text, options, default=first or "public_task")
+        answers: dict[str, str] = {}
+        for c in controllers:
+            current = default.get(c) if isinstance(default, dict) else default
+            answers[c] = self.p.select(WORDING.basis_for.format(name=names.get(c, c)), options,
+                                       default=current or "public_task")
+        return answers
+
+    def _helper(self) -> str:
+        state = self.state()
+        self.p.say(HELPER.intro, "help")
+        self.p.say(HELPER.decide_help, "help")
+        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
+        options: list[Option] = [(i, f"{n} ({i})", None) for i, n in names.items()]
+        lead = state.lead()
+        decide = self.p.checkbox(
+            HELPER.decide, options, checked=[lead] if lead else [],
+            check=lambda v: None if v else WORDING.needs_at_least.format(n=1),
+        )
+        arrangement = "sole"
+        if len(decide) > 1:
+            self.p.say(HELPER.together_help, "help")
+            arrangement = "joint" if self.p.confirm(HELPER.together, default=True) else "independent"
+        self.notes["controllers"] = decide
+        self.p.say(HELPER.suggest.format(label=vocab.ARRANGEMENTS[arrangement]), "ok")
+        return arrangement
+
+
+def sections_from(name: str | None) -> Iterator[Section]:
+    started = name is None
+    for s in SECTIONS:
+        started = started or s.name == name
+        if started:
+            yield s
