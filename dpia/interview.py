@@ -333,6 +333,9 @@ class Interview:
         answer = self._prompt(q, loc, state, default)
         _set(container, q.path, answer)
         self._clear(loc)
+        warning = q.warn(self.state()) if q.warn is not None else None
+        if warning:
+            self.p.say(warning, "warning")
 
     def _group(self, g: Group, container: dict[str, Any], base: Loc) -> None:
         loc = base + g.path
@@ -400,7 +403,6 @@ class Interview:
             self.p.say(r.intro, "help")
         while len(items) < r.min_items:
             self._add(r, items, loc)
-        items_word = r.item[0].upper() + r.item[1:] + "s"
         while True:
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
@@ -413,7 +415,7 @@ class Interview:
                         (f"remove:{i}", WORDING.menu_remove.format(summary=r.summary(item)), None)
                     )
             options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
-            choice = self.p.select(WORDING.menu_prompt.format(Items=items_word), options,
+            choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,
                                    default="done" if items else "add")
             if choice == "done":
                 return
@@ -565,7 +567,7 @@ class Interview:
         controllers = state.controllers()
         names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
         options: list[Option] = [(c, label, None) for c, label in self._choices(q).items()]
-        each = isinstance(default, dict)
+        each = isinstance(default, dict) and len(controllers) > 1
         if len(controllers) > 1:
             self.p.say(WORDING.basis_same_help, "help")
             each = not self.p.confirm(WORDING.basis_same, default=not each)

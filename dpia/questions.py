@@ -86,6 +86,7 @@ class Ask:
     as_list: bool = False  # org: store the one organisation chosen as a list
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
+    warn: Pick | None = None  # after the answer: a warning to show, or None
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class Repeat:
     path: tuple[str, ...]
     nodes: tuple[Node, ...]
     item: str  # what one item is called: "organisation", "sharing flow"
+    items: str  # and several: "Organisations", "Sharing flows"
     summary: Callable[[dict[str, Any]], str]
     min_items: int = 0
     intro: str = ""
@@ -296,6 +298,20 @@ METHOD_HELP: dict[str, str] = {
     "encrypted_email": "The message or attachment is encrypted; send the password separately.",
 }
 
+def _insecure_warning(state: State) -> str | None:
+    method = state.item.get("method")
+    if method in vocab.INSECURE_METHODS and state.item.get("identifiability") in (
+        vocab.PERSONAL_IDENTIFIABILITY
+    ):
+        return (
+            f"Risk: {vocab.TRANSFER_METHODS[method]} is not a secure way to send data that "
+            f"identifies people. {METHOD_HELP[method]} Consider NHSmail, encrypted email or a "
+            "secure portal; if you keep this method, the DPIA records it as a risk needing "
+            "measures."
+        )
+    return None
+
+
 PERSON = (
     Ask(("name",), "Name (or team)", optional=True),
     Ask(("role",), "Role", optional=True),
@@ -348,7 +364,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("milestone",), "Milestone", kind="select",
                     choices=vocab.CHECKIN_MILESTONES, other=True),
                 Ask(("date",), "Date of the check-in", kind="date"),
-            ), item="check-in", summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
+            ), item="check-in", items="Check-ins",
+                summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
                 intro="Check-ins are the points where the partners meet to review progress, "
                 "e.g. after planning, fieldwork and analysis."),
         ),
@@ -387,7 +404,7 @@ SECTIONS: tuple[Section, ...] = (
                       when=lambda s: not s.item.get("dpo"), offer_default=True),
                 Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
                       offer_help="The person partners contact about the project."),
-            ), item="organisation", min_items=1,
+            ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i: f"{i.get('name')} ({i.get('id')})"),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
                 default=_healthwatch),
@@ -440,7 +457,7 @@ SECTIONS: tuple[Section, ...] = (
                     "handles the data.", kind="confirm", default=True),
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
                     optional=True),
-            ), item="processor",
+            ), item="processor", items="Processors",
                 summary=lambda i: f"{i.get('organisation')}: {i.get('service')}",
                 intro="Processors are organisations that handle the data only on the "
                 "controllers' instructions, such as a survey company or a transcription "
@@ -546,7 +563,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("safeguard",), "What makes the transfer lawful?", kind="select",
                     choices=vocab.TRANSFER_SAFEGUARDS),
                 Ask(("detail",), "Any detail?", optional=True),
-            ), item="transfer outside the UK", summary=lambda i: str(i.get("country")),
+            ), item="transfer outside the UK", items="Transfers outside the UK",
+                summary=lambda i: str(i.get("country")),
                 intro="Is any data stored or looked at outside the UK, e.g. by a survey "
                 "company's servers abroad? Add each country; choose 'None' if there are none."),
             Repeat(("processing", "retention"), (
@@ -554,7 +572,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("period",), "How long is it kept?",
                     "e.g. 12 months after the report is published. Avoid 'indefinitely'."),
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
-            ), item="retention period", min_items=1,
+            ), item="retention period", items="Retention periods", min_items=1,
                 summary=lambda i: f"{i.get('data')}: {i.get('period')}",
                 intro="How long each kind of data is kept. Add one entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
@@ -600,7 +618,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("purpose",), "Why is it shared?"),
                 Ask(("method",), "How is it sent?", kind="select",
                     choices=vocab.TRANSFER_METHODS, descriptions=METHOD_HELP,
-                    default="sftp"),
+                    default="sftp", warn=_insecure_warning),
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",
@@ -610,7 +628,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("ends",), "When does it end?", kind="date", optional=True),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
-            ), item="sharing flow", summary=lambda i: f"{i.get('id')} ({i.get('from')} to "
+            ), item="sharing flow", items="Sharing flows",
+                summary=lambda i: f"{i.get('id')} ({i.get('from')} to "
                 f"{i.get('to')})",
                 intro="Add each flow; choose 'None' if no data moves between organisations."),
         ),
@@ -655,7 +674,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("how",), "How, and about what?",
                     "e.g. Reviewed the survey questions."),
                 Ask(("when",), "When?", kind="date", optional=True),
-            ), item="consultation", summary=lambda i: str(i.get("who"))),
+            ), item="consultation", items="Consultations", summary=lambda i: str(i.get("who"))),
             Ask(("consultation_not_needed_because",), "Why was nobody consulted?",
                 "The DPIA must record whose views were sought, or why that was not needed.",
                 when=lambda s: not s.doc.get("consultation"), fixes=(("consultation",),)),
