@@ -502,7 +502,7 @@ class Interview:
                 default = self._helper()
                 continue
             if answer == OTHER:
-                text = self.p.text(WORDING.other_prompt.format(what=q.text.lower().rstrip("?")),
+                text = self.p.text(q.other_text,
                                    check=lambda t: check_value(loc, str(t).strip())[1])
                 return check_value(loc, text.strip())[0]
             return check_value(loc, answer)[0]
@@ -523,7 +523,7 @@ class Interview:
         ticked = self.p.checkbox(q.text, options, checked=current, check=enough)
         values = [v for v in ticked if v != OTHER]
         if OTHER in ticked:
-            text = self.p.text(WORDING.other_prompt.format(what=q.text.lower().rstrip("?")))
+            text = self.p.text(q.other_text)
             values += [v for v in _split(text) if v not in values]
         value, problem = check_value(loc, values)
         if problem:
@@ -554,7 +554,7 @@ class Interview:
         if isinstance(default, list):
             default = default[0] if default else None
         if len(ids) == 1 and not q.optional:
-            self.p.say(WORDING.only_choice.format(label=q.text.rstrip("?"), choice=options[0][1]))
+            self.p.say(WORDING.only_choice.format(question=q.text, choice=options[0][1]))
             answer = ids[0]
         else:
             answer = self.p.select(q.text, options,

@@ -150,5 +150,5 @@ def _run(
         raise AnswersError(source, problems_with_lines(exc.problems)) from None
     save(project, path)
     prompter.say("")
-    prompter.say(WORDING.finished.format(path=path), "ok")
+    prompter.say(WORDING.finished.format(path=path, sections=", ".join(SECTION_NAMES)), "ok")
     return project

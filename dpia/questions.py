@@ -78,6 +78,7 @@ class Ask:
     choices: Mapping[str, str] | None = None  # code -> plain-English label
     descriptions: Mapping[str, str] | None = None  # code -> a line shown under the list
     other: bool = False  # a checkbox or select that also takes free text
+    other_text: str = "Type it"  # the prompt for that free text
     optional: bool = False  # may be left empty (the key is then left out)
     default: Any = None  # a value, or a function of the State
     when: Pick | None = None  # asked only when this returns True
@@ -140,7 +141,6 @@ class Wording:
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, or leave empty to skip"
     other_choice: str = "Other (type it)"
-    other_prompt: str = "Type the other {what} (separate several with ;)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
     menu_add_first: str = "Add a {item}"
@@ -152,7 +152,7 @@ class Wording:
     adding: str = "{Item} {n}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
-    only_choice: str = "{label}: {choice} (the only possible answer)"
+    only_choice: str = "{question} {choice} (the only possible answer, so not asked)"
     recheck: str = "Some answers need another look before the file is complete."
     problem: str = "Needs another look: {message}"
     saved: str = "Saved to {path}."
@@ -168,7 +168,11 @@ class Wording:
     )
     edit_interrupted: str = "Stopped. The answers so far are saved in {path}."
     no_orgs: str = "No organisation fits here yet: add it in the organisations section first."
-    finished: str = "All sections answered. The answers file is saved: {path}"
+    finished: str = (
+        "All sections answered. The answers file is saved: {path}\n"
+        "Change any answers later with: dpia edit {path} --section NAME "
+        "(sections: {sections})"
+    )
     build_offer: str = "Build the DPIA and the other documents now?"
     edit_which: str = "Which section do you want to change?"
 
@@ -277,16 +281,12 @@ SCHEDULE1: dict[str, str] = {
 }
 
 ARTICLE9_HELP: dict[str, str] = {
-    "explicit_consent": "People actively agree to share this information, e.g. by ticking a box. "
-    "They can withdraw it at any time.",
-    "health_or_social_care": "The work is part of providing or managing health or social care "
-    "services. Needs Schedule 1 paragraph 2.",
-    "substantial_public_interest": "For bodies with a statutory function such as Healthwatch; "
-    "usually with Schedule 1 paragraph 6 (statutory purposes).",
-    "archiving_research_statistics": "Research in the public interest with safeguards "
-    "(Article 89). Needs Schedule 1 paragraph 4.",
-    "public_health": "Protecting against serious threats to health, e.g. infectious disease.",
-    "not_for_profit_body": "A charity's dealings with its own members or regular contacts only.",
+    "explicit_consent": "People actively agree, e.g. tick a box; they can withdraw it.",
+    "health_or_social_care": "Providing or managing health or social care (Schedule 1 para 2).",
+    "substantial_public_interest": "Statutory bodies such as Healthwatch (Schedule 1 para 6).",
+    "archiving_research_statistics": "Research with safeguards (Schedule 1 para 4).",
+    "public_health": "Serious threats to health, e.g. infectious disease (Schedule 1 para 3).",
+    "not_for_profit_body": "A charity's work with its own members or regular contacts only.",
 }
 
 METHOD_HELP: dict[str, str] = {
@@ -362,7 +362,8 @@ SECTIONS: tuple[Section, ...] = (
                 "begins.", offer_default=True),
             Repeat(("project", "checkins"), (
                 Ask(("milestone",), "Milestone", kind="select",
-                    choices=vocab.CHECKIN_MILESTONES, other=True),
+                    choices=vocab.CHECKIN_MILESTONES, other=True,
+                    other_text="Type the milestone"),
                 Ask(("date",), "Date of the check-in", kind="date"),
             ), item="check-in", items="Check-ins",
                 summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
@@ -503,14 +504,16 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("processing", "data_subjects"), "Whose information will you collect?",
                 "Tick every group. If a group is missing, tick the last choice to type it.",
                 kind="checkbox",
-                choices=vocab.DATA_SUBJECTS, other=True, min_selected=1),
+                choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
+                other_text="Type the other groups of people (separate several with ;)"),
             Ask(("processing", "approx_participants"), "About how many people will take part?",
                 "A whole number; a rough estimate is fine.", kind="int"),
             Ask(("processing", "geography"), "Where do they live or use services?",
                 "e.g. Northtown and surrounding area.", optional=True),
             Ask(("processing", "personal_data"), "What will you record about them?",
                 "Tick everything that could identify someone or is about them.",
-                kind="checkbox", choices=vocab.PERSONAL_DATA, other=True, min_selected=1),
+                kind="checkbox", choices=vocab.PERSONAL_DATA, other=True, min_selected=1,
+                other_text="Type the other kinds of information (separate several with ;)"),
             Ask(("processing", "special_category"),
                 "Will you collect any of these more sensitive kinds of information?",
                 "Special-category data needs extra protection (UK GDPR Article 9). Health "
@@ -544,7 +547,11 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("processing", "special_category_condition"),
                 "Which Article 9 condition allows the sensitive information?",
                 "Sensitive (special-category) data needs a second, extra condition from "
-                "Article 9 as well as the lawful basis. Check the choice with your DPO.",
+                "Article 9 as well as the lawful basis. In health and care research: Healthwatch "
+                "and other statutory bodies usually use substantial public interest; NHS and "
+                "care providers, health or social care; university research, archiving, research "
+                "and statistics; a charity with no statutory role, explicit consent. Check the "
+                "choice with your DPO.",
                 kind="select", choices=vocab.ARTICLE9_CONDITIONS, descriptions=ARTICLE9_HELP,
                 default="substantial_public_interest",
                 when=lambda s: bool(s.get("processing", "special_category"))),
@@ -552,6 +559,7 @@ SECTIONS: tuple[Section, ...] = (
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
                 "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
                 "this Article 9 condition.", kind="select", choices=SCHEDULE1, other=True,
+                other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=lambda s: SCHEDULE1_BY_CONDITION.get(
                     str(s.get("processing", "special_category_condition"))),
                 when=lambda s: s.get("processing", "special_category_condition")
