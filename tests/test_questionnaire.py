@@ -434,3 +434,19 @@ def test_suggest_id() -> None:
     assert suggest_id("Healthwatch Northtown") == "healthwatch-northtown"
     assert suggest_id("St. Mary's (NHS) Trust!") == "st-mary-s-nhs-trust"
     assert suggest_id("Healthwatch Northtown", ["healthwatch-northtown"]) == "healthwatch-northtown-2"
+
+
+def test_only_prompting_imports_questionary() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    importers = sorted(
+        p.name for p in (root / "dpia").rglob("*.py")
+        if any(line.startswith(("import questionary", "from questionary"))
+               for line in p.read_text(encoding="utf-8").splitlines())
+    )
+    assert importers == ["prompting.py"]
+    code = "import sys, dpia.cli; dpia.cli.build_parser(); print('questionary' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
