@@ -353,7 +353,16 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     assessment = assess(project, today_from(args), settings_from(args))
     print()
     report.print_check(project, assessment)
-    if offer_build and _prompter().confirm(WORDING.build_offer, default=True):
+    if not offer_build:
+        return EXIT_OK
+    from dpia.questionnaire import record_risks
+
+    recorded = record_risks(args.file, project, list(assessment.risks), _prompter())
+    if recorded is not project:
+        project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
+        print()
+        report.print_check(project, assessment)
+    if _prompter().confirm(WORDING.build_offer, default=True):
         out = args.out or args.file.resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK

@@ -21,6 +21,7 @@ from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, section
 
 if TYPE_CHECKING:
     from dpia.prompting import Prompter
+    from dpia.risks import Risk
 
 PromptFactory = Callable[[], "Prompter"]
 
@@ -151,4 +152,48 @@ def _run(
     save(project, path)
     prompter.say("")
     prompter.say(WORDING.finished.format(path=path, sections=", ".join(SECTION_NAMES)), "ok")
+    return project
+
+
+def record_risks(path: Path, project: Project, risks: list[Risk], prompter: Prompter) -> Project:
+    """Offer to record measures for each medium or high risk that has none; save them."""
+    from dpia.asking import OTHER, split
+    from dpia.questions import RISK_WORDING as W
+
+    open_risks = [r for r in risks if r.needs_measures and not r.has_measures]
+    prompter.say("")
+    prompter.say(W.offer_help, "help")
+    if not open_risks or not prompter.confirm(W.offer.format(n=len(open_risks)), default=True):
+        return project
+    data = to_data(project)
+    entries: list[dict[str, Any]] = data.setdefault("risks", [])
+    for n, risk in enumerate(open_risks, start=1):
+        prompter.say("")
+        prompter.say(W.head.format(n=n, total=len(open_risks), title=risk.title, level=risk.level),
+                     "section")
+        prompter.say(risk.harm, "help")
+        options = [(m, m, None) for m in risk.suggested_measures] + [
+            (OTHER, WORDING.other_choice, None)]
+        ticked = prompter.checkbox(W.measures, options, checked=risk.suggested_measures,
+                                   check=lambda v: None if v else WORDING.needs_at_least.format(n=1))
+        measures = [m for m in ticked if m != OTHER]
+        if OTHER in ticked:
+            measures += split(prompter.text(W.other_text))
+        effect = prompter.select(W.effect, [(c, lbl, None) for c, lbl in vocab.EFFECTS.items()],
+                                 default="reduced")
+        prompter.say(W.residual_help, "help")
+        residual = prompter.select(W.residual, [(c, lbl, None) for c, lbl in vocab.LEVELS.items()],
+                                   default="low")
+        if not measures:
+            continue
+        entry: dict[str, Any] = {"id": risk.id, "measures": measures, "effect": effect,
+                                 "residual": residual}
+        if prompter.confirm(W.approved, default=False):
+            entry["approved"] = True
+        entries[:] = [e for e in entries if e.get("id") != risk.id] + [entry]
+        done, _ = validate(data)
+        if done is not None:
+            save(done, path)
+            project = done
+    prompter.say(W.saved.format(n=len(open_risks), path=path), "ok")
     return project

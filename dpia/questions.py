@@ -727,3 +727,28 @@ def section(name: str) -> Section:
         if s.name == name:
             return s
     raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class RiskWording:
+    """After the checks: recording the measures for each medium or high risk."""
+
+    offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
+    offer_help: str = (
+        "For each risk you will see what could go wrong and the usual measures; tick the ones "
+        "you will take. You can also add them later by editing the file."
+    )
+    head: str = "Risk {n} of {total}: {title} ({level} before measures)"
+    measures: str = "Which measures will you take?"
+    other_text: str = "Type the other measures (separate several with ;)"
+    effect: str = "What do the measures do to the risk?"
+    residual: str = "How high is the risk that remains?"
+    residual_help: str = (
+        "A high remaining risk means the ICO must be consulted before the work starts "
+        "(UK GDPR Article 36)."
+    )
+    approved: str = "Has someone with authority approved these measures?"
+    saved: str = "Measures recorded for {n} risk(s) in {path}."
+
+
+RISK_WORDING = RiskWording()

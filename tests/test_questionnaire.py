@@ -450,3 +450,31 @@ def test_only_prompting_imports_questionary() -> None:
     code = "import sys, dpia.cli; dpia.cli.build_parser(); print('questionary' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> None:
+    from conftest import TODAY
+
+    from dpia.assess import assess
+
+    path = tmp_path / "p.yaml"
+    path.write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
+    project = load(path)
+    risks = list(assess(project, TODAY).risks)
+    open_ids = [r.id for r in risks if r.needs_measures and not r.has_measures]
+    assert open_ids
+    suggested = next(r for r in risks if r.id == open_ids[0]).suggested_measures
+    first = (DOWN * len(suggested) + SPACE + ENTER + type_("Weekly access review")  # our own
+             + UP + ENTER + DOWN + ENTER + "y")  # eliminated; medium; approved
+    rest = (ENTER + ENTER + ENTER + "n") * (len(open_ids) - 1)
+    recorded, said = with_keys("y" + first + rest, lambda ask: questionnaire.record_risks(
+        path, project, risks, ask()))
+    assert load(path) == recorded
+    entries = {e.id: e for e in recorded.risks}
+    assert set(open_ids) <= set(entries)
+    top = entries[open_ids[0]]
+    assert top.measures[-1] == "Weekly access review"
+    assert (top.effect, top.residual, top.approved) == ("eliminated", "medium", True)
+    assert entries[open_ids[-1]].approved is None
+    gaps = assess(recorded, TODAY).gaps
+    assert not [g for g in gaps if g.id.startswith("no-measures-")]

@@ -111,7 +111,6 @@ SCRIPT: list[tuple[str, str]] = [
     ("Section 8 of 8", ""),
     ("Record the sign-off now?", ENTER),
     ("Is a DPIA needed?", ""),
-    ("Build the DPIA and the other documents now?", "n"),
 ]
 
 
@@ -132,6 +131,20 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
             child.expect_exact(text)
             if keys:
                 child.send(keys)
+        child.expect_exact("Record them now?")
+        child.send("y")
+        recorded = 0
+        # Each risk: keep the suggested measures, reduced, low remaining, not yet approved.
+        while child.expect_exact(["Which measures will you take?", "Build the DPIA"]) == 0:
+            child.send(ENTER)
+            child.expect_exact("What do the measures do to the risk?")
+            child.send(ENTER)
+            child.expect_exact("How high is the risk that remains?")
+            child.send(ENTER)
+            child.expect_exact("approved these measures?")
+            child.send("n")
+            recorded += 1
+        child.send("n")
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
@@ -142,6 +155,8 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
     text = (tmp_path / "project.yaml").read_text(encoding="utf-8")
     assert "incomplete" not in text
     assert "joint_arrangement: HWN designs and holds the data; NCC recruits" in text
+    assert recorded >= 1 and text.count("residual: low") == recorded, result.stdout
+    assert "no-measures-" not in result.stdout  # every risk needing measures has them
 
 
 def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> None:
