@@ -37,6 +37,11 @@ def split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+def in_order(ticked: list[str], before: list[str]) -> list[str]:
+    """Ticked values, keeping the order of the earlier answer, new ones after it."""
+    return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
+
+
 class Asking:
     p: Prompter
     notes: dict[str, Any]
@@ -112,7 +117,7 @@ class Asking:
                 return WORDING.needs_at_least.format(n=q.min_selected)
             return None
 
-        ticked = self.p.checkbox(q.text, options, checked=current, check=enough)
+        ticked = in_order(self.p.checkbox(q.text, options, checked=current, check=enough), current)
         values = [v for v in ticked if v != OTHER]
         if OTHER in ticked:
             text = self.p.text(q.other_text)
@@ -135,7 +140,7 @@ class Asking:
                     return WORDING.needs_at_least.format(n=max(q.min_selected, 1))
                 return None
 
-            return self.p.checkbox(q.text, options, checked=chosen, check=enough)
+            return in_order(self.p.checkbox(q.text, options, checked=chosen, check=enough), chosen)
         if q.optional:
             options.insert(0, (NONE, q.none_label, None))
         if not ids:

@@ -300,11 +300,13 @@ class Interview(Asking):
             return
         if message and loc in self.problems:
             self.p.say(WORDING.problem.format(message=message), "warning")
+        fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
-        self._menu(r, items, loc)
+        self._menu(r, items, loc, fresh)
         self._clear(loc)
 
-    def _menu(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+    def _menu(self, r: Repeat, items: list[Any], loc: Loc, fresh: bool) -> None:
+        """Add, change or remove items; Enter alone adds the first item only to a new list."""
         if r.intro:
             self.p.say(r.intro, "help")
         while len(items) < r.min_items:
@@ -322,7 +324,7 @@ class Interview(Asking):
                     )
             options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
             choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,
-                                   default="done" if items else "add")
+                                   default="add" if fresh and not items else "done")
             if choice == "done":
                 return
             if choice == "add":

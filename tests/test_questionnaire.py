@@ -410,6 +410,17 @@ def test_edit_accepting_every_default_changes_nothing(tmp_path: Path, contract_t
     assert project == before == load(path)
 
 
+@pytest.mark.parametrize("name", ["processing", "sharing", "signoff"])
+def test_edit_sections_keeps_answers_when_every_default_is_accepted(
+    tmp_path: Path, contract_text: str, name: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    before = load(path)
+    project, _ = with_keys(ENTER * 60, lambda ask: questionnaire.edit(path, ask, name))
+    assert project == before == load(path)
+
+
 def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
     tmp_path: Path, contract_text: str
 ) -> None:
