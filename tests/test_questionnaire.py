@@ -15,7 +15,7 @@ from dpia import questionnaire
 from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
 from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
 from dpia.interview import Interview
-from dpia.questions import section, suggest_id
+from dpia.questions import SECTIONS, section, suggest_id
 
 # --- a whole questionnaire, from empty ---------------------------------------------------
 
@@ -410,14 +410,16 @@ def test_edit_accepting_every_default_changes_nothing(tmp_path: Path, contract_t
     assert project == before == load(path)
 
 
-@pytest.mark.parametrize("name", ["processing", "sharing", "signoff"])
+@pytest.mark.parametrize("name", [s.name for s in SECTIONS])
+@pytest.mark.parametrize("example", ["contract", "embedded"])
 def test_edit_sections_keeps_answers_when_every_default_is_accepted(
-    tmp_path: Path, contract_text: str, name: str
+    tmp_path: Path, contract_path: Path, example_path: Path, name: str, example: str
 ) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text(contract_text, encoding="utf-8")
+    source = contract_path if example == "contract" else example_path
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     before = load(path)
-    project, _ = with_keys(ENTER * 60, lambda ask: questionnaire.edit(path, ask, name))
+    project, _ = with_keys(ENTER * 80, lambda ask: questionnaire.edit(path, ask, name))
     assert project == before == load(path)
 
 
