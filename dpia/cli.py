@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_demo)
 
     _add_register_commands(sub)
+    _add_questionnaire_commands(sub)
     return parser
 
 
@@ -417,6 +418,92 @@ def cmd_register_summary(args: argparse.Namespace) -> int:
     from dpia.register.show import summary_text
 
     print(summary_text(summary(_existing(args.register))))
+    return EXIT_OK
+
+
+# --- the questionnaire: new and edit -------------------------------------------------
+
+
+def _add_questionnaire_commands(sub: Any) -> None:
+    from dpia.questions import SECTION_NAMES
+
+    p = sub.add_parser(
+        "new",
+        help="answer the questionnaire, section by section, to write a new answers file",
+        description="Ask every question about the project, section by section, saving after "
+        "each one. Ctrl-C saves what you have answered; run the same command again to carry "
+        "on. At the end: the checks, the verdict and gaps, and an offer to build the documents. "
+        "With --from, start from a partial answers file and ask only what is missing.",
+    )
+    p.add_argument("file", type=Path, help="the answers file to write (YAML)")
+    p.add_argument(
+        "--from", dest="from_file", type=Path, metavar="PARTIAL.yaml",
+        help="start from these answers, ask only what is missing or wrong, write FILE and "
+        "print the check summary (needs no terminal when nothing is missing)",
+    )
+    _add_assess_args(p)
+    _add_build_args(p)
+    p.set_defaults(handler=cmd_new)
+
+    p = sub.add_parser(
+        "edit",
+        help="answer one section of the questionnaire again, with the current answers as defaults",
+    )
+    p.add_argument("file", type=Path, help="the answers file to change (YAML)")
+    p.add_argument("--section", choices=SECTION_NAMES, help="the section to ask again")
+    _add_assess_args(p)
+    p.set_defaults(handler=cmd_edit)
+
+
+def _prompter() -> Any:
+    from dpia.prompting import Prompter
+
+    return Prompter()
+
+
+def _terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from dpia import questionnaire
+
+    project = questionnaire.new(
+        args.file, _prompter, from_path=args.from_file, interactive=_terminal()
+    )
+    return _after_questionnaire(project, args, offer_build=args.from_file is None)
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from dpia import questionnaire
+
+    if not _terminal():
+        raise UsageError("'dpia edit' asks its questions in a terminal; edit the file in a text "
+                         "editor instead, then run 'dpia check' on it")
+    project = questionnaire.edit(args.file, _prompter, args.section)
+    return _after_questionnaire(project, args, offer_build=False)
+
+
+def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build: bool) -> int:
+    from dpia import report
+    from dpia.assess import assess
+    from dpia.questions import WORDING
+
+    assessment = assess(project, today_from(args), settings_from(args))
+    print()
+    report.print_check(project, assessment)
+    if not offer_build:
+        return EXIT_OK
+    from dpia.questionnaire import record_risks
+
+    recorded = record_risks(args.file, project, list(assessment.risks), _prompter())
+    if recorded is not project:
+        project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
+        print()
+        report.print_check(project, assessment)
+    if _prompter().confirm(WORDING.build_offer, default=True):
+        out = args.out or args.file.resolve().parent / "dpia-output" / project.project.id
+        return _build(project, assessment, out, args)
     return EXIT_OK
 
 

@@ -79,3 +79,9 @@ class RegisterConflict(RegisterError):
 
 class OutputError(DpiaError):
     """A document could not be written."""
+
+
+class QuestionnaireStopped(DpiaError):
+    """Ctrl-C or Ctrl-D at a prompt: the answers so far are saved and the message says how to go on."""
+
+    exit_code = 130

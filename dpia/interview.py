@@ -1,0 +1,367 @@
+"""The questionnaire engine: walks the questions in :mod:`dpia.questions`, asks them
+through a :class:`dpia.prompting.Prompter`, and keeps the answers as plain data.
+
+One set of rules: each answer is checked at the prompt with the model's own
+field type (a pydantic ``TypeAdapter`` on the field's annotation), and the
+assembled file with :func:`dpia.model.validate`; every problem the model finds
+is mapped back to the question that must be asked again.
+
+Modes decide which questions a pass asks:
+
+* ``missing``: every question whose answer is absent (or invalid), offers included;
+  a new questionnaire, and the sections from where an interrupted one stopped;
+* ``fix``: only questions the model reported a problem with (``--from``, and the
+  final check); a problem on a whole missing part asks all of that part;
+* ``all``: every question, with the current answers as defaults (``dpia edit``).
+
+This module does not import questionary; the prompter is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+from dpia.asking import Asking, NoChoice
+from dpia.fieldtypes import check_value, is_required
+from dpia.model import Project, validate
+from dpia.questions import (
+    SECTIONS,
+    WORDING,
+    Ask,
+    Group,
+    Loc,
+    Node,
+    Repeat,
+    Section,
+    State,
+)
+
+if TYPE_CHECKING:
+    from dpia.prompting import Option, Prompter
+
+Mode = Literal["missing", "fix", "all", "required"]
+MAX_ROUNDS = 25
+
+
+class Unanswerable(Exception):
+    """Problems that no question can fix (e.g. a misspelt key in a --from file)."""
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__("unanswerable")
+        self.problems = problems
+
+
+# --- where a problem belongs -----------------------------------------------------------
+
+
+def _starts(loc: Loc, prefix: Loc) -> bool:
+    return loc[: len(prefix)] == prefix
+
+
+def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
+    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
+    for node in nodes:
+        path: Loc = node.path
+        if isinstance(node, Ask) and (loc in node.fixes or _starts(loc, path) or _starts(path, loc)):
+            return True
+        if _starts(path, loc) and loc != path:
+            return True
+        if not _starts(loc, path):
+            continue
+        rest = loc[len(path):]
+        if not rest:
+            return True
+        if isinstance(node, Group) and covers(node.nodes, rest):
+            return True
+        if (isinstance(node, Repeat) and isinstance(rest[0], int)
+                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
+            return True
+    return False
+
+
+def section_of(loc: Loc) -> Section | None:
+    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
+
+
+# --- plain-data helpers ------------------------------------------------------------------
+
+
+def _get(container: dict[str, Any], path: tuple[str, ...]) -> tuple[bool, Any]:
+    node: Any = container
+    for key in path:
+        if not isinstance(node, dict) or key not in node:
+            return False, None
+        node = node[key]
+    return node is not None, node
+
+
+def _set(container: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    node = container
+    for key in path[:-1]:
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+    if value is None:
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+# --- the engine ----------------------------------------------------------------------------
+
+
+class Interview(Asking):
+    """Asks questions into ``data`` (plain answers-file data, changed in place)."""
+
+    def __init__(
+        self, data: dict[str, Any], prompter: Prompter,
+        saver: Callable[[dict[str, Any], str | None], None] | None = None,
+    ) -> None:
+        self.data = data
+        self.p = prompter
+        self.saver = saver
+        self.notes: dict[str, Any] = {}
+        self.problems: dict[Loc, str] = {}
+        self.mode: Mode = "missing"
+        self.item: dict[str, Any] = {}
+        self.current: str | None = None
+
+    # -- sections ---------------------------------------------------------------------
+
+    def run(self, plan: list[tuple[Section, Mode]]) -> None:
+        """Ask each section in its mode, saving after each one."""
+        total = len(SECTIONS)
+        for sec, mode in plan:
+            if mode == "fix" and not self._problems_in(sec):
+                continue
+            self.current = sec.name
+            n = SECTIONS.index(sec) + 1
+            self.p.say("")
+            self.p.say(WORDING.progress.format(n=n, total=total, title=sec.title), "section")
+            if mode != "fix":
+                self.p.say(sec.intro, "help")
+            self.mode = mode
+            self.item = {}
+            self._nodes(sec.nodes, self.data, ())
+            later = [s for s, m in plan if SECTIONS.index(s) > n - 1 and m != "fix"]
+            self.save(later[0].name if later else None)
+
+    def settle(self, interactive: bool = True) -> Project:
+        """Validate the whole file; ask again whatever the model finds wrong, until it is valid."""
+        for _ in range(MAX_ROUNDS):
+            project, problems = validate(self.data)
+            if project is not None:
+                return project
+            unanswerable = [(loc, msg) for loc, msg in problems if section_of(loc) is None]
+            if unanswerable or not interactive:
+                raise Unanswerable(unanswerable or problems)
+            self.problems = {}
+            for loc, msg in problems:
+                self.problems.setdefault(loc, msg)
+            self.p.say("")
+            self.p.say(WORDING.recheck, "warning")
+            self.run([(s, "fix") for s in SECTIONS])
+        raise Unanswerable(problems)
+
+    def save(self, next_section: str | None) -> None:
+        if self.saver is not None:
+            self.saver(self.data, next_section)
+
+    def _problems_in(self, sec: Section) -> bool:
+        return any(covers(sec.nodes, loc) for loc in self.problems)
+
+    # -- walking ----------------------------------------------------------------------
+
+    def state(self) -> State:
+        return State(self.data, self.item, self.notes)
+
+    def _nodes(self, nodes: tuple[Node, ...], container: dict[str, Any], base: Loc) -> None:
+        for node in nodes:
+            if isinstance(node, Ask):
+                self._ask(node, container, base, nodes)
+            elif isinstance(node, Group):
+                self._group(node, container, base)
+            else:
+                self._repeat(node, container, base)
+
+    def _forced(self, loc: Loc, fixes: tuple[Loc, ...] = ()) -> tuple[bool, bool, str | None]:
+        """(problem at or under loc, problem on a part containing loc, message to show)."""
+        here = parent = False
+        message = None
+        for p, msg in self.problems.items():
+            if _starts(p, loc) or p in fixes:
+                here, message = True, message or msg
+            elif _starts(loc, p):
+                parent = True
+        return here, parent, message
+
+    def _clear(self, loc: Loc) -> None:
+        for p in [p for p in self.problems if _starts(p, loc)]:
+            del self.problems[p]
+
+    def _ask(
+        self, q: Ask, container: dict[str, Any], base: Loc, siblings: tuple[Node, ...] = ()
+    ) -> None:
+        loc = base + q.path
+        state = self.state()
+        present, value = _get(container, q.path)
+        here, parent, message = self._forced(loc, tuple(base + f for f in q.fixes))
+        if q.when is not None and not q.when(state):
+            # The question no longer applies: an old answer to it must not linger.
+            shared = any(
+                isinstance(n, Ask) and n is not q and n.path == q.path
+                and (n.when is None or n.when(state))
+                for n in siblings
+            )
+            if present and (self.mode == "all" or here) and not shared:
+                _set(container, q.path, None)
+                self._clear(loc)
+            return
+        mode = self.mode
+        if mode == "fix" and parent and not here:
+            mode = "missing"
+        if not here:
+            if mode == "fix":
+                return
+            if present:
+                value, problem = check_value(loc, value)
+                if problem is None and mode != "all":
+                    return
+                message = problem
+            elif mode == "required" and not is_required(loc):
+                return
+        if message:
+            self.p.say(WORDING.problem.format(message=message), "warning")
+        if q.help:
+            self.p.say(q.help, "help")
+        default = value if present else (q.default(state) if callable(q.default) else q.default)
+        answer = self._prompt(q, loc, state, default)
+        _set(container, q.path, answer)
+        self._clear(loc)
+        warning = q.warn(self.state()) if q.warn is not None else None
+        if warning:
+            self.p.say(warning, "warning")
+
+    def _group(self, g: Group, container: dict[str, Any], base: Loc) -> None:
+        loc = base + g.path
+        state = self.state()
+        if g.when is not None and not g.when(state):
+            return
+        present = isinstance(_get(container, g.path)[1], dict)
+        here, parent, _ = self._forced(loc)
+        required = g.required is not None and g.required(state)
+        mode = self.mode
+        if mode == "fix" and parent and not here:
+            mode = "missing"
+        if mode == "fix" and not here:
+            return
+        if g.offer and not required and not here:
+            if mode in ("required", "fix") and not present:
+                return
+            if mode == "all" or (mode == "missing" and not present):
+                if g.offer_help:
+                    self.p.say(g.offer_help, "help")
+                if not self.p.confirm(g.offer, default=present or g.offer_default):
+                    _set(container, g.path, None)
+                    return
+        if required and g.required_note and not present:
+            self.p.say(g.required_note, "help")
+        if not present:
+            _set(container, g.path, {})
+        saved = self.mode
+        self.mode = mode
+        try:
+            self._nodes(g.nodes, _get(container, g.path)[1], loc)
+        finally:
+            self.mode = saved
+
+    def _repeat(self, r: Repeat, container: dict[str, Any], base: Loc) -> None:
+        loc = base + r.path
+        state = self.state()
+        if r.when is not None and not r.when(state):
+            return
+        items = _get(container, r.path)[1]
+        if not isinstance(items, list):
+            items = []
+        here, parent, message = self._forced(loc)
+        mode = self.mode
+        at_list = loc in self.problems or parent
+        if mode == "fix" and not here and not parent:
+            return
+        for i, item in enumerate(list(items)):
+            if isinstance(item, dict):
+                # After Ctrl-C the last item may be half answered: offer all it lacks.
+                sub: Mode = "fix" if mode in ("fix", "all") else "required"
+                if mode == "missing" and i == len(items) - 1:
+                    sub = "missing"
+                self._item(r, item, loc + (i,), sub)
+        if mode not in ("all", "missing") and not at_list:
+            return
+        if message and loc in self.problems:
+            self.p.say(WORDING.problem.format(message=message), "warning")
+        fresh = _get(container, r.path)[1] is None
+        _set(container, r.path, items)
+        self._menu(r, items, loc, fresh)
+        self._clear(loc)
+
+    def _menu(self, r: Repeat, items: list[Any], loc: Loc, fresh: bool) -> None:
+        """Add, change or remove items; Enter alone adds the first item only to a new list."""
+        if r.intro:
+            self.p.say(r.intro, "help")
+        while len(items) < r.min_items:
+            self._add(r, items, loc)
+        while True:
+            options: list[Option] = []
+            add = WORDING.menu_add if items else WORDING.menu_add_first
+            options.append(("add", add.format(item=r.item), None))
+            for i, item in enumerate(items):
+                options.append((f"change:{i}", WORDING.menu_change.format(summary=r.summary(item)), None))
+            if len(items) > r.min_items:
+                for i, item in enumerate(items):
+                    options.append(
+                        (f"remove:{i}", WORDING.menu_remove.format(summary=r.summary(item)), None)
+                    )
+            options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
+            choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,
+                                   default="add" if fresh and not items else "done")
+            if choice == "done":
+                return
+            if choice == "add":
+                self._add(r, items, loc)
+                continue
+            action, index = choice.split(":")
+            item = items[int(index)]
+            if action == "change":
+                self._item(r, item, loc + (int(index),), "all")
+            elif self.p.confirm(WORDING.remove_confirm.format(summary=r.summary(item)),
+                                default=False):
+                items.remove(item)
+
+    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+        item: dict[str, Any] = {}
+        items.append(item)
+        self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
+                   "section")
+        try:
+            self._item(r, item, loc + (len(items) - 1,), "all")
+        except NoChoice:
+            items.remove(item)
+            if len(items) < r.min_items:
+                raise
+
+    def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
+        saved_mode, saved_item = self.mode, self.item
+        self.mode, self.item = mode, item
+        try:
+            self._nodes(r.nodes, item, loc)
+        finally:
+            self.mode, self.item = saved_mode, saved_item
+
+
+def sections_from(name: str | None) -> Iterator[Section]:
+    started = name is None
+    for s in SECTIONS:
+        started = started or s.name == name
+        if started:
+            yield s

@@ -1,0 +1,120 @@
+"""The prompts people answer: the only module that imports questionary.
+
+:class:`Prompter` offers the few kinds of prompt the questionnaire needs. It
+takes prompt_toolkit ``input`` and ``output`` objects, so tests drive it
+through a pipe (``create_pipe_input()`` and ``DummyOutput``), and a ``stream``
+that receives the explanatory text instead of the terminal.
+
+Ctrl-C raises ``KeyboardInterrupt`` and Ctrl-D ``EOFError`` out of every
+prompt (questionary's ``unsafe_ask``), so the caller can save and say how to
+resume. Nothing here is POSIX-only: questionary runs in Windows terminals.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable, Collection, Sequence
+from typing import Any, TextIO
+
+import questionary
+from prompt_toolkit.styles import Style
+
+# (value, label, description or None)
+Option = tuple[str, str, str | None]
+Check = Callable[[Any], str | None]
+
+STYLE = Style(
+    [
+        ("qmark", "fg:ansicyan bold"),
+        ("question", "bold"),
+        ("answer", "fg:ansigreen bold"),
+        ("pointer", "fg:ansicyan bold"),
+        ("highlighted", "fg:ansicyan bold"),
+        ("selected", "fg:ansigreen"),
+        ("instruction", "fg:ansibrightblack"),
+        ("text", ""),
+    ]
+)
+
+_SAY_STYLE = {
+    "section": "bold fg:ansicyan",
+    "help": "fg:ansibrightblack",
+    "warning": "bold fg:ansiyellow",
+    "ok": "fg:ansigreen",
+    "": "",
+}
+
+
+class Prompter:
+    """Asks questions in a terminal (or through injected prompt_toolkit input and output)."""
+
+    def __init__(
+        self, input: Any = None, output: Any = None, stream: TextIO | None = None
+    ) -> None:
+        self._io: dict[str, Any] = {}
+        if input is not None:
+            self._io["input"] = input
+        if output is not None:
+            self._io["output"] = output
+        self.stream = stream
+
+    def say(self, text: str, style: str = "") -> None:
+        if self.stream is not None:
+            self.stream.write(text + "\n")
+            return
+        width = max(40, min(100, shutil.get_terminal_size((80, 24)).columns - 2))
+        wrapped = "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
+        questionary.print(wrapped, style=_SAY_STYLE.get(style, style))
+
+    def text(
+        self, message: str, *, default: str = "", instruction: str | None = None,
+        check: Check | None = None,
+    ) -> str:
+        answer = questionary.text(
+            message, default=default, instruction=_instruction(instruction),
+            validate=_validator(check), style=STYLE, **self._io,
+        ).unsafe_ask()
+        return str(answer)
+
+    def select(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
+        choices = [questionary.Choice(label, value=value, description=desc)
+                   for value, label, desc in options]
+        start = next((c for c in choices if c.value == default), None)
+        answer = questionary.select(
+            message, choices=choices, default=start, style=STYLE,
+            instruction="(use the arrow keys, Enter to choose)", **self._io,
+        ).unsafe_ask()
+        return str(answer)
+
+    def checkbox(
+        self, message: str, options: Sequence[Option], *, checked: Collection[str] = (),
+        check: Check | None = None,
+    ) -> list[str]:
+        choices = [questionary.Choice(label, value=value, description=desc,
+                                      checked=value in checked)
+                   for value, label, desc in options]
+        answer = questionary.checkbox(
+            message, choices=choices, validate=_validator(check) or (lambda _: True),
+            style=STYLE, instruction="(Space ticks or unticks, Enter confirms)", **self._io,
+        ).unsafe_ask()
+        return [str(a) for a in answer]
+
+    def confirm(self, message: str, *, default: bool = True) -> bool:
+        answer = questionary.confirm(message, default=default, style=STYLE, **self._io).unsafe_ask()
+        return bool(answer)
+
+
+def _instruction(text: str | None) -> str | None:
+    return f"({text})" if text else None
+
+
+def _validator(check: Check | None) -> Callable[[Any], bool | str] | None:
+    if check is None:
+        return None
+
+    def validate(value: Any) -> bool | str:
+        problem = check(value)
+        return True if problem is None else problem
+
+    return validate

@@ -1,0 +1,199 @@
+"""`dpia new` and `dpia edit`: start, resume or finish a questionnaire and save the file.
+
+The questions are in :mod:`dpia.questions`, the engine in :mod:`dpia.interview`,
+the prompts in :mod:`dpia.prompting`. Here: which sections to ask in which
+mode, saving after every section (marked incomplete until the file is valid),
+and saving everything answered when someone presses Ctrl-C.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dpia import vocab
+from dpia.answers import INCOMPLETE_KEY, parse, read_text, save, save_raw, to_data
+from dpia.errors import AnswersError, Problem, QuestionnaireStopped, UsageError
+from dpia.interview import Interview, Mode, Unanswerable, section_of
+from dpia.model import Loc, Project, problems_with_lines, validate
+from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, section
+
+if TYPE_CHECKING:
+    from dpia.prompting import Prompter
+    from dpia.risks import Risk
+
+PromptFactory = Callable[[], "Prompter"]
+
+_HEADER = (
+    "# Saved part-way through the dpia questionnaire: this file is not finished.\n"
+    "# Carry on where it stopped with: dpia new {path}\n"
+)
+
+
+def _saver(path: Path) -> Callable[[dict[str, Any], str | None], None]:
+    def save_progress(data: dict[str, Any], section_name: str | None) -> None:
+        marker = {"section": section_name or SECTION_NAMES[-1]}
+        ordered = {INCOMPLETE_KEY: marker, **{k: v for k, v in data.items() if k != INCOMPLETE_KEY}}
+        save_raw(ordered, path, header=_HEADER.format(path=path))
+
+    return save_progress
+
+
+def _read(path: Path) -> tuple[dict[str, Any], dict[Loc, int]]:
+    data, lines = parse(read_text(path), str(path))
+    if data is None:
+        return {}, lines
+    if not isinstance(data, dict):
+        raise AnswersError(
+            str(path),
+            [Problem("", "must be a set of 'key: value' lines (a YAML mapping) at the top level")],
+        )
+    return data, lines
+
+
+def _unanswerable(data: dict[str, Any]) -> list[tuple[Loc, str]]:
+    _, problems = validate(data)
+    return [(loc, msg) for loc, msg in problems if section_of(loc) is None]
+
+
+def new(
+    path: Path, prompter: PromptFactory, *, from_path: Path | None = None,
+    interactive: bool = True,
+) -> Project:
+    """Run `dpia new`: a new questionnaire, a resumed one, or one started from a partial file."""
+    plan: list[tuple[Section, Mode]]
+    source = str(from_path or path)
+    lines: dict[Loc, int] = {}
+    existing = path.exists()
+    if existing:
+        data, lines = _read(path)
+        if INCOMPLETE_KEY not in data:
+            raise UsageError(
+                f"{path} already exists and is not a questionnaire in progress. Change it with "
+                f"'dpia edit {path}', or give another file name."
+            )
+        if from_path is not None:
+            raise UsageError(f"{path} is a questionnaire in progress: finish it with 'dpia new {path}'")
+        stopped = data.pop(INCOMPLETE_KEY)
+        at = stopped.get("section") if isinstance(stopped, dict) else None
+        start = SECTION_NAMES.index(at) if at in SECTION_NAMES else 0
+        plan = [(s, "fix" if i < start else "missing") for i, s in enumerate(SECTIONS)]
+    elif from_path is not None:
+        data, lines = _read(from_path)
+        data.pop(INCOMPLETE_KEY, None)
+        plan = [(s, "fix") for s in SECTIONS]
+    else:
+        data = {}
+        plan = [(s, "missing") for s in SECTIONS]
+    data.setdefault("format", vocab.FORMAT)
+
+    bad = _unanswerable(data)
+    if bad:
+        raise AnswersError(source, problems_with_lines(bad, lines))
+    if from_path is not None:
+        project, problems = validate(data)
+        if project is not None:
+            save(project, path)
+            return project
+        if not interactive:
+            raise AnswersError(source, problems_with_lines(problems, lines) + [Problem(
+                "", "these answers are missing or need fixing: add them to the file, or run "
+                "the same command in a terminal to be asked for them",
+            )])
+    elif not interactive:
+        raise UsageError(
+            "'dpia new' asks its questions in a terminal, and none is attached. To make an "
+            "answers file without one, write the answers in a YAML file (see 'dpia schema' or "
+            f"the example: dpia check --example) and run: dpia new {path} --from ANSWERS.yaml"
+        )
+    return _run(path, data, prompter(), plan, source)
+
+
+def edit(path: Path, prompter: PromptFactory, section_name: str | None = None) -> Project:
+    """Run `dpia edit`: ask one section again with the current answers as defaults."""
+    data, lines = _read(path)
+    if INCOMPLETE_KEY in data:
+        raise UsageError(
+            f"{path} was saved part-way through the questionnaire: finish it with 'dpia new {path}'"
+        )
+    project, _ = validate(data)
+    if project is not None:
+        data = to_data(project)
+    bad = _unanswerable(data)
+    if bad:
+        raise AnswersError(str(path), problems_with_lines(bad, lines))
+    ask = prompter()
+    if section_name is None:
+        options = [(s.name, s.title, None) for s in SECTIONS]
+        section_name = ask.select(WORDING.edit_which, options, default=SECTION_NAMES[0])
+    return _run(path, data, ask, [(section(section_name), "all")], str(path),
+                keep_valid=True)
+
+
+def _run(
+    path: Path, data: dict[str, Any], prompter: Prompter, plan: list[tuple[Section, Mode]],
+    source: str, keep_valid: bool = False,
+) -> Project:
+    saver = _saver(path)
+    interview = Interview(data, prompter, saver)
+    try:
+        interview.run(plan)
+        project = interview.settle()
+    except (KeyboardInterrupt, EOFError):
+        done, _ = validate(data)
+        if keep_valid and done is not None:
+            save(done, path)
+            raise QuestionnaireStopped(WORDING.edit_interrupted.format(path=path)) from None
+        saver(data, interview.current or plan[0][0].name)
+        raise QuestionnaireStopped(WORDING.interrupted.format(path=path)) from None
+    except Unanswerable as exc:
+        raise AnswersError(source, problems_with_lines(exc.problems)) from None
+    save(project, path)
+    prompter.say("")
+    prompter.say(WORDING.finished.format(path=path, sections=", ".join(SECTION_NAMES)), "ok")
+    return project
+
+
+def record_risks(path: Path, project: Project, risks: list[Risk], prompter: Prompter) -> Project:
+    """Offer to record measures for each medium or high risk that has none; save them."""
+    from dpia.asking import OTHER, split
+    from dpia.questions import RISK_WORDING as W
+
+    open_risks = [r for r in risks if r.needs_measures and not r.has_measures]
+    prompter.say("")
+    prompter.say(W.offer_help, "help")
+    if not open_risks or not prompter.confirm(W.offer.format(n=len(open_risks)), default=True):
+        return project
+    data = to_data(project)
+    entries: list[dict[str, Any]] = data.setdefault("risks", [])
+    for n, risk in enumerate(open_risks, start=1):
+        prompter.say("")
+        prompter.say(W.head.format(n=n, total=len(open_risks), title=risk.title, level=risk.level),
+                     "section")
+        prompter.say(risk.harm, "help")
+        options = [(m, m, None) for m in risk.suggested_measures] + [
+            (OTHER, WORDING.other_choice, None)]
+        ticked = prompter.checkbox(W.measures, options, checked=risk.suggested_measures,
+                                   check=lambda v: None if v else WORDING.needs_at_least.format(n=1))
+        measures = [m for m in ticked if m != OTHER]
+        if OTHER in ticked:
+            measures += split(prompter.text(W.other_text))
+        effect = prompter.select(W.effect, [(c, lbl, None) for c, lbl in vocab.EFFECTS.items()],
+                                 default="reduced")
+        prompter.say(W.residual_help, "help")
+        residual = prompter.select(W.residual, [(c, lbl, None) for c, lbl in vocab.LEVELS.items()],
+                                   default="low")
+        if not measures:
+            continue
+        entry: dict[str, Any] = {"id": risk.id, "measures": measures, "effect": effect,
+                                 "residual": residual}
+        if prompter.confirm(W.approved, default=False):
+            entry["approved"] = True
+        entries[:] = [e for e in entries if e.get("id") != risk.id] + [entry]
+        done, _ = validate(data)
+        if done is not None:
+            save(done, path)
+            project = done
+    prompter.say(W.saved.format(n=len(open_risks), path=path), "ok")
+    return project

@@ -1,0 +1,754 @@
+"""The questionnaire as data: sections, questions, conditions, defaults and help.
+
+Every word a person reads at the prompts lives here, so the wording can be
+reviewed in one place. The engine (:mod:`dpia.interview`) walks these nodes;
+:mod:`dpia.prompting` shows them. Nothing here validates: each answer is
+checked with the model's own field type, and the whole file with
+:func:`dpia.model.validate`.
+
+A node's ``path`` is relative to where it sits: the whole answers file for a
+section's nodes, one list item for the nodes of a :class:`Repeat`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from dpia import vocab
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass
+class State:
+    """What conditions, choices and defaults can see: the answers so far."""
+
+    doc: dict[str, Any]
+    item: dict[str, Any] = field(default_factory=dict)  # the list item being asked, if any
+    notes: dict[str, Any] = field(default_factory=dict)  # scratch, e.g. the helper's suggestion
+
+    def get(self, *path: str) -> Any:
+        node: Any = self.doc
+        for key in path:
+            if not isinstance(node, dict):
+                return None
+            node = node.get(key)
+        return node
+
+    def orgs(self) -> list[dict[str, Any]]:
+        orgs = self.doc.get("organisations")
+        return [o for o in orgs if isinstance(o, dict) and o.get("id")] if isinstance(orgs, list) else []
+
+    def org_ids(self) -> list[str]:
+        return [str(o["id"]) for o in self.orgs()]
+
+    def controllers(self) -> list[str]:
+        found = self.get("data_protection", "controllers", "organisations")
+        return [str(c) for c in found] if isinstance(found, list) else []
+
+    def processors(self) -> list[str]:
+        procs = self.get("data_protection", "processors")
+        if not isinstance(procs, list):
+            return []
+        return [str(p["organisation"]) for p in procs if isinstance(p, dict) and p.get("organisation")]
+
+    def lead(self) -> str | None:
+        lead = self.get("project", "lead")
+        return str(lead) if lead else None
+
+
+Pick = Callable[[State], Any]
+Kind = Literal[
+    "text", "int", "date", "confirm", "select", "checkbox", "org", "orgs", "lines", "basis",
+    "arrangement",
+]
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One question whose answer is stored at ``path``."""
+
+    path: tuple[str, ...]
+    text: str
+    help: str = ""
+    kind: Kind = "text"
+    choices: Mapping[str, str] | None = None  # code -> plain-English label
+    descriptions: Mapping[str, str] | None = None  # code -> a line shown under the list
+    other: bool = False  # a checkbox or select that also takes free text
+    other_text: str = "Type it"  # the prompt for that free text
+    optional: bool = False  # may be left empty (the key is then left out)
+    default: Any = None  # a value, or a function of the State
+    when: Pick | None = None  # asked only when this returns True
+    among: Pick | None = None  # org / orgs: the organisation ids offered (default: all)
+    none_label: str = ""  # org: the choice that leaves an optional organisation empty
+    as_list: bool = False  # org: store the one organisation chosen as a list
+    min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
+    fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
+    warn: Pick | None = None  # after the answer: a warning to show, or None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A set of keys under ``path``; ``offer`` asks first whether to fill it in at all."""
+
+    path: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    offer: str = ""
+    offer_help: str = ""
+    required: Pick | None = None  # when True, skip the offer and ask the questions
+    required_note: str = ""
+    when: Pick | None = None
+    offer_default: bool = False
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A list of items, each asked with ``nodes``, added one at a time."""
+
+    path: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    item: str  # what one item is called: "organisation", "sharing flow"
+    items: str  # and several: "Organisations", "Sharing flows"
+    summary: Callable[[dict[str, Any]], str]
+    min_items: int = 0
+    intro: str = ""
+    when: Pick | None = None
+
+
+Node = Ask | Group | Repeat
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str  # as written in `incomplete: {section: NAME}` and `dpia edit --section NAME`
+    title: str
+    intro: str
+    nodes: tuple[Node, ...]
+
+
+# --- wording used by the engine ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    progress: str = "Section {n} of {total}: {title}"
+    optional: str = "leave empty to skip"
+    date: str = "YYYY-MM-DD"
+    date_optional: str = "YYYY-MM-DD, or leave empty to skip"
+    lines: str = "separate several with ;"
+    lines_optional: str = "separate several with ;, or leave empty to skip"
+    other_choice: str = "Other (type it)"
+    needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
+    menu_prompt: str = "{Items}: what next?"
+    menu_add_first: str = "Add a {item}"
+    menu_add: str = "Add another {item}"
+    menu_change: str = "Change {summary}"
+    menu_remove: str = "Remove {summary}"
+    menu_done: str = "Done, go on"
+    menu_done_none: str = "None, go on"
+    adding: str = "{Item} {n}"
+    remove_confirm: str = "Remove {summary}?"
+    too_few: str = "At least {n} {item} is needed."
+    only_choice: str = "{question} {choice} (the only possible answer, so not asked)"
+    recheck: str = "Some answers need another look before the file is complete."
+    problem: str = "Needs another look: {message}"
+    saved: str = "Saved to {path}."
+    basis_same: str = "Do all the controllers rely on the same lawful basis?"
+    basis_same_help: str = (
+        "Often they do. Choose No if, for example, a council relies on its public task and a "
+        "charity on its legitimate interests."
+    )
+    basis_for: str = "Lawful basis for {name}"
+    interrupted: str = (
+        "Stopped. Everything answered so far is saved in {path}.\n"
+        "Carry on where you left off with:  dpia new {path}"
+    )
+    edit_interrupted: str = "Stopped. The answers so far are saved in {path}."
+    no_orgs: str = "No organisation fits here yet: add it in the organisations section first."
+    finished: str = (
+        "All sections answered. The answers file is saved: {path}\n"
+        "Change any answers later with: dpia edit {path} --section NAME "
+        "(sections: {sections})"
+    )
+    build_offer: str = "Build the DPIA and the other documents now?"
+    edit_which: str = "Which section do you want to change?"
+
+
+WORDING = Wording()
+
+
+@dataclass(frozen=True)
+class ControllerHelper:
+    """A short guided helper that suggests the controller arrangement."""
+
+    choice: str = "Not sure: help me decide"
+    intro: str = (
+        "A data controller decides WHY personal data is collected and HOW it is used: "
+        "what to ask, who to ask, what happens to the answers. An organisation that only "
+        "does what it is told with the data (hosting a survey, transcribing recordings) is "
+        "a processor, not a controller."
+    )
+    decide: str = "Which organisations decide why the data is collected and how it is used?"
+    decide_help: str = (
+        "Tick each organisation that shapes the questions, chooses who takes part or decides "
+        "what happens to the answers. Leave out organisations that only follow instructions."
+    )
+    together: str = "Do they make these decisions together, for one shared purpose?"
+    together_help: str = (
+        "Yes if they designed the project together and both use the answers for it (joint "
+        "controllers). No if each uses the data for its own separate purpose (independent "
+        "controllers)."
+    )
+    suggest: str = "Suggested arrangement: {label}."
+
+
+HELPER = ControllerHelper()
+
+
+# --- small helpers used by defaults --------------------------------------------------
+
+
+def suggest_id(text: str, taken: list[str] | None = None) -> str:
+    """'Healthwatch Northtown' -> 'healthwatch-northtown', made unique among ``taken``."""
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "item"
+    taken = taken or []
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+def _org_name(state: State, org_id: Any) -> str:
+    for o in state.orgs():
+        if o.get("id") == org_id:
+            return str(o.get("name") or org_id)
+    return str(org_id or "?")
+
+
+def _first_of(state: State, *candidates: Any) -> Any:
+    for c in candidates:
+        if c:
+            return c
+    return None
+
+
+def _healthwatch(state: State) -> str | None:
+    for o in state.orgs():
+        if o.get("type") == "healthwatch":
+            return str(o["id"])
+    ids = state.org_ids()
+    return ids[0] if ids else None
+
+
+def _other_ids(state: State) -> list[str]:
+    return [i for i in state.org_ids() if i != state.item.get("id")]
+
+
+def _taken_org_ids(state: State) -> list[str]:
+    return [str(o["id"]) for o in state.orgs() if o is not state.item]
+
+
+def _is_public_authority(state: State) -> bool:
+    return state.item.get("type") in vocab.PUBLIC_AUTHORITY_TYPES
+
+
+def _bases(state: State) -> list[str]:
+    basis = state.get("processing", "lawful_basis")
+    if isinstance(basis, dict):
+        return [str(v) for v in basis.values()]
+    return [str(basis)] if basis else []
+
+
+
+# The Data Protection Act 2018 Schedule 1 conditions people in health research use most,
+# stored as written; a person may type another.
+SCHEDULE1_BY_CONDITION: dict[str, str] = {
+    "employment": "Schedule 1, paragraph 1: employment, social security and social protection",
+    "health_or_social_care": "Schedule 1, paragraph 2: health or social care purposes",
+    "public_health": "Schedule 1, paragraph 3: public health",
+    "archiving_research_statistics": "Schedule 1, paragraph 4: research etc",
+    "substantial_public_interest": "Schedule 1, paragraph 6: statutory and government purposes",
+}
+SCHEDULE1: dict[str, str] = {
+    text: text
+    for text in (
+        *SCHEDULE1_BY_CONDITION.values(),
+        "Schedule 1, paragraph 8: equality of opportunity or treatment",
+    )
+}
+
+ARTICLE9_HELP: dict[str, str] = {
+    "explicit_consent": "People actively agree, e.g. tick a box; they can withdraw it.",
+    "health_or_social_care": "Providing or managing health or social care (Schedule 1 para 2).",
+    "substantial_public_interest": "Statutory bodies such as Healthwatch (Schedule 1 para 6).",
+    "archiving_research_statistics": "Research with safeguards (Schedule 1 para 4).",
+    "public_health": "Serious threats to health, e.g. infectious disease (Schedule 1 para 3).",
+    "not_for_profit_body": "A charity's work with its own members or regular contacts only.",
+}
+
+METHOD_HELP: dict[str, str] = {
+    "email": "Ordinary email is not encrypted end to end: a mistyped address or a hacked mailbox "
+    "exposes everything attached. Use it only for anonymised or aggregate data.",
+    "post": "Letters can be lost or opened by the wrong person.",
+    "verbal": "Spoken information is easily misheard or overheard and leaves no record.",
+    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
+    "encrypted_email": "The message or attachment is encrypted; send the password separately.",
+}
+
+def _insecure_warning(state: State) -> str | None:
+    method = state.item.get("method")
+    if method in vocab.INSECURE_METHODS and state.item.get("identifiability") in (
+        vocab.PERSONAL_IDENTIFIABILITY
+    ):
+        return (
+            f"Risk: {vocab.TRANSFER_METHODS[method]} is not a secure way to send data that "
+            f"identifies people. {METHOD_HELP[method]} Consider NHSmail, encrypted email or a "
+            "secure portal; if you keep this method, the DPIA records it as a risk needing "
+            "measures."
+        )
+    return None
+
+
+PERSON = (
+    Ask(("name",), "Name (or team)", optional=True),
+    Ask(("role",), "Role", optional=True),
+    Ask(("email",), "Email address", optional=True),
+    Ask(("phone",), "Phone number", optional=True),
+)
+
+SIGNATORY = (
+    Ask(("name",), "Name"),
+    Ask(("role",), "Role"),
+    Ask(("date",), "Date", kind="date"),
+)
+
+
+def _person_summary(item: dict[str, Any]) -> str:
+    return str(item.get("name") or item.get("email") or "someone")
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "project",
+        "The project",
+        "First, what the project is and how it will gather people's views.",
+        (
+            Ask(("project", "title"), "What is the project called?",
+                "The title people will see on the DPIA, the participant information and the "
+                "register."),
+            Ask(("project", "id"), "A short id for the project",
+                "Used in file names and as the key in the data-sharing register: lowercase "
+                "letters, digits and hyphens. Press Enter to accept the suggestion.",
+                default=lambda s: suggest_id(str(s.get("project", "title") or ""))),
+            Ask(("project", "summary"), "In a sentence or two, what is it for?",
+                "What the project is and what it aims to achieve, in plain words. This opens "
+                "the DPIA and the information for participants."),
+            Ask(("project", "methods"), "How will you gather people's views?",
+                kind="checkbox", choices=vocab.METHODS, min_selected=1),
+            Ask(("project", "start"), "When does the project start?", kind="date", optional=True),
+            Ask(("project", "end"), "When does it end?", "The date the project finishes, after "
+                "publication.", kind="date", optional=True),
+            Group(("project", "agreement"), (
+                Ask(("form",), "What form does the agreement take?", kind="select",
+                    choices=vocab.AGREEMENT_FORMS, default="memorandum_of_understanding"),
+                Ask(("reference",), "Its reference", optional=True),
+                Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
+            ), offer="Have the partners recorded their agreement in writing?",
+                offer_help="For example a memorandum of understanding, or an email confirming "
+                "roles and responsibilities. Partners should agree these before any work "
+                "begins.", offer_default=True),
+            Repeat(("project", "checkins"), (
+                Ask(("milestone",), "Milestone", kind="select",
+                    choices=vocab.CHECKIN_MILESTONES, other=True,
+                    other_text="Type the milestone"),
+                Ask(("date",), "Date of the check-in", kind="date"),
+            ), item="check-in", items="Check-ins",
+                summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
+                intro="Check-ins are the points where the partners meet to review progress, "
+                "e.g. after planning, fieldwork and analysis."),
+        ),
+    ),
+    Section(
+        "organisations",
+        "The organisations",
+        "Now every organisation involved, one at a time. Include every organisation that "
+        "will see the data, including companies that provide a service such as hosting a "
+        "survey or transcribing recordings, and any commissioner.",
+        (
+            Repeat(("organisations",), (
+                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown."),
+                Ask(("id",), "A short id for it",
+                    "Used to refer to this organisation in the rest of the file. Press Enter to "
+                    "accept the suggestion.",
+                    default=lambda s: suggest_id(str(s.item.get("name") or ""),
+                                                 _taken_org_ids(s))),
+                Ask(("type",), "What kind of organisation is it?", kind="select",
+                    choices=vocab.ORG_TYPES),
+                Ask(("ico_registration",), "ICO registration number",
+                    "Shown on the Information Commissioner's register of fee payers, e.g. "
+                    "ZA123456.", optional=True),
+                Ask(("address",), "Postal address", optional=True),
+                Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
+                Group(("dpo",), PERSON, offer="Does it have a Data Protection Officer (DPO)?",
+                      offer_help="A DPO advises on data protection and is who people contact "
+                      "about their data.",
+                      required=_is_public_authority,
+                      required_note="Public authorities (NHS bodies, councils, universities) "
+                      "must have a Data Protection Officer. Who is it?"),
+                Group(("data_protection_lead",), PERSON,
+                      offer="Does someone else lead on data protection there?",
+                      offer_help="For organisations without a DPO: the person participants "
+                      "and partners contact about data protection.",
+                      when=lambda s: not s.item.get("dpo"), offer_default=True),
+                Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
+                      offer_help="The person partners contact about the project."),
+            ), item="organisation", items="Organisations", min_items=1,
+                summary=lambda i: f"{i.get('name')} ({i.get('id')})"),
+            Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
+                default=_healthwatch),
+            Ask(("project", "commissioned_by"), "Who commissioned it?",
+                "A commissioner pays for or asks for the work, e.g. an integrated care board.",
+                kind="org", optional=True, none_label="Nobody: it was not commissioned"),
+        ),
+    ),
+    Section(
+        "roles",
+        "Who is responsible for the data",
+        "Data protection law gives each organisation a role. A data controller decides why "
+        "and how personal data is used and is answerable for it. Joint controllers decide "
+        "together and must agree who does what (Article 26). A processor only acts on a "
+        "controller's instructions, under a contract.",
+        (
+            Ask(("data_protection", "controllers", "arrangement"),
+                "Which arrangement describes the controllers?",
+                "Choose 'Not sure' for two quick questions that suggest one.",
+                kind="arrangement", choices=vocab.ARRANGEMENTS,
+                descriptions={
+                    "sole": "One organisation decides why and how the data is used.",
+                    "joint": "Two or more decide together, for a shared purpose.",
+                    "independent": "Two or more each use the data for their own purposes.",
+                }),
+            Ask(("data_protection", "controllers", "organisations"), "Which organisation is the "
+                "controller?", kind="org", as_list=True,
+                default=lambda s: _first_of(s, *(s.notes.get("controllers") or []), s.lead()),
+                when=lambda s: s.get("data_protection", "controllers", "arrangement") == "sole"),
+            Ask(("data_protection", "controllers", "organisations"), "Which organisations are "
+                "the controllers?", "Tick two or more.", kind="orgs", min_selected=2,
+                default=lambda s: s.notes.get("controllers"),
+                when=lambda s: s.get("data_protection", "controllers", "arrangement") != "sole"),
+            Ask(("data_protection", "controllers", "joint_arrangement"),
+                "Joint controllers: who does what?",
+                "Article 26 requires joint controllers to set out their responsibilities, e.g. "
+                "who designs the survey, who holds the raw answers, who answers participants.",
+                when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
+            Ask(("data_protection", "controllers", "contact_point"),
+                "Which controller do participants contact?", kind="org",
+                among=lambda s: s.controllers(), default=lambda s: s.lead(),
+                when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
+            Repeat(("data_protection", "processors"), (
+                Ask(("organisation",), "Which organisation is the processor?", kind="org",
+                    among=lambda s: [i for i in s.org_ids() if i not in s.controllers()]),
+                Ask(("service",), "What does it do for the project?",
+                    "e.g. Online survey hosting, or Transcription of recordings."),
+                Ask(("contract_in_place",), "Is a written processor contract in place?",
+                    "UK GDPR Article 28 requires a contract with every processor before it "
+                    "handles the data.", kind="confirm", default=True),
+                Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
+                    optional=True),
+            ), item="processor", items="Processors",
+                summary=lambda i: f"{i.get('organisation')}: {i.get('service')}",
+                intro="Processors are organisations that handle the data only on the "
+                "controllers' instructions, such as a survey company or a transcription "
+                "service. Add each one; choose 'None' if there are none."),
+            Ask(("data_protection", "dpo_for_participants"),
+                "Whose Data Protection Officer do participants contact?",
+                "Participants are given this controller's DPO (or data protection lead).",
+                kind="org", among=lambda s: s.controllers(),
+                default=lambda s: _first_of(
+                    s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
+            Ask(("data_protection", "subject_access"),
+                "Which controller handles requests from people to see, correct or delete "
+                "their data?", "These are subject access and other rights requests; a "
+                "processor cannot handle them.", kind="org",
+                among=lambda s: [i for i in s.org_ids() if i not in s.processors()],
+                default=lambda s: _first_of(
+                    s, s.get("data_protection", "dpo_for_participants"), s.lead())),
+            Ask(("data_protection", "safeguarding", "owner"),
+                "Who acts if a participant discloses a safeguarding concern?",
+                "The organisation whose safeguarding lead decides what happens when someone "
+                "says they or another person are at risk of harm.", kind="org",
+                default=lambda s: s.lead()),
+            Ask(("data_protection", "safeguarding", "lead_role"),
+                "The role of the person who acts on it", "e.g. Designated Safeguarding Lead.",
+                optional=True),
+            Ask(("data_protection", "safeguarding", "process"), "What happens, step by step?",
+                "e.g. The facilitator tells the safeguarding lead the same day, who decides "
+                "whether to refer to the council's safeguarding team.", optional=True),
+            Ask(("data_protection", "breach_lead"),
+                "Who leads if personal data is lost or sent to the wrong person?",
+                "The organisation that leads on personal data breaches, including reporting "
+                "to the ICO within 72 hours when needed.", kind="org",
+                default=lambda s: _first_of(
+                    s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
+        ),
+    ),
+    Section(
+        "processing",
+        "The data and the lawful basis",
+        "Now the people the project hears from, what it records about them, and the law "
+        "that allows it.",
+        (
+            Ask(("processing", "data_subjects"), "Whose information will you collect?",
+                "Tick every group. If a group is missing, tick the last choice to type it.",
+                kind="checkbox",
+                choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
+                other_text="Type the other groups of people (separate several with ;)"),
+            Ask(("processing", "approx_participants"), "About how many people will take part?",
+                "A whole number; a rough estimate is fine.", kind="int"),
+            Ask(("processing", "geography"), "Where do they live or use services?",
+                "e.g. Northtown and surrounding area.", optional=True),
+            Ask(("processing", "personal_data"), "What will you record about them?",
+                "Tick everything that could identify someone or is about them.",
+                kind="checkbox", choices=vocab.PERSONAL_DATA, other=True, min_selected=1,
+                other_text="Type the other kinds of information (separate several with ;)"),
+            Ask(("processing", "special_category"),
+                "Will you collect any of these more sensitive kinds of information?",
+                "Special-category data needs extra protection (UK GDPR Article 9). Health "
+                "includes experiences of care, conditions and disabilities. Tick none if "
+                "there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
+                default=["health"]),
+            Ask(("processing", "criminal_offence_data"),
+                "Will you record anything about crimes or criminal convictions?",
+                kind="confirm", default=False),
+            Ask(("processing", "children"), "Will children (under 18) take part?",
+                kind="confirm",
+                default=lambda s: "children" in (s.get("processing", "data_subjects") or [])),
+            Ask(("processing", "vulnerable_adults"),
+                "Will adults who may be vulnerable take part?",
+                "For example people who are unwell, in care, in crisis or who lack capacity.",
+                kind="confirm", default=lambda s: bool(
+                    {"patients", "care_home_residents"}
+                    & set(s.get("processing", "data_subjects") or []))),
+            Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
+                "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
+                "usually rely on their public task; charities often on legitimate interests; "
+                "consent only where people can freely say no and withdraw.",
+                kind="basis", choices=vocab.LAWFUL_BASES),
+            Ask(("processing", "lawful_basis_detail"), "Anything to add about the basis?",
+                "e.g. the law behind a public task: Healthwatch's statutory functions in the "
+                "Health and Social Care Act 2012.", optional=True),
+            Ask(("processing", "legitimate_interests"), "What are the legitimate interests?",
+                "Say what the organisation gains, why it needs the data for it, and why that "
+                "does not override participants' interests.",
+                when=lambda s: "legitimate_interests" in _bases(s)),
+            Ask(("processing", "special_category_condition"),
+                "Which Article 9 condition allows the sensitive information?",
+                "Sensitive (special-category) data needs a second, extra condition from "
+                "Article 9 as well as the lawful basis. In health and care research: Healthwatch "
+                "and other statutory bodies usually use substantial public interest; NHS and "
+                "care providers, health or social care; university research, archiving, research "
+                "and statistics; a charity with no statutory role, explicit consent. Check the "
+                "choice with your DPO.",
+                kind="select", choices=vocab.ARTICLE9_CONDITIONS, descriptions=ARTICLE9_HELP,
+                default="substantial_public_interest",
+                when=lambda s: bool(s.get("processing", "special_category"))),
+            Ask(("processing", "schedule1_condition"),
+                "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
+                "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
+                "this Article 9 condition.", kind="select", choices=SCHEDULE1, other=True,
+                other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
+                default=lambda s: SCHEDULE1_BY_CONDITION.get(
+                    str(s.get("processing", "special_category_condition"))),
+                when=lambda s: s.get("processing", "special_category_condition")
+                in vocab.NEEDS_SCHEDULE1),
+            Ask(("processing", "storage"), "Where will the data be held?",
+                "e.g. Healthwatch Northtown's Microsoft 365, hosted in the UK."),
+            Repeat(("processing", "international_transfers"), (
+                Ask(("country",), "Which country?"),
+                Ask(("safeguard",), "What makes the transfer lawful?", kind="select",
+                    choices=vocab.TRANSFER_SAFEGUARDS),
+                Ask(("detail",), "Any detail?", optional=True),
+            ), item="transfer outside the UK", items="Transfers outside the UK",
+                summary=lambda i: str(i.get("country")),
+                intro="Is any data stored or looked at outside the UK, e.g. by a survey "
+                "company's servers abroad? Add each country; choose 'None' if there are none."),
+            Repeat(("processing", "retention"), (
+                Ask(("data",), "Which data?", "e.g. Identifiable survey responses."),
+                Ask(("period",), "How long is it kept?",
+                    "e.g. 12 months after the report is published. Avoid 'indefinitely'."),
+                Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
+            ), item="retention period", items="Retention periods", min_items=1,
+                summary=lambda i: f"{i.get('data')}: {i.get('period')}",
+                intro="How long each kind of data is kept. Add one entry per kind of data."),
+            Ask(("processing", "anonymisation"), "How will you anonymise the data?",
+                "e.g. Names are removed before analysis; quotes are checked so nobody can be "
+                "recognised.", optional=True),
+            Ask(("processing", "small_number_threshold"),
+                "Counts below which number are hidden in published results?",
+                "Small numbers can identify people. 5 is common.", kind="int", default=5,
+                optional=True),
+            Ask(("processing", "withdrawal"), "How, and until when, can people withdraw?",
+                "e.g. By emailing us until 1 July, when analysis begins."),
+            Ask(("processing", "security_measures"), "Security measures",
+                "e.g. Multi-factor authentication on all accounts; encrypted transfer.",
+                kind="lines", optional=True),
+        ),
+    ),
+    Section(
+        "sharing",
+        "Sharing data between organisations",
+        "Each time data moves from one organisation to another is a sharing flow: a survey "
+        "company returning answers, recordings going to a transcriber, findings going to a "
+        "trust.",
+        (
+            Repeat(("sharing",), (
+                Ask(("from",), "From which organisation?", kind="org"),
+                Ask(("to",), "To which organisation?", kind="org", among=lambda s: [
+                    i for i in s.org_ids() if i != s.item.get("from")]),
+                Ask(("id",), "A short id for this flow", "Press Enter to accept the suggestion.",
+                    default=lambda s: suggest_id(
+                        f"{s.item.get('from')}-to-{s.item.get('to')}",
+                        [str(f.get("id")) for f in (s.doc.get("sharing") or [])
+                         if isinstance(f, dict) and f is not s.item])),
+                Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",
+                    kind="lines"),
+                Ask(("identifiability",), "Can people be identified from it?", kind="select",
+                    choices=vocab.IDENTIFIABILITY, descriptions={
+                        "identifiable": "Names, contact details or other details that identify "
+                        "people directly.",
+                        "pseudonymised": "Names replaced by codes; someone holds the key.",
+                        "anonymised": "Nobody can be identified, even with other information.",
+                        "aggregate": "Only totals and percentages.",
+                    }),
+                Ask(("purpose",), "Why is it shared?"),
+                Ask(("method",), "How is it sent?", kind="select",
+                    choices=vocab.TRANSFER_METHODS, descriptions=METHOD_HELP,
+                    default="sftp", warn=_insecure_warning),
+                Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
+                    optional=True),
+                Ask(("agreement",), "Which agreement covers it?",
+                    "e.g. the processor contract or MOU reference.", optional=True),
+                Ask(("starts",), "When does it start?", kind="date",
+                    default=lambda s: s.get("project", "start")),
+                Ask(("ends",), "When does it end?", kind="date", optional=True),
+                Ask(("review",), "When will it be reviewed?", kind="date",
+                    default=lambda s: s.item.get("ends") or s.get("project", "end")),
+            ), item="sharing flow", items="Sharing flows",
+                summary=lambda i: f"{i.get('id')} ({i.get('from')} to "
+                f"{i.get('to')})",
+                intro="Add each flow; choose 'None' if no data moves between organisations."),
+        ),
+    ),
+    Section(
+        "findings",
+        "Findings, reuse and independence",
+        "Who owns and publishes the findings, and how Healthwatch keeps its independence.",
+        (
+            Ask(("findings", "data_owner"), "Which organisations own the data collected?",
+                kind="orgs", min_selected=1, default=lambda s: s.controllers() or [s.lead()]),
+            Ask(("findings", "report_authors"), "Who writes the report?", kind="orgs",
+                min_selected=1, default=lambda s: [s.lead()]),
+            Ask(("findings", "publisher"), "Who publishes it?", kind="org",
+                default=lambda s: s.lead()),
+            Ask(("findings", "healthwatch_may_reuse_data"),
+                "May Healthwatch reuse the data in later work?",
+                "Only where participants were told so.", kind="confirm", default=True),
+            Ask(("findings", "partners_may_reuse_data"),
+                "May the other partners reuse the data for their own purposes?",
+                "Reuse for other purposes needs its own lawful basis and must be explained "
+                "to participants.", kind="confirm", default=False),
+            Ask(("findings", "acknowledgement"), "How are the partners acknowledged?",
+                "e.g. The report credits the carers centre as co-author.", optional=True),
+            Ask(("findings", "decision_process"), "Who agrees the final findings, and how?",
+                "e.g. Healthwatch's board agrees them after hearing the partners' comments."),
+            Ask(("findings", "if_partners_disagree"), "What happens if partners disagree?",
+                "Healthwatch is independent: partners can correct facts and respond, but "
+                "findings are not removed because they are unwelcome."),
+            Ask(("findings", "conflicts_of_interest"), "Any conflicts of interest?",
+                "e.g. a partner is funded by the service being studied.", optional=True),
+        ),
+    ),
+    Section(
+        "consultation",
+        "Consultation",
+        "Whose views were sought about the plans: people affected, partners, processors, "
+        "the DPO.",
+        (
+            Repeat(("consultation",), (
+                Ask(("who",), "Who was consulted?", "e.g. Carers' service-user panel."),
+                Ask(("how",), "How, and about what?",
+                    "e.g. Reviewed the survey questions."),
+                Ask(("when",), "When?", kind="date", optional=True),
+            ), item="consultation", items="Consultations", summary=lambda i: str(i.get("who"))),
+            Ask(("consultation_not_needed_because",), "Why was nobody consulted?",
+                "The DPIA must record whose views were sought, or why that was not needed.",
+                when=lambda s: not s.doc.get("consultation"), fixes=(("consultation",),)),
+        ),
+    ),
+    Section(
+        "signoff",
+        "Sign-off",
+        "The sign-off records who approved the measures and the remaining risks, and the "
+        "DPO's advice. Skip it to leave a draft: documents then say DRAFT on every page.",
+        (
+            Group(("signoff",), (
+                Group(("measures_approved_by",), SIGNATORY,
+                      offer="Record who approved the measures?", offer_default=True),
+                Group(("residual_risks_approved_by",), SIGNATORY,
+                      offer="Record who approved the remaining (residual) risks?",
+                      offer_default=True),
+                Group(("dpo_advice",), (
+                    Ask(("summary",), "What did the DPO advise?"),
+                    Ask(("accepted",), "Was the advice accepted?", kind="confirm",
+                        default=True),
+                    Ask(("reasons",), "Why was it not accepted?",
+                        when=lambda s: s.get("signoff", "dpo_advice", "accepted") is False),
+                    Group(("by",), SIGNATORY, offer="Record who accepted or overruled it?",
+                          offer_default=True),
+                ), offer="Record the DPO's advice?", offer_default=True),
+                Group(("review_by",), SIGNATORY[:2],
+                      offer="Name someone to keep the DPIA under review?", offer_default=True),
+                Ask(("next_review",), "When is the next review?", kind="date", optional=True),
+            ), offer="Record the sign-off now?",
+                offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
+                "'dpia edit FILE --section signoff'."),
+        ),
+    ),
+)
+
+SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS)
+
+
+def section(name: str) -> Section:
+    for s in SECTIONS:
+        if s.name == name:
+            return s
+    raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class RiskWording:
+    """After the checks: recording the measures for each medium or high risk."""
+
+    offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
+    offer_help: str = (
+        "For each risk you will see what could go wrong and the usual measures; tick the ones "
+        "you will take. You can also add them later by editing the file."
+    )
+    head: str = "Risk {n} of {total}: {title} ({level} before measures)"
+    measures: str = "Which measures will you take?"
+    other_text: str = "Type the other measures (separate several with ;)"
+    effect: str = "What do the measures do to the risk?"
+    residual: str = "How high is the risk that remains?"
+    residual_help: str = (
+        "A high remaining risk means the ICO must be consulted before the work starts "
+        "(UK GDPR Article 36)."
+    )
+    approved: str = "Has someone with authority approved these measures?"
+    saved: str = "Measures recorded for {n} risk(s) in {path}."
+
+
+RISK_WORDING = RiskWording()

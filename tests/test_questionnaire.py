@@ -1,0 +1,493 @@
+"""The questionnaire driven through prompt_toolkit's pipe input: each section, the
+conditional questions, the controller helper, Ctrl-C and resume, --from and edit."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_keys import CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
+
+from dpia import questionnaire
+from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
+from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
+from dpia.interview import Interview
+from dpia.questions import SECTIONS, section, suggest_id
+
+# --- a whole questionnaire, from empty ---------------------------------------------------
+
+PROJECT = (
+    type_("Carers and discharge") + ENTER  # title; accept the suggested id
+    + type_("We ask carers about leaving hospital.")
+    + SPACE + ENTER  # methods: online survey
+    + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
+    + ENTER + ENTER + ENTER + ENTER  # agreement: yes, MOU, no reference, no date
+    + down(1)  # check-ins: none
+)
+ORGANISATIONS = (
+    type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
+    + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+    + ENTER  # no project contact
+    + UP * 2 + ENTER  # add another organisation
+    + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
+    + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
+    + ENTER  # no contact
+    + ENTER  # done
+    + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
+)
+ROLES = (
+    ENTER + ENTER  # sole controller, Healthwatch
+    + down(1)  # no processors
+    + ENTER  # subject access
+    + ENTER + ENTER + ENTER + ENTER  # safeguarding owner, role, process; breach lead
+)
+PROCESSING = (
+    DOWN + SPACE + ENTER  # carers
+    + type_("120") + ENTER  # participants, no geography
+    + SPACE + ENTER  # name
+    + ENTER  # special category: health (ticked by default)
+    + ENTER * 3  # criminal, children, vulnerable adults: no
+    + ENTER + ENTER  # public task; no detail
+    + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
+    + type_("Microsoft 365 in the UK")
+    + down(1)  # no international transfers
+    + type_("Survey answers") + type_("12 months after publication") + ENTER + ENTER
+    + ENTER + ENTER  # no anonymisation text; threshold 5
+    + type_("Until 1 July") + ENTER  # withdrawal; no security measures
+)
+SHARING = down(1)
+FINDINGS = ENTER * 6 + type_("The board agrees them") + type_("Partners may respond") + ENTER
+CONSULTATION = down(1) + type_("A small survey; the DPO advised")
+SIGNOFF = ENTER  # leave a draft
+FIX_END_DATE = replace("2026-09-30")  # asked again at the end: end before start
+
+WHOLE = PROJECT + ORGANISATIONS + ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
+
+
+def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    project, said = with_keys(WHOLE + FIX_END_DATE, lambda ask: questionnaire.new(path, ask))
+    for n in range(1, 9):
+        assert f"Section {n} of 8" in said
+    assert "Needs another look: is before the project's start date" in said
+    loaded = load(path)  # what `dpia check` reads: valid, not marked incomplete
+    assert loaded == project
+    assert loaded.project.id == "carers-and-discharge"
+    assert loaded.project.end == date(2026, 9, 30)
+    assert loaded.org_ids == ["healthwatch-northtown", "ngh"]
+    assert loaded.org("ngh").dpo is not None and loaded.org("ngh").dpo.email == "ig@ngh.example"
+    assert loaded.controller_ids == ["healthwatch-northtown"]
+    assert loaded.processing.schedule1_condition == (
+        "Schedule 1, paragraph 6: statutory and government purposes"
+    )
+    assert loaded.is_draft
+
+
+def test_script_running_out_saves_instead_of_hanging(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(PROJECT, lambda ask: questionnaire.new(path, ask))  # Ctrl-D at the next prompt
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY] == {"section": "organisations"}
+
+
+# --- sections, one at a time, on top of the contract example -----------------------------
+
+
+@pytest.fixture
+def doc(contract_path: Path) -> dict[str, Any]:
+    return to_data(load(contract_path))
+
+
+def ask_section(data: dict[str, Any], name: str, keys: str, mode: str = "missing") -> str:
+    def run(ask: Any) -> None:
+        Interview(data, ask()).run([(section(name), mode)])  # type: ignore[list-item]
+
+    return with_keys(keys, run)[1]
+
+
+def test_project_section(doc: dict[str, Any]) -> None:
+    doc.pop("project")
+    doc["project"] = {"lead": "hwn"}
+    said = ask_section(doc, "project", (
+        type_("Waiting well") + replace("ww-2027") + type_("We listen.")
+        + DOWN * 4 + SPACE + ENTER  # interviews
+        + ENTER + ENTER  # no dates
+        + "n"  # no written agreement
+        + ENTER + DOWN * 2 + ENTER + type_("2027-03-01")  # a check-in at analysis
+        + ENTER  # done
+    ))
+    assert doc["project"] == {
+        "lead": "hwn", "title": "Waiting well", "id": "ww-2027", "summary": "We listen.",
+        "methods": ["interview"],
+        "checkins": [{"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}],
+    }
+    assert "Partners should agree these before any work begins" in said
+
+
+def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    said = ask_section(doc, "organisations", (
+        type_("Northtown Council") + ENTER + down(4) + ENTER * 3  # local authority
+        + type_("Jane Roe") + ENTER
+        + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
+        + ENTER + ENTER  # no phone; no contact
+        + ENTER  # done
+        + ENTER  # commissioned by: nobody
+    ))
+    org = doc["organisations"][0]
+    assert org["id"] == "northtown-council"
+    assert org["type"] == "local_authority"
+    assert org["dpo"] == {"name": "Jane Roe", "email": "dpo@council.example"}
+    assert "must have a Data Protection Officer" in said
+    # The only organisation leads without being asked.
+    assert doc["project"]["lead"] == "northtown-council"
+    assert "the only possible answer" in said
+
+
+def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
+    doc.pop("data_protection")
+    said = ask_section(doc, "roles", (
+        down(1)  # joint
+        + SPACE + DOWN * 2 + SPACE + ENTER  # hwn and ncc
+        + type_("HWN designs the survey; NCC recruits carers")
+        + ENTER  # contact point: hwn
+        + ENTER + down(1) + type_("Survey hosting") + ENTER + ENTER  # processor formsco
+        + ENTER  # done
+        + ENTER * 6
+    ))
+    ctl = doc["data_protection"]["controllers"]
+    assert ctl == {
+        "arrangement": "joint", "organisations": ["hwn", "ncc"],
+        "joint_arrangement": "HWN designs the survey; NCC recruits carers", "contact_point": "hwn",
+    }
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True}
+    ]
+    assert "Article 26 requires joint controllers" in said
+
+
+def test_sole_controller_is_not_asked_joint_questions(doc: dict[str, Any]) -> None:
+    doc.pop("data_protection")
+    said = ask_section(doc, "roles", ENTER + ENTER + down(1) + ENTER * 5)
+    assert doc["data_protection"]["controllers"] == {"arrangement": "sole", "organisations": ["hwn"]}
+    assert doc["data_protection"]["dpo_for_participants"] == "hwn"  # the only controller
+    assert "Article 26 requires" not in said
+
+
+def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
+    doc.pop("data_protection")
+    said = ask_section(doc, "roles", (
+        UP + ENTER  # "Not sure: help me decide"
+        + DOWN * 2 + SPACE + ENTER  # hwn (ticked as lead) and ncc decide
+        + ENTER  # together: yes
+        + ENTER  # the suggestion is the default
+        + ENTER  # the controllers it found are ticked
+        + type_("Shared design") + ENTER + down(1) + ENTER * 6
+    ))
+    ctl = doc["data_protection"]["controllers"]
+    assert ctl["arrangement"] == "joint"
+    assert ctl["organisations"] == ["hwn", "ncc"]
+    assert "A data controller decides WHY" in said
+    assert "Suggested arrangement: joint controllers" in said
+
+
+PROCESSING_TAIL = (
+    type_("Microsoft 365") + down(1) + type_("Answers") + type_("1 year") + ENTER
+    + ENTER + ENTER + ENTER + type_("Until July") + ENTER
+)
+
+
+def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
+    doc: dict[str, Any],
+) -> None:
+    doc.pop("processing")
+    said = ask_section(doc, "processing", (
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        + "n"  # the controllers rely on different bases
+        + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests
+        + ENTER  # no detail
+        + type_("Improving support for carers")
+        + UP * 6 + ENTER  # Article 9: explicit consent
+        + PROCESSING_TAIL
+    ))
+    pr = doc["processing"]
+    assert pr["lawful_basis"] == {"hwn": "public_task", "ncc": "legitimate_interests"}
+    assert pr["legitimate_interests"] == "Improving support for carers"
+    assert pr["special_category_condition"] == "explicit_consent"
+    assert "schedule1_condition" not in pr
+    assert "Schedule 1 of the Data Protection Act" not in said
+
+
+def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[str, Any]) -> None:
+    doc.pop("processing")
+    said = ask_section(doc, "processing", (
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        + ENTER + ENTER  # the same basis for both: public task
+        + ENTER  # no detail
+        + DOWN + ENTER  # Article 9: health or social care
+        + ENTER  # Schedule 1 paragraph 2, suggested
+        + PROCESSING_TAIL
+    ))
+    pr = doc["processing"]
+    assert pr["lawful_basis"] == "public_task"
+    assert "legitimate_interests" not in pr
+    assert pr["schedule1_condition"] == "Schedule 1, paragraph 2: health or social care purposes"
+    assert "Schedule 1 of the Data Protection Act" in said
+
+
+def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> None:
+    doc.pop("processing")
+    ask_section(doc, "processing", (
+        DOWN + SPACE + ENTER + type_("20") + ENTER + SPACE + ENTER
+        + SPACE + ENTER  # untick health
+        + ENTER * 3 + ENTER + ENTER + ENTER + PROCESSING_TAIL
+    ))
+    assert doc["processing"]["special_category"] == []
+    assert "special_category_condition" not in doc["processing"]
+
+
+def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[str, Any]) -> None:
+    doc.pop("sharing")
+    said = ask_section(doc, "sharing", (
+        ENTER  # add a flow
+        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
+        + ENTER  # suggested id
+        + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
+        + down(6)  # ordinary email
+        + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
+        + ENTER  # done
+    ))
+    (flow,) = doc["sharing"]
+    assert flow["id"] == "hwn-to-ngh" and flow["from"] == "hwn" and flow["to"] == "ngh"
+    assert flow["data"] == ["Findings", "Quotes"]
+    assert flow["method"] == "email"
+    assert flow["starts"] == date(2026, 2, 2)  # the project's start
+    assert flow["review"] == date(2026, 9, 30)  # the project's end
+    assert "not a secure way to send data that identifies people" in said
+
+
+def test_findings_defaults_follow_the_controllers(doc: dict[str, Any]) -> None:
+    doc.pop("findings")
+    ask_section(doc, "findings", ENTER * 6 + type_("Board") + type_("They respond") + ENTER)
+    f = doc["findings"]
+    assert f["data_owner"] == ["hwn", "ncc"]
+    assert f["report_authors"] == ["hwn"] and f["publisher"] == "hwn"
+    assert f["healthwatch_may_reuse_data"] is True and f["partners_may_reuse_data"] is False
+
+
+def test_consultation_reason_only_when_nobody_was_consulted(doc: dict[str, Any]) -> None:
+    doc.pop("consultation")
+    ask_section(doc, "consultation", ENTER + type_("Carers panel") + type_("Read the survey")
+                + ENTER + ENTER)
+    assert doc["consultation"] == [{"who": "Carers panel", "how": "Read the survey"}]
+    assert "consultation_not_needed_because" not in doc
+
+
+def test_signoff_skipped_leaves_a_draft(doc: dict[str, Any]) -> None:
+    doc.pop("signoff")
+    said = ask_section(doc, "signoff", ENTER)
+    assert "signoff" not in doc
+    assert "DRAFT on every page" in said
+
+
+def test_signoff_with_dpo_advice_not_accepted_asks_why(doc: dict[str, Any]) -> None:
+    doc.pop("signoff")
+    person = type_("Sam Lee") + type_("Chief Executive") + type_("2026-01-25")
+    ask_section(doc, "signoff", (
+        "y" + ENTER + person + ENTER + person
+        + ENTER + type_("Delete recordings sooner") + "n" + type_("Transcripts need checking")
+        + ENTER + person
+        + "n" + type_("2026-07-31")
+    ))
+    s = doc["signoff"]
+    assert s["dpo_advice"]["accepted"] is False
+    assert s["dpo_advice"]["reasons"] == "Transcripts need checking"
+    assert s["dpo_advice"]["by"]["date"] == date(2026, 1, 25)
+    assert "review_by" not in s
+    assert s["next_review"] == date(2026, 7, 31)
+
+
+# --- Ctrl-C and resume ---------------------------------------------------------------------
+
+
+def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped) as stopped:
+        with_keys(PROJECT + type_("Healthwatch Northtown") + CTRL_C,
+                  lambda ask: questionnaire.new(path, ask))
+    assert f"dpia new {path}" in str(stopped.value)
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY] == {"section": "organisations"}
+    assert data["organisations"] == [{"name": "Healthwatch Northtown"}]
+    assert data["project"]["title"] == "Carers and discharge"
+    with pytest.raises(IncompleteAnswersError, match="dpia new"):
+        load(path)
+
+    rest = ORGANISATIONS[len(type_("Healthwatch Northtown")):]
+    tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF + FIX_END_DATE
+    project, said = with_keys(rest + tail, lambda ask: questionnaire.new(path, ask))
+    assert "what it aims to achieve" not in said  # the finished section is not asked again
+    assert "Section 2 of 8" in said
+    assert load(path) == project
+    assert project.org_ids == ["healthwatch-northtown", "ngh"]
+
+
+def test_existing_finished_file_is_not_overwritten(tmp_path: Path, contract_text: str) -> None:
+    path = tmp_path / "done.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    with pytest.raises(UsageError, match="dpia edit"):
+        questionnaire.new(path, _no_prompts)
+    assert path.read_text(encoding="utf-8") == contract_text
+
+
+# --- --from ------------------------------------------------------------------------------------
+
+
+def _no_prompts() -> Any:
+    raise AssertionError("no question should be asked")
+
+
+def test_from_complete_file_asks_nothing(tmp_path: Path, contract_path: Path) -> None:
+    out = tmp_path / "out.yaml"
+    project = questionnaire.new(out, _no_prompts, from_path=contract_path, interactive=False)
+    assert load(out) == project == load(contract_path)
+
+
+def test_from_partial_asks_only_what_is_missing(
+    tmp_path: Path, doc: dict[str, Any]
+) -> None:
+    from dpia.answers import save_raw
+
+    partial = copy.deepcopy(doc)
+    del partial["processing"]["storage"]
+    del partial["findings"]["publisher"]
+    del partial["data_protection"]["controllers"]["joint_arrangement"]  # a cross-field rule
+    src = tmp_path / "partial.yaml"
+    save_raw(partial, src)
+    out = tmp_path / "out.yaml"
+    keys = type_("Microsoft 365, UK") + ENTER + type_("HWN holds the data")
+    project, said = with_keys(keys, lambda ask: questionnaire.new(out, ask, from_path=src))
+    assert project.processing.storage == "Microsoft 365, UK"
+    assert project.findings.publisher == "hwn"
+    assert project.data_protection.controllers.joint_arrangement == "HWN holds the data"
+    assert "Section 1 of 8" not in said and "Section 2 of 8" not in said
+    assert load(out) == project
+
+
+def test_from_without_terminal_lists_what_is_missing(tmp_path: Path, doc: dict[str, Any]) -> None:
+    from dpia.answers import save_raw
+
+    del doc["processing"]["withdrawal"]
+    src = tmp_path / "partial.yaml"
+    save_raw(doc, src)
+    with pytest.raises(AnswersError) as err:
+        questionnaire.new(tmp_path / "out.yaml", _no_prompts, from_path=src, interactive=False)
+    assert "processing.withdrawal" in str(err.value)
+    assert not (tmp_path / "out.yaml").exists()
+
+
+def test_from_with_a_misspelt_key_names_it(tmp_path: Path, contract_text: str) -> None:
+    src = tmp_path / "partial.yaml"
+    src.write_text(contract_text.replace("  summary:", "  sumary:"), encoding="utf-8")
+    with pytest.raises(AnswersError) as err:
+        questionnaire.new(tmp_path / "out.yaml", _no_prompts, from_path=src)
+    assert "project.sumary" in str(err.value)
+
+
+# --- edit ------------------------------------------------------------------------------------
+
+
+def test_edit_accepting_every_default_changes_nothing(tmp_path: Path, contract_text: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    before = load(path)
+    project, _ = with_keys(ENTER * 12, lambda ask: questionnaire.edit(path, ask, "roles"))
+    assert project == before == load(path)
+
+
+@pytest.mark.parametrize("name", [s.name for s in SECTIONS])
+@pytest.mark.parametrize("example", ["contract", "embedded"])
+def test_edit_sections_keeps_answers_when_every_default_is_accepted(
+    tmp_path: Path, contract_path: Path, example_path: Path, name: str, example: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    source = contract_path if example == "contract" else example_path
+    path.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    before = load(path)
+    project, _ = with_keys(ENTER * 80, lambda ask: questionnaire.edit(path, ask, name))
+    assert project == before == load(path)
+
+
+def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
+    tmp_path: Path, contract_text: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    keys = (
+        UP + ENTER  # sole
+        + ENTER  # controller: hwn (was first)
+        + ENTER * 7  # processors done, then the rest as they were
+        + ENTER  # asked again: the lawful basis now that ncc is no controller
+    )
+    project, said = with_keys(keys, lambda ask: questionnaire.edit(path, ask, "roles"))
+    ctl = project.data_protection.controllers
+    assert ctl.arrangement == "sole" and ctl.organisations == ["hwn"]
+    assert ctl.joint_arrangement is None and ctl.contact_point is None
+    assert project.processing.lawful_basis == "public_task"
+    assert "Some answers need another look" in said
+    assert load(path) == project
+
+
+def test_suggest_id() -> None:
+    assert suggest_id("Healthwatch Northtown") == "healthwatch-northtown"
+    assert suggest_id("St. Mary's (NHS) Trust!") == "st-mary-s-nhs-trust"
+    assert suggest_id("Healthwatch Northtown", ["healthwatch-northtown"]) == "healthwatch-northtown-2"
+
+
+def test_only_prompting_imports_questionary() -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    importers = sorted(
+        p.name for p in (root / "dpia").rglob("*.py")
+        if any(line.startswith(("import questionary", "from questionary"))
+               for line in p.read_text(encoding="utf-8").splitlines())
+    )
+    assert importers == ["prompting.py"]
+    code = "import sys, dpia.cli; dpia.cli.build_parser(); print('questionary' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert out.stdout.strip() == "False", out.stderr
+
+
+def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> None:
+    from conftest import TODAY
+
+    from dpia.assess import assess
+
+    path = tmp_path / "p.yaml"
+    path.write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
+    project = load(path)
+    risks = list(assess(project, TODAY).risks)
+    open_ids = [r.id for r in risks if r.needs_measures and not r.has_measures]
+    assert open_ids
+    suggested = next(r for r in risks if r.id == open_ids[0]).suggested_measures
+    first = (DOWN * len(suggested) + SPACE + ENTER + type_("Weekly access review")  # our own
+             + UP + ENTER + DOWN + ENTER + "y")  # eliminated; medium; approved
+    rest = (ENTER + ENTER + ENTER + "n") * (len(open_ids) - 1)
+    recorded, said = with_keys("y" + first + rest, lambda ask: questionnaire.record_risks(
+        path, project, risks, ask()))
+    assert load(path) == recorded
+    entries = {e.id: e for e in recorded.risks}
+    assert set(open_ids) <= set(entries)
+    top = entries[open_ids[0]]
+    assert top.measures[-1] == "Weekly access review"
+    assert (top.effect, top.residual, top.approved) == ("eliminated", "medium", True)
+    assert entries[open_ids[-1]].approved is None
+    gaps = assess(recorded, TODAY).gaps
+    assert not [g for g in gaps if g.id.startswith("no-measures-")]

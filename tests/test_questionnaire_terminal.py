@@ -1,0 +1,196 @@
+"""`dpia new` and `dpia edit` as people run them: in a real terminal (pexpect), and without one."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, RunDpia
+
+pexpect = pytest.importorskip("pexpect")
+
+DOWN = "\x1b[B"
+UP = "\x1b[A"
+ENTER = "\r"
+
+# (text on screen to wait for, keys to send): a whole questionnaire from empty.
+SCRIPT: list[tuple[str, str]] = [
+    ("What is the project called?", "Carers and discharge" + ENTER),
+    ("A short id for the project", ENTER),
+    ("what is it for?", "We ask carers about leaving hospital." + ENTER),
+    ("How will you gather people's views?", " " + DOWN * 3 + " " + ENTER),
+    ("When does the project start?", "2026-02-01" + ENTER),
+    ("When does it end?", "2026-09-30" + ENTER),
+    ("recorded their agreement in writing?", "n"),
+    ("Check-ins: what next?", DOWN + ENTER),
+    ("Section 2 of 8", ""),
+    ("Organisation name", "Healthwatch Northtown" + ENTER),
+    ("A short id for it", ENTER),
+    ("What kind of organisation is it?", ENTER),
+    ("ICO registration number", ENTER),
+    ("Postal address", ENTER),
+    ("privacy notice", ENTER),
+    ("Data Protection Officer (DPO)?", "y"),
+    ("Name (or team)", "Priya Shah" + ENTER),
+    ("Role", ENTER),
+    ("Email address", "dpo@hw.example" + ENTER),
+    ("Phone number", ENTER),
+    ("Add a project contact", "n"),
+    ("Organisations: what next?", UP * 2 + ENTER),
+    ("Organisation name", "Northtown Carers Centre" + ENTER),
+    ("A short id for it", "\x15ncc" + ENTER),
+    ("What kind of organisation is it?", DOWN * 5 + ENTER),
+    ("ICO registration number", ENTER),
+    ("Postal address", ENTER),
+    ("privacy notice", ENTER),
+    ("Data Protection Officer (DPO)?", "n"),
+    ("lead on data protection there?", "y"),
+    ("Name (or team)", "Jo Evans" + ENTER),
+    ("Role", ENTER),
+    ("Email address", "jo@ncc.example" + ENTER),
+    ("Phone number", ENTER),
+    ("Add a project contact", "n"),
+    ("Organisations: what next?", ENTER),
+    ("Which organisation leads the project?", ENTER),
+    ("Who commissioned it?", ENTER),
+    ("Section 3 of 8", ""),
+    ("Which arrangement describes the controllers?", DOWN + ENTER),
+    ("Which organisations are the controllers?", " " + DOWN + " " + ENTER),
+    ("who does what?", "HWN designs and holds the data; NCC recruits" + ENTER),
+    ("Which controller do participants contact?", ENTER),
+    ("Processors: what next?", DOWN + ENTER),
+    ("Whose Data Protection Officer", ENTER),
+    ("see, correct or delete", ENTER),
+    ("safeguarding concern?", ENTER),
+    ("The role of the person", "Designated Safeguarding Lead" + ENTER),
+    ("step by step?", ENTER),
+    ("lost or sent to the wrong person?", ENTER),
+    ("Section 4 of 8", ""),
+    ("Whose information will you collect?", DOWN + " " + ENTER),
+    ("About how many people", "350" + ENTER),
+    ("Where do they live", ENTER),
+    ("What will you record about them?", " " + ENTER),
+    ("more sensitive kinds of information?", ENTER),
+    ("crimes or criminal convictions?", ENTER),
+    ("Will children", ENTER),
+    ("vulnerable take part?", ENTER),
+    ("rely on the same lawful basis?", "n"),
+    ("Lawful basis for Healthwatch Northtown", ENTER),
+    ("Lawful basis for Northtown Carers Centre", DOWN + ENTER),
+    ("Anything to add about the basis?", ENTER),
+    ("What are the legitimate interests?", "Better support for carers" + ENTER),
+    ("Which Article 9 condition", ENTER),
+    ("Schedule 1 condition goes with it?", ENTER),
+    ("Where will the data be held?", "Microsoft 365 in the UK" + ENTER),
+    ("Transfers outside the UK: what next?", DOWN + ENTER),
+    ("Which data?", "Survey answers" + ENTER),
+    ("How long is it kept?", "12 months after publication" + ENTER),
+    ("What happens then?", ENTER),
+    ("Retention periods: what next?", ENTER),
+    ("How will you anonymise the data?", ENTER),
+    ("Counts below which number", ENTER),
+    ("How, and until when, can people withdraw?", "Until 1 July" + ENTER),
+    ("Security measures", "Multi-factor authentication" + ENTER),
+    ("Section 5 of 8", ""),
+    ("Sharing flows: what next?", DOWN + ENTER),
+    ("Section 6 of 8", ""),
+    ("own the data collected?", ENTER),
+    ("Who writes the report?", ENTER),
+    ("Who publishes it?", ENTER),
+    ("May Healthwatch reuse", ENTER),
+    ("May the other partners reuse", ENTER),
+    ("How are the partners acknowledged?", ENTER),
+    ("Who agrees the final findings", "The Healthwatch board" + ENTER),
+    ("What happens if partners disagree?", "Partners may add a response" + ENTER),
+    ("Any conflicts of interest?", ENTER),
+    ("Section 7 of 8", ""),
+    ("Consultations: what next?", DOWN + ENTER),
+    ("Why was nobody consulted?", "The DPO advised; a small survey" + ENTER),
+    ("Section 8 of 8", ""),
+    ("Record the sign-off now?", ENTER),
+    ("Is a DPIA needed?", ""),
+]
+
+
+def _spawn(args: list[str], cwd: Path) -> pexpect.spawn:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONIOENCODING"] = "utf-8"
+    env["TERM"] = "xterm"
+    env["PROMPT_TOOLKIT_NO_CPR"] = "1"  # pexpect does not answer cursor-position requests
+    return pexpect.spawn(sys.executable, ["-m", "dpia", *args], cwd=str(cwd), env=env,
+                         encoding="utf-8", dimensions=(40, 120), timeout=20)
+
+
+def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: RunDpia) -> None:
+    child = _spawn(["new", "project.yaml", "--date", "2026-11-26"], tmp_path)
+    try:
+        for text, keys in SCRIPT:
+            child.expect_exact(text)
+            if keys:
+                child.send(keys)
+        child.expect_exact("Record them now?")
+        child.send("y")
+        recorded = 0
+        # Each risk: keep the suggested measures, reduced, low remaining, not yet approved.
+        while child.expect_exact(["Which measures will you take?", "Build the DPIA"]) == 0:
+            child.send(ENTER)
+            child.expect_exact("What do the measures do to the risk?")
+            child.send(ENTER)
+            child.expect_exact("How high is the risk that remains?")
+            child.send(ENTER)
+            child.expect_exact("approved these measures?")
+            child.send("n")
+            recorded += 1
+        child.send("n")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, child.before
+    result = run_dpia("check", tmp_path / "project.yaml", "--date", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    assert "REQUIRED" in result.stdout  # health data about carers of patients
+    text = (tmp_path / "project.yaml").read_text(encoding="utf-8")
+    assert "incomplete" not in text
+    assert "joint_arrangement: HWN designs and holds the data; NCC recruits" in text
+    assert recorded >= 1 and text.count("residual: low") == recorded, result.stdout
+    assert "no-measures-" not in result.stdout  # every risk needing measures has them
+
+
+def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> None:
+    child = _spawn(["new", "project.yaml"], tmp_path)
+    try:
+        child.expect_exact("What is the project called?")
+        child.send("Carers and discharge" + ENTER)
+        child.expect_exact("A short id for the project")
+        child.sendcontrol("c")
+        child.expect_exact("dpia new project.yaml")
+        child.expect(pexpect.EOF)
+        output = child.before
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 130
+    assert "Traceback" not in output
+    text = (tmp_path / "project.yaml").read_text(encoding="utf-8")
+    assert "incomplete:\n  section: project" in text
+    assert "title: Carers and discharge" in text
+
+
+def test_new_without_a_terminal_suggests_from(tmp_path: Path, run_dpia: RunDpia) -> None:
+    result = run_dpia("new", "project.yaml", cwd=tmp_path, input="")
+    assert result.returncode == 2
+    assert "--from" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "project.yaml").exists()
+
+
+def test_new_from_complete_file_needs_no_terminal(
+    tmp_path: Path, run_dpia: RunDpia, contract_path: Path
+) -> None:
+    result = run_dpia("new", "out.yaml", "--from", contract_path, "--date", "2026-11-26",
+                      cwd=tmp_path, input="")
+    assert result.returncode == 0, result.stderr
+    assert "Is a DPIA needed?" in result.stdout  # the check summary
+    assert run_dpia("check", tmp_path / "out.yaml").returncode == 0
