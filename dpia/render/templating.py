@@ -30,16 +30,23 @@ def _autoescape(name: str | None) -> bool:
     return bool(name) and str(name).endswith((".html.j2", ".html", ".htm", ".svg.j2"))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~])")
-_MD_LINE_START = re.compile(r"^(\s*)([-=>]|\d+[.)])", re.M)
+# Characters that start Markdown syntax anywhere in a line. Parentheses and "!"
+# only matter after "]" (links, images), which is always escaped, so they stay
+# as written and the Markdown source reads cleanly in a diff.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|<>~])")
+_MD_LINE_START = re.compile(r"^(\s*)([-+=>])", re.M)
+_MD_ORDERED = re.compile(r"^(\s*\d+)([.)])", re.M)
+# "&" only needs escaping where it would start an entity such as &copy; or &#60;.
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 
 
 def md(value: Any) -> str:
     """Escape text for Markdown so it cannot add headings, links, tables or HTML."""
     text = "" if value is None else str(value)
-    text = text.replace("&", "&amp;")
+    text = _MD_ENTITY.sub("&amp;", text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _MD_ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     return text
 
 
