@@ -111,7 +111,9 @@ NOTICE_ITEMS = {
         "From Healthwatch Northtown to Northtown General Hospital NHS Foundation Trust",
     ],
     "6 transfers": ["We do not send your information outside the UK."],
-    "7 retention": ["Audio recordings: Until transcribed and checked, at most 3 months."],
+    "7 retention": [
+        "How long we keep it", "Audio recordings", "Until transcribed and checked, at most 3 months",
+    ],
     "8 rights and who handles them": [
         "the right of access", "Healthwatch Northtown handles these requests",
     ],
@@ -336,7 +338,7 @@ def test_agreement_records_roles_and_signatures(built) -> None:
     for org in ("Healthwatch Northtown", "Northtown Carers Centre", "FormsCo Ltd"):
         assert f"**Signed for {org}**" in text
     for phrase in ("memorandum of understanding, reference MOU-2026-03, agreed on 20 January 2026",
-                   "| analysis and findings | 15 July 2026 |", "Reuse by other partners",
+                   "| Analysis and findings | 15 July 2026 |", "Reuse by other partners",
                    "Partners may not reuse the data", "If a partner disagrees or wants findings held back",
                    "Healthwatch Northtown leads on any personal data breach",
                    "Designated Safeguarding Lead",
@@ -564,3 +566,33 @@ def test_fast_pronunciations_give_textstats_own_scores() -> None:
     )
     readability._fast_pronunciations()
     assert _count_syllables.count_syllables.__wrapped__(sample, "en_US") == expected
+
+
+# --- how the HTML texts read on a screen and a phone ------------------------------------
+
+
+def test_html_tables_have_captions_scopes_and_phone_labels(built) -> None:
+    tables = 0
+    for files in built.values():
+        for name, text in files.items():
+            if not name.endswith(".html"):
+                continue
+            for table in re.findall(r"<table.*?</table>", text, re.S):
+                tables += 1
+                assert re.search(r"<caption>\S.*?</caption>", table), (name, table[:80])
+                assert all(re.search(r'scope="(col|row)"', th) for th in re.findall(r"<th[ >][^>]*>", table))
+                heads = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
+                labels = set(re.findall(r'data-label="([^"]*)"', table))
+                if len(heads) > 2:
+                    assert 'class="stack"' in table and labels and labels <= set(heads), name
+                else:
+                    assert not labels, name
+    assert tables >= 8
+
+
+def test_retention_reads_as_a_table_not_then_labels(built) -> None:
+    for files in built.values():
+        for name, text in files.items():
+            assert "Then:" not in text, name
+    notice = built["embedded"]["privacy-notice.md"]
+    assert "| Interview recordings | Until transcribed, at most 8 weeks | Securely deleted |" in notice

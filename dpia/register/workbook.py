@@ -328,6 +328,17 @@ def _headers(ws: Worksheet, sheet: Sheet, layout: Layout, comments: bool = True)
         ws.column_dimensions[get_column_letter(idx)].width = column.width
 
 
+def _print_setup(ws: Worksheet) -> None:
+    """Printed, a register sheet runs across landscape A4 pages with the header row and the
+    first (key) column on every page, so each printed row can be told apart."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.print_title_cols = "A:A"
+    ws.print_options.gridLines = True
+    ws.page_setup.scale = 60  # about ten columns to a page, still readable
+
+
 def new_workbook(layout: Layout) -> Workbook:
     """An empty register: every sheet with its headers, formatting and help."""
     from openpyxl import Workbook
@@ -339,10 +350,12 @@ def new_workbook(layout: Layout) -> Workbook:
         if sheet.kind == "rows":
             _headers(ws, sheet, layout)
             SheetEditor(ws, sheet).finish(layout)
+            _print_setup(ws)
         elif sheet.kind == "log":
             _headers(ws, sheet, layout, comments=False)
             ws.freeze_panes = "A2"
             ws.protection.sheet = True
+            _print_setup(ws)
         else:
             _how_to(ws, sheet, layout)
     write_lists(wb, layout)

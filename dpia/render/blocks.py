@@ -12,13 +12,15 @@ Blocks (each starts at an ``@keyword``; line breaks inside a block are spaces; w
     @h1 / @h2 / @h3 TEXT     headings; @h2 and @h3 go into the table of contents
     @p TEXT  @p.STYLE TEXT   paragraph; styles: lead, note, warn, small
     @li TEXT                 list item; consecutive items form one list
-    @table[.STYLE] [widths=3,2,5] [rowheads]   then @th / @tr rows of cells split by |, then @end
+    @table[.STYLE] [widths=3,2,5] [rowheads]   then @caption, @th / @tr rows of cells split by |,
+                             then @end; the caption names the table for screen readers (HTML)
     @figure NAME CAPTION     a diagram drawn by the writer (flows, heatmap-before, heatmap-after)
     @toc TITLE               the table of contents (PDF and HTML)
     @pagebreak               a new page in print
 
 Inline: ``[b]..[/b]`` bold, ``[i]..[/i]`` italic, ``[code]..[/code]`` an identifier,
-``[lv high]..[/lv]`` a risk level, ``[br]`` a line break, ``[blank]`` a line to write on.
+``[lv high]..[/lv]`` a risk level, ``[nobr]..[/nobr]`` words kept on one line (dates),
+``[br]`` a line break, ``[blank]`` a line to write on.
 The ``blk`` template filter escapes user text (``\\``, ``[``, ``]``, ``|``, ``@``), so
 nothing a user types can start a block or add markup.
 """
@@ -42,6 +44,7 @@ class Span:
     italic: bool = False
     code: bool = False
     level: str | None = None
+    nobr: bool = False
 
 
 Inline = tuple[Span, ...]
@@ -78,6 +81,7 @@ class Table:
     style: str = ""
     widths: list[float] = field(default_factory=list)
     row_headers: bool = False
+    caption: Inline = ()
     head: list[Inline] | None = None
     rows: list[list[Inline]] = field(default_factory=list)
     kind: str = "table"
@@ -124,7 +128,7 @@ class Document:
             raise OutputError(f"the DPIA template does not set '@meta {key}'") from None
 
 
-_TAG = re.compile(r"\[(/?)(b|i|code|lv|br|blank)(?: ([a-z]+))?\]")
+_TAG = re.compile(r"\[(/?)(b|i|code|lv|nobr|br|blank)(?: ([a-z]+))?\]")
 _PARA_STYLES = frozenset({"", "lead", "note", "warn", "small"})
 _TABLE_STYLES = frozenset({"", "keyvalue", "compact", "signoff"})
 
@@ -133,12 +137,12 @@ def parse_inline(text: str) -> Inline:
     """Turn inline markup into spans; backslash escapes are taken literally."""
     spans: list[Span] = []
     buf: list[str] = []
-    bold = italic = code = False
+    bold = italic = code = nobr = False
     level: str | None = None
 
     def flush() -> None:
         if buf:
-            spans.append(Span("".join(buf), "text", bold, italic, code, level))
+            spans.append(Span("".join(buf), "text", bold, italic, code, level, nobr))
             buf.clear()
 
     i, n = 0, len(text)
@@ -155,13 +159,15 @@ def parse_inline(text: str) -> Inline:
             closing, tag, arg = m.group(1) == "/", m.group(2), m.group(3)
             flush()
             if tag in ("br", "blank"):
-                spans.append(Span("", tag, bold, italic, code, level))  # type: ignore[arg-type]
+                spans.append(Span("", tag, bold, italic, code, level, nobr))  # type: ignore[arg-type]
             elif tag == "b":
                 bold = not closing
             elif tag == "i":
                 italic = not closing
             elif tag == "code":
                 code = not closing
+            elif tag == "nobr":
+                nobr = not closing
             else:
                 level = None if closing else arg
             i = m.end()
@@ -191,7 +197,8 @@ def split_cells(text: str) -> list[str]:
     return cells
 
 
-_KEYWORDS = ("meta", "h1", "h2", "h3", "p", "li", "table", "th", "tr", "end", "figure", "toc", "pagebreak")
+_KEYWORDS = ("meta", "h1", "h2", "h3", "p", "li", "table", "caption", "th", "tr", "end", "figure", "toc",
+             "pagebreak")
 _BLOCK_START = re.compile(r"@(?:" + "|".join(_KEYWORDS) + r")(?=[ .\n]|$)")
 
 
@@ -253,7 +260,7 @@ def parse(source: str) -> Document:  # noqa: C901 - one branch per block kind
         word, _, rest = line[1:].partition(" ")
         name, _, style = word.partition(".")
         rest = rest.strip()
-        if table is not None and name not in ("th", "tr", "end"):
+        if table is not None and name not in ("caption", "th", "tr", "end"):
             raise OutputError(f"the DPIA template leaves a table open before '@{word}'")
         if name == "meta":
             key, _, value = rest.partition(" ")
@@ -276,6 +283,10 @@ def parse(source: str) -> Document:  # noqa: C901 - one branch per block kind
                 raise OutputError(f"the DPIA template uses an unknown table style '{style}'")
             widths, row_heads = _options(rest.split())
             table = Table(style=style, widths=widths, row_headers=row_heads)
+        elif name == "caption":
+            if table is None:
+                raise OutputError("the DPIA template has '@caption' outside a table")
+            table.caption = parse_inline(rest)
         elif name in ("th", "tr"):
             if table is None:
                 raise OutputError(f"the DPIA template has '@{name}' outside a table")

@@ -11,6 +11,7 @@ template sets (``@meta figure.*``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -28,7 +29,7 @@ Anchor = Literal["start", "middle", "end"]
 WIDTH = 480.0  # the text width of an A4 page with 2 cm margins, in points
 INK = "#1a1a1a"
 NAVY = "#1f3a5f"
-GREY = "#6b6b6b"
+GREY = "#595959"
 RED = "#b00020"
 ROLE_STYLE: dict[str, tuple[str, str]] = {  # fill, stroke
     "controller": ("#dbe7f3", NAVY),
@@ -36,6 +37,7 @@ ROLE_STYLE: dict[str, tuple[str, str]] = {  # fill, stroke
     "other": ("#ffffff", "#5a5a5a"),
 }
 LEVEL_FILL: dict[str, str] = {"low": "#cfe8cf", "medium": "#ffe2a0", "high": "#f4b6b6"}
+HEAT_LABEL = "#4d4d4d"  # the level named in each heat-map cell
 
 
 @dataclass(frozen=True)
@@ -99,38 +101,49 @@ class Picture:
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
-    """Greedy word wrap by measured width; over-long words break after hyphens, then anywhere."""
+    """Greedy word wrap by measured width.
+
+    A word wider than ``width`` breaks after a hyphen, dot, underscore or slash
+    (identifiers such as ``no-processor-contract-callpoint``), and only if a piece
+    is still too wide, anywhere.
+    """
     lines: list[str] = []
     current = ""
-    for word in _pieces(text, width, size, bold):
-        joiner = "" if current.endswith("-") or not current else " "
-        trial = f"{current}{joiner}{word}"
+    glue = False
+    for piece, glue_next in _pieces(text, width, size, bold):
+        joiner = "" if glue or not current else " "
+        trial = f"{current}{joiner}{piece}"
         if current and fonts.text_width(trial, size, bold) > width:
             lines.append(current)
-            current = word
+            current = piece
         else:
             current = trial
+        glue = glue_next
     if current:
         lines.append(current)
     return lines or [""]
 
 
-def _pieces(text: str, width: float, size: float, bold: bool) -> list[str]:
-    out: list[str] = []
+_BREAK_AFTER = re.compile(r"[^-._/]*[-._/]+|[^-._/]+")
+
+
+def _pieces(text: str, width: float, size: float, bold: bool) -> list[tuple[str, bool]]:
+    """Words, or parts of over-wide words; the flag says the next piece continues the word."""
+    out: list[tuple[str, bool]] = []
     for word in text.split():
         if fonts.text_width(word, size, bold) <= width:
-            out.append(word)
+            out.append((word, False))
             continue
-        parts = [p + "-" for p in word.split("-")]
-        parts[-1] = parts[-1][:-1]
-        for part in parts:
+        parts: list[str] = []
+        for part in _BREAK_AFTER.findall(word):
             while fonts.text_width(part, size, bold) > width and len(part) > 1:
                 cut = len(part) - 1
                 while cut > 1 and fonts.text_width(part[:cut], size, bold) > width:
                     cut -= 1
-                out.append(part[:cut])
+                parts.append(part[:cut])
                 part = part[cut:]
-            out.append(part)
+            parts.append(part)
+        out += [(part, i < len(parts) - 1) for i, part in enumerate(parts)]
     return out
 
 
@@ -264,7 +277,7 @@ def heatmap_picture(a: Assessment, after: bool, labels: Mapping[str, str], title
             level = cell_level((lik, sev))
             pic.shapes.append(Rect(x, y, cw, h, LEVEL_FILL[level], "#ffffff", 2.0))
             pic.shapes.append(Text(x + cw - 5, y + 9, vocab.LEVELS[level], 6, italic=True,
-                                   anchor="end", color="#4d4d4d"))
+                                   anchor="end", color=HEAT_LABEL))
             pic.text(x + 6, y + 19, packed[(lik, sev)], 7.5, bold=True)
         y += h
     for i, sev in enumerate(SEVERITY_COLS):

@@ -111,7 +111,7 @@ def render_html(job: Job, doc: blocks.Document, pics: dict[str, diagrams.Picture
         return render(name, context, job.templates)
 
     svg = {name: Markup(diagrams.to_svg(pic, f"fig-{name}", svg_render)) for name, pic in pics.items()}
-    return render("dpia.html.j2", {**ctx, "doc": doc, "svg": svg}, job.templates)
+    return render("dpia.html.j2", {**ctx, "doc": doc, "svg": svg, "plain": blocks.plain}, job.templates)
 
 
 def render_markdown(job: Job, doc: blocks.Document, ctx: dict[str, Any]) -> str:
@@ -125,7 +125,7 @@ def write(job: Job) -> list[Output]:
     doc, ctx = render_document(job)
     pics = pictures(job, doc)
     return [
-        job.write("dpia.pdf", pdf.render_pdf(doc, pics), "the DPIA, to print and sign (PDF)"),
+        job.write("dpia.pdf", pdf.render_pdf(doc, pics, job.today), "the DPIA, to print and sign (PDF)"),
         job.write("dpia.html", render_html(job, doc, pics, ctx), "the DPIA, accessible web page (HTML)"),
         job.write("dpia.md", render_markdown(job, doc, ctx), "the DPIA as text for version control"),
     ]

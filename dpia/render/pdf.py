@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -80,8 +81,24 @@ def _styles() -> dict[str, ParagraphStyle]:
     return s
 
 
-def markup(spans: Inline) -> str:
-    """Spans as reportlab paragraph markup; every text is XML-escaped."""
+def _fit_words(text: str, width: float, size: float, bold: bool) -> str:
+    """Escaped text whose words wider than ``width`` are broken with ``<br/>`` after a hyphen,
+    dot or underscore, so ids never break mid-word (reportlab breaks long words anywhere)."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        if word and fonts.text_width(word, size, bold) > width:
+            words[i] = "<br/>".join(escape(line) for line in diagrams.wrap(word, width, size, bold))
+        else:
+            words[i] = escape(word)
+    return " ".join(words)
+
+
+def markup(spans: Inline, fit: tuple[float, float, bool] | None = None) -> str:
+    """Spans as reportlab paragraph markup; every text is XML-escaped.
+
+    ``fit`` is (width, font size, bold style) of a table cell: words wider than the cell break
+    after hyphens rather than mid-word.
+    """
     out: list[str] = []
     for s in spans:
         if s.kind == "br":
@@ -90,7 +107,11 @@ def markup(spans: Inline) -> str:
         if s.kind == "blank":
             out.append(f'<font color="#777777">{BLANK}</font>')
             continue
-        text = escape(s.text)
+        raw = s.text.replace(" ", "\xa0") if s.nobr else s.text
+        if fit:
+            text = _fit_words(raw, fit[0], fit[1], fit[2] or s.bold or s.level is not None)
+        else:
+            text = escape(raw)
         if s.code:
             text = f'<font color="#26415f">{text}</font>'
         if s.italic:
@@ -135,18 +156,21 @@ def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Tabl
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
     ]
+    size = st["cell"].fontSize
+    room = [w - 9 for w in col_widths]  # less the cell's padding
     if t.head:
-        data.append([Paragraph(markup(c), st["head"]) for c in t.head])
+        data.append([Paragraph(markup(c, (room[i], size, True)), st["head"]) for i, c in enumerate(t.head)])
         commands.append(("BACKGROUND", (0, 0), (-1, 0), NAVY))
     first = 1 if t.head else 0
     for r, row in enumerate(t.rows, start=first):
         cells: list[Any] = []
         for c, spans in enumerate(row):
-            style = st["rowhead"] if (c == 0 and t.row_headers) else st["cell"]
+            heading = c == 0 and t.row_headers
+            style = st["rowhead"] if heading else st["cell"]
             level = _cell_level(spans)
             if level in LEVEL_BG:
                 commands.append(("BACKGROUND", (c, r), (c, r), LEVEL_BG[level]))
-            cells.append(Paragraph(markup(spans), style))
+            cells.append(Paragraph(markup(spans, (room[c], size, heading)), style))
         cells += [""] * (ncols - len(cells))
         data.append(cells)
     if t.row_headers and len(data) > first:
@@ -242,13 +266,27 @@ def _decorate(meta: dict[str, str]) -> Callable[[Canvas, BaseDocTemplate], None]
     return on_page
 
 
-def _canvas_class(meta: dict[str, str]) -> type[Canvas]:
+class _BuildDate:
+    """The build date as reportlab's document timestamp (midnight UTC), so the PDF's
+    creation and modification dates are the ``--date`` of the build, not reportlab's
+    invariant 2000-01-01 nor the clock."""
+
+    def __init__(self, day: date) -> None:
+        moment = datetime(day.year, day.month, day.day, tzinfo=UTC)
+        self.t = moment.timestamp()
+        self.YMDhms = (day.year, day.month, day.day, 0, 0, 0)
+        self.dhh = self.dmm = 0
+        self.tzname = "UTC"
+
+
+def _canvas_class(meta: dict[str, str], created: date) -> type[Canvas]:
     """A canvas that writes "Page N of M" once the number of pages is known."""
     pattern = meta["footer.page"]
 
     class PagedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _BuildDate(created)
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
@@ -269,8 +307,9 @@ def _canvas_class(meta: dict[str, str]) -> type[Canvas]:
     return PagedCanvas
 
 
-def render_pdf(doc: Document, pics: dict[str, diagrams.Picture]) -> bytes:
-    """The PDF's bytes; identical for the same document (reportlab's invariant mode)."""
+def render_pdf(doc: Document, pics: dict[str, diagrams.Picture], created: date) -> bytes:
+    """The PDF's bytes; identical for the same document and date (reportlab's invariant
+    mode, with ``created`` as the creation date)."""
     fonts.register()
     buf = io.BytesIO()
     template = _Template(
@@ -288,6 +327,6 @@ def render_pdf(doc: Document, pics: dict[str, diagrams.Picture]) -> bytes:
     )
     frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(doc.meta))])
-    template.multiBuild(story(doc, pics, template.width), canvasmaker=_canvas_class(doc.meta))
+    template.multiBuild(story(doc, pics, template.width), canvasmaker=_canvas_class(doc.meta, created))
     return buf.getvalue()
 
