@@ -237,3 +237,31 @@ def test_rich_text_a_person_added_survives_an_update(tmp_path: Path) -> None:
     add_projects(reg, [embedded()])
     kept = load_workbook(reg, rich_text=True)[SHEET].cell(2, 40).value
     assert isinstance(kept, CellRichText) and kept[1].font.b and str(kept) == "Check before March"
+
+
+def test_how_to_and_change_log_sheets_a_person_removed_are_rebuilt(tmp_path: Path) -> None:
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    wb = load_workbook(reg)
+    del wb["How to use"]
+    wb["Change log"].title = "Old log"
+    wb.save(reg)
+    add_projects(reg, [embedded()])
+    wb = load_workbook(reg)
+    assert "How to use" in wb.sheetnames and "Old log" in wb.sheetnames
+    logged = audit.read_log(reg).entries
+    shown = [r for r in wb["Change log"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [r[-1] for r in shown] == [str(e["hash"])[:16] for e in logged]
+    assert verify(reg).ok
+
+
+def test_a_renamed_row_sheet_is_refused_naming_the_sheets_found(tmp_path: Path) -> None:
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    wb = load_workbook(reg)
+    wb[SHEET].title = "Sharing 2026"
+    wb.save(reg)
+    before = reg.read_bytes()
+    with pytest.raises(RegisterError, match="no sheet 'Data sharing' .*'Sharing 2026'"):
+        add_projects(reg, [embedded()])
+    assert reg.read_bytes() == before
