@@ -265,3 +265,20 @@ def test_a_renamed_row_sheet_is_refused_naming_the_sheets_found(tmp_path: Path) 
     with pytest.raises(RegisterError, match="no sheet 'Data sharing' .*'Sharing 2026'"):
         add_projects(reg, [embedded()])
     assert reg.read_bytes() == before
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_text_with_unicode_line_separators_keeps_the_audit_log_readable(
+    tmp_path: Path, separator: str
+) -> None:
+    escaped = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\x85"}[separator]
+    text = contract_text().replace("purpose: ", f'purpose: "Line one{escaped}line two" #', 1)
+    item = project(text)
+    assert separator in item[0].sharing[0].purpose
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [item])
+    assert separator in audit.log_path(reg).read_text(encoding="utf-8")  # JSON leaves it as is
+    report = verify(reg)
+    assert report.ok, report.problems
+    add_projects(reg, [embedded()])  # the chain still reads, so the next update goes ahead
+    assert verify(reg).ok
