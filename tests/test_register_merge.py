@@ -282,3 +282,22 @@ def test_text_with_unicode_line_separators_keeps_the_audit_log_readable(
     assert report.ok, report.problems
     add_projects(reg, [embedded()])  # the chain still reads, so the next update goes ahead
     assert verify(reg).ok
+
+
+def test_summary_counts_each_row_people_typed_without_a_key(tmp_path: Path) -> None:
+    from dpia.register.reports import summary
+
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    before = summary(reg).by_partner.set_index("partner")["flows"].to_dict()
+    wb = load_workbook(reg)
+    ws = wb[SHEET]
+    frm, to = header_col(reg, SHEET, "From organisation"), header_col(reg, SHEET, "To organisation")
+    for row in (10, 11):  # two shares recorded by hand, neither with a register key
+        ws.cell(row, frm).value, ws.cell(row, to).value = "Northtown Library", "Town Hall"
+    wb.save(reg)
+    result = summary(reg)
+    counts = result.by_partner.set_index("partner")["flows"].to_dict()
+    assert result.flows == sum(1 for _ in sharing_keys(reg)) + 2
+    assert counts["Northtown Library"] == 2 and counts["Town Hall"] == 2
+    assert {k: counts[k] for k in before} == before
