@@ -13,7 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from dpia import vocab
-from dpia.risks import Risk, retention_unclear
+from dpia.risk_rules import retention_unclear
+from dpia.risks import Risk
 
 if TYPE_CHECKING:
     from dpia.model import Project

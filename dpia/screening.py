@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dpia.risks import DEFAULT_LARGE_SCALE
+from dpia.risk_rules import DEFAULT_LARGE_SCALE
 
 if TYPE_CHECKING:
     from dpia.model import Project
