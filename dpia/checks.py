@@ -296,6 +296,13 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "The answers say children take part, but 'children' is not among the data subjects.",
             "Add 'children' to 'data_subjects'.",
         )
+    if "children" in pr.data_subjects and not pr.children:
+        yield Gap(
+            "children-flag", A, "processing.children",
+            "'children' is among the data subjects, but the answers say no children take part.",
+            "Set 'children: true' (children's data needs extra care), or remove 'children' "
+            "from 'data_subjects'.",
+        )
     if not pr.security_measures:
         yield Gap(
             "no-security-measures", A, "processing.security_measures",
