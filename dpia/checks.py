@@ -13,7 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from dpia import vocab
-from dpia.risks import Risk, retention_unclear
+from dpia.risk_rules import retention_unclear
+from dpia.risks import Risk
 
 if TYPE_CHECKING:
     from dpia.model import Project
@@ -294,6 +295,13 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "children-subjects", A, "processing.data_subjects",
             "The answers say children take part, but 'children' is not among the data subjects.",
             "Add 'children' to 'data_subjects'.",
+        )
+    if "children" in pr.data_subjects and not pr.children:
+        yield Gap(
+            "children-flag", A, "processing.children",
+            "'children' is among the data subjects, but the answers say no children take part.",
+            "Set 'children: true' (children's data needs extra care), or remove 'children' "
+            "from 'data_subjects'.",
         )
     if not pr.security_measures:
         yield Gap(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -424,9 +424,23 @@ def cmd_register_summary(args: argparse.Namespace) -> int:
 # --- the questionnaire: new and edit -------------------------------------------------
 
 
-def _add_questionnaire_commands(sub: Any) -> None:
-    from dpia.questions import SECTION_NAMES
+class _SectionNames:
+    """The questionnaire's section names as argparse choices, looked up only when
+    'dpia edit' checks or lists them, so other commands never load the questionnaire."""
 
+    def _names(self) -> tuple[str, ...]:
+        from dpia.questions import SECTION_NAMES
+
+        return SECTION_NAMES
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+
+def _add_questionnaire_commands(sub: Any) -> None:
     p = sub.add_parser(
         "new",
         help="answer the questionnaire, section by section, to write a new answers file",
@@ -450,7 +464,10 @@ def _add_questionnaire_commands(sub: Any) -> None:
         help="answer one section of the questionnaire again, with the current answers as defaults",
     )
     p.add_argument("file", type=Path, help="the answers file to change (YAML)")
-    p.add_argument("--section", choices=SECTION_NAMES, help="the section to ask again")
+    p.add_argument(
+        "--section", choices=_SectionNames(), metavar="SECTION",
+        help="the section to ask again: %(choices)s",
+    )
     _add_assess_args(p)
     p.set_defaults(handler=cmd_edit)
 

@@ -15,6 +15,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from dpia.errors import Problem
+
 Loc = tuple[str | int, ...]
 
 _SHOWN = 60
@@ -166,3 +168,30 @@ def _core(annotation: Any) -> Any:
             annotation = args[0]
         else:
             return annotation
+
+
+def path_text(loc: Loc) -> str:
+    """('sharing', 1, 'method') -> 'sharing[2].method' (list items count from 1)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def problems_with_lines(
+    problems: list[tuple[Loc, str]], lines: Mapping[Loc, int] | None = None
+) -> list[Problem]:
+    """Attach the nearest known line to each problem."""
+    result = []
+    for loc, message in problems:
+        line = None
+        if lines:
+            probe = loc
+            while probe and probe not in lines:
+                probe = probe[:-1]
+            line = lines.get(probe)
+        result.append(Problem(path_text(loc), message, line))
+    return result

@@ -1,10 +1,8 @@
-"""Risks derived from the answers: one rule table, scoring, and recorded assessments.
+"""Risks as assessed: the rule table's risks with any recorded assessment, and scoring.
 
-Each :class:`Rule` says when it fires (a function of the project that returns
-one :class:`Hit` per instance), the harm to people, default likelihood and
-severity, and suggested measures. Per-flow, per-processor and per-country
-rules produce one risk each, with that id in the risk id. An entry in the
-answers file's ``risks`` list with the same id records the assessment and
+The rules themselves (when each fires, its harm, defaults and suggested
+measures) are data in :mod:`dpia.risk_rules`. An entry in the answers file's
+``risks`` list with the id of a derived risk records its assessment and
 overrides the defaults; other entries are the project's own risks.
 
 Pure: no I/O, no clock.
@@ -12,41 +10,37 @@ Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, cast
 
 from dpia import vocab
+from dpia.risk_rules import (
+    DEFAULT_LARGE_SCALE,
+    Hit,
+    Kind,
+    Rule,
+    is_rule_id,
+    retention_unclear,
+    rules,
+    slug,
+)
 from dpia.vocab import Effect, Level, Likelihood, Severity, level_for_score
 
 if TYPE_CHECKING:
     from dpia.model import Project, RiskEntry
 
-Kind = Literal["people", "organisation"]
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One instance of a rule firing."""
-
-    suffix: str = ""
-    triggers: tuple[str, ...] = ()
-    likelihood: Likelihood | None = None
-    severity: Severity | None = None
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    title: str
-    harm: str
-    likelihood: Likelihood
-    severity: Severity
-    measures: tuple[str, ...]
-    fires: Callable[[Project], list[Hit]]
-    kind: Kind = "people"
+__all__ = [
+    "DEFAULT_LARGE_SCALE",
+    "Hit",
+    "Risk",
+    "Rule",
+    "derive",
+    "is_rule_id",
+    "retention_unclear",
+    "rules",
+    "slug",
+]
 
 
 @dataclass(frozen=True)
@@ -105,370 +99,23 @@ class Risk:
         target = self.level_after
         if target == self.level:
             return (self.likelihood, self.severity)
-        lik0 = vocab.LIKELIHOOD_SCORE[self.likelihood]
-        sev0 = vocab.SEVERITY_SCORE[self.severity]
-        best: tuple[int, int, Likelihood, Severity] | None = None
-        for lik in vocab.codes(Likelihood):
-            for sev in vocab.codes(Severity):
-                li, si = vocab.LIKELIHOOD_SCORE[lik], vocab.SEVERITY_SCORE[sev]
-                if level_for_score(li * si) != target:
-                    continue
-                cost = (abs(li - lik0) + 2 * abs(si - sev0), -li)
-                if best is None or cost < best[:2]:
-                    best = (*cost, lik, sev)  # type: ignore[assignment]
-        assert best is not None
-        return (best[2], best[3])
-
-
-# --- triggers -------------------------------------------------------------------
-
-
-def _list(values: list[str]) -> str:
-    return ", ".join(values)
-
-
-def _special(p: Project) -> list[Hit]:
-    sc = p.processing.special_category
-    return [Hit(triggers=(f"processing.special_category: {_list(list(sc))}",))] if sc else []
-
-
-_VULNERABLE_SUBJECTS = ("patients", "care_home_residents", "children")
-
-
-def _vulnerable(p: Project) -> list[Hit]:
-    pr = p.processing
-    why = []
-    if pr.vulnerable_adults:
-        why.append("processing.vulnerable_adults: true")
-    if pr.children:
-        why.append("processing.children: true")
-    subjects = [s for s in pr.data_subjects if s in _VULNERABLE_SUBJECTS]
-    if subjects:
-        why.append(f"processing.data_subjects: {_list(subjects)}")
-    return [Hit(triggers=tuple(why))] if why else []
-
-
-def _children(p: Project) -> list[Hit]:
-    return [Hit(triggers=("processing.children: true",))] if p.processing.children else []
-
-
-def _insecure(p: Project) -> list[Hit]:
-    hits = []
-    for i, flow in enumerate(p.sharing, start=1):
-        if not flow.is_insecure:
-            continue
-        lik: Likelihood = "probable" if flow.method == "email" else "possible"
-        sev: Severity = "severe" if p.processing.special_category else "significant"
-        hits.append(
-            Hit(
-                suffix=flow.id,
-                triggers=(
-                    f"sharing[{i}].method: {flow.method}",
-                    f"sharing[{i}].identifiability: {flow.identifiability}",
-                ),
-                likelihood=lik,
-                severity=sev,
-            )
+        lik_score, sev_score = vocab.LIKELIHOOD_SCORE, vocab.SEVERITY_SCORE
+        lik0, sev0 = lik_score[self.likelihood], sev_score[self.severity]
+        cells = [
+            (lik, sev)
+            for lik in cast(tuple[Likelihood, ...], vocab.codes(Likelihood))
+            for sev in cast(tuple[Severity, ...], vocab.codes(Severity))
+            if level_for_score(lik_score[lik] * sev_score[sev]) == target
+        ]
+        # Nearest first; a severity step costs twice a likelihood step; ties go to
+        # the more likely cell (the cautious reading).
+        return min(
+            cells,
+            key=lambda c: (
+                abs(lik_score[c[0]] - lik0) + 2 * abs(sev_score[c[1]] - sev0),
+                -lik_score[c[0]],
+            ),
         )
-    return hits
-
-
-def _no_contract(p: Project) -> list[Hit]:
-    return [
-        Hit(
-            suffix=proc.organisation,
-            triggers=(f"data_protection.processors[{i}].contract_in_place: false",),
-        )
-        for i, proc in enumerate(p.data_protection.processors, start=1)
-        if not proc.contract_in_place
-    ]
-
-
-def slug(text: str) -> str:
-    """'Côte d'Ivoire' -> 'cote-d-ivoire': a stable id part from free text."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "unnamed"
-
-
-def _international(p: Project) -> list[Hit]:
-    hits: dict[str, Hit] = {}
-    for i, t in enumerate(p.processing.international_transfers, start=1):
-        key = slug(t.country)
-        if key not in hits:
-            hits[key] = Hit(
-                suffix=key,
-                triggers=(f"processing.international_transfers[{i}].country: {t.country}",),
-            )
-    return list(hits.values())
-
-
-def _joint(p: Project) -> list[Hit]:
-    if p.data_protection.controllers.arrangement == "joint":
-        return [Hit(triggers=("data_protection.controllers.arrangement: joint",))]
-    return []
-
-
-def _has_data(p: Project, *items: str) -> list[str]:
-    return [d for d in p.processing.personal_data if d in items]
-
-
-def _free_text(p: Project) -> list[Hit]:
-    if _has_data(p, "free_text_experiences"):
-        return [Hit(triggers=("processing.personal_data: free_text_experiences",))]
-    return []
-
-
-def _recordings(p: Project) -> list[Hit]:
-    found = _has_data(p, "audio_recordings", "video_recordings", "photographs")
-    return [Hit(triggers=(f"processing.personal_data: {_list(found)}",))] if found else []
-
-
-def _small_numbers(p: Project) -> list[Hit]:
-    threshold = p.processing.small_number_threshold
-    if threshold is None:
-        return [Hit(triggers=("processing.small_number_threshold: not set",))]
-    if threshold < 5:
-        return [Hit(triggers=(f"processing.small_number_threshold: {threshold}",))]
-    return []
-
-
-_OPEN_ENDED = re.compile(r"\b(indefinite(ly)?|forever|permanent(ly)?|no end|ongoing|tbc|tbd)\b", re.I)
-
-
-def retention_unclear(period: str) -> bool:
-    """A retention period with no end: 'indefinitely', 'TBC', or nothing at all."""
-    return not period.strip() or bool(_OPEN_ENDED.search(period))
-
-
-def _retention(p: Project) -> list[Hit]:
-    why = tuple(
-        f"processing.retention[{i}].period: {r.period}"
-        for i, r in enumerate(p.processing.retention, start=1)
-        if retention_unclear(r.period)
-    )
-    return [Hit(triggers=why)] if why else []
-
-
-def _rights_owner(p: Project) -> list[Hit]:
-    dp = p.data_protection
-    why = []
-    if dp.subject_access not in p.controller_ids:
-        why.append(f"data_protection.subject_access: {dp.subject_access} (not a controller)")
-    if dp.dpo_for_participants in p.org_ids:
-        contact = p.org(dp.dpo_for_participants).privacy_contact
-        if contact is None or not contact.has_contact():
-            why.append(
-                f"data_protection.dpo_for_participants: {dp.dpo_for_participants} "
-                "(no DPO or data protection lead email or phone)"
-            )
-    return [Hit(triggers=tuple(why))] if why else []
-
-
-def _partner_reuse(p: Project) -> list[Hit]:
-    if p.findings.partners_may_reuse_data:
-        return [Hit(triggers=("findings.partners_may_reuse_data: true",))]
-    return []
-
-
-def _suppressed(p: Project) -> list[Hit]:
-    why = []
-    if not p.findings.if_partners_disagree.strip():
-        why.append("findings.if_partners_disagree: empty")
-    if p.project.commissioned_by:
-        why.append(f"project.commissioned_by: {p.project.commissioned_by}")
-    return [Hit(triggers=tuple(why))] if why else []
-
-
-# Participants at or above this number count as "large scale" unless a caller
-# passes another threshold (the law sets none; see screening.Settings).
-DEFAULT_LARGE_SCALE = 1000
-
-
-def _large_scale(threshold: int) -> Callable[[Project], list[Hit]]:
-    def fires(p: Project) -> list[Hit]:
-        n = p.processing.approx_participants
-        if n >= threshold and p.processing.special_category:
-            return [
-                Hit(
-                    triggers=(
-                        f"processing.approx_participants: {n} (large scale from {threshold})",
-                        "processing.special_category: not empty",
-                    )
-                )
-            ]
-        return []
-
-    return fires
-
-
-_SPECIAL_MEASURES = (
-    "Collect only the sensitive details the project needs",
-    "Give access by role, only to the people who analyse the data",
-    "Encrypt the data when stored and when sent",
-    "Pseudonymise responses before analysis",
-)
-
-
-def rules(large_scale_threshold: int = DEFAULT_LARGE_SCALE) -> tuple[Rule, ...]:
-    """The rule table, in the order risks are listed."""
-    return (
-        Rule(
-            "special-category",
-            "Sensitive (special-category) data",
-            "Health or other sensitive details are seen by people who should not see them, "
-            "causing distress or discrimination.",
-            "possible", "severe", _SPECIAL_MEASURES, _special,
-        ),
-        Rule(
-            "vulnerable-people",
-            "People in vulnerable circumstances",
-            "People may not understand what they are agreeing to, or may feel unable to say no.",
-            "possible", "significant",
-            (
-                "Offer accessible and Easy Read information",
-                "Check that people have understood before they take part",
-                "Make clear that taking part is voluntary and will not affect their care",
-            ),
-            _vulnerable,
-        ),
-        Rule(
-            "children",
-            "Children's data",
-            "Children's data needs extra care; children may not understand how it is used.",
-            "possible", "severe",
-            (
-                "Involve parents or carers where appropriate",
-                "Give information written for the children's age",
-            ),
-            _children,
-        ),
-        Rule(
-            "insecure-transfer",
-            "Personal data sent by an insecure method",
-            "Data is read by the wrong person or sent to the wrong address.",
-            "possible", "significant",
-            (
-                "Use SFTP, NHSmail, encrypted email or a secure portal instead",
-                "Check recipients before sending",
-                "Send only the minimum data needed",
-            ),
-            _insecure,
-        ),
-        Rule(
-            "no-processor-contract",
-            "Processor without a contract",
-            "The processor uses the data in ways nobody agreed to.",
-            "probable", "significant",
-            ("Sign an Article 28 processor contract before any data is shared",),
-            _no_contract,
-        ),
-        Rule(
-            "international-transfer",
-            "Data sent outside the UK",
-            "Data has weaker legal protection abroad.",
-            "possible", "significant",
-            (
-                "Rely on UK adequacy regulations, the IDTA or the UK Addendum",
-                "Complete a transfer risk assessment",
-            ),
-            _international,
-        ),
-        Rule(
-            "joint-controllers",
-            "Joint controllers",
-            "People do not know whom to ask about their data.",
-            "possible", "minimal",
-            (
-                "Publish the essence of the joint arrangement",
-                "Give one contact point for everyone",
-            ),
-            _joint,
-        ),
-        Rule(
-            "free-text",
-            "Free-text answers",
-            "People write details that identify them or others, or disclose a safeguarding "
-            "concern.",
-            "probable", "significant",
-            (
-                "Say next to the box what not to include",
-                "Remove identifying details before sharing",
-                "Follow the safeguarding process for any disclosure",
-            ),
-            _free_text,
-        ),
-        Rule(
-            "recordings",
-            "Recordings and images",
-            "Voices and faces identify people.",
-            "possible", "significant",
-            (
-                "Ask for agreement to record",
-                "Delete recordings after transcription",
-                "Use a transcriber under a processor contract",
-            ),
-            _recordings,
-        ),
-        Rule(
-            "small-numbers",
-            "Small numbers in published results",
-            "People are recognised from small counts or quotes in the report.",
-            "possible", "significant",
-            (
-                "Suppress counts below a threshold of at least 5",
-                "Check quotes for identifying details before publishing",
-            ),
-            _small_numbers,
-        ),
-        Rule(
-            "retention-unclear",
-            "Retention with no end",
-            "Data is kept longer than needed.",
-            "possible", "significant",
-            ("Set a dated retention schedule and keep a deletion log",),
-            _retention,
-        ),
-        Rule(
-            "rights-owner",
-            "Unclear route for rights requests",
-            "Requests from participants are lost or not answered.",
-            "possible", "significant",
-            ("Name the controller that handles requests and give a monitored contact address",),
-            _rights_owner,
-        ),
-        Rule(
-            "partner-reuse",
-            "Partners may reuse the data",
-            "Data is used for purposes people were not told about.",
-            "possible", "significant",
-            (
-                "Limit reuse in the partnership agreement",
-                "Tell participants about any reuse",
-                "A new purpose needs its own lawful basis",
-            ),
-            _partner_reuse,
-        ),
-        Rule(
-            "large-scale",
-            "Sensitive data about many people",
-            "A breach touches many people.",
-            "possible", "severe",
-            (*_SPECIAL_MEASURES, "Rehearse the personal data breach procedure"),
-            _large_scale(large_scale_threshold),
-        ),
-        Rule(
-            "findings-suppressed",
-            "Findings changed or suppressed",
-            "A partner changes or suppresses findings, undermining Healthwatch's independence.",
-            "possible", "significant",
-            (
-                "Agree the decision process for findings in writing",
-                "Publish partners' responses beside the report",
-            ),
-            _suppressed,
-            kind="organisation",
-        ),
-    )
 
 
 def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
@@ -476,20 +123,6 @@ def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
         for hit in rule.fires(p):
             rid = f"{rule.id}-{hit.suffix}" if hit.suffix else rule.id
             yield rule, hit, rid
-
-
-# Rules that give one risk per flow, processor or country: their ids carry a suffix.
-PER_INSTANCE = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
-
-
-def is_rule_id(risk_id: str) -> bool:
-    """Whether an id names a risk the rules can derive (whether or not it fires now)."""
-    ids = {r.id for r in rules()}
-    return risk_id in ids or any(risk_id.startswith(f"{rule}-") for rule in PER_INSTANCE)
-
-
-def derived_ids(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> set[str]:
-    return {rid for _, _, rid in _instances(p, threshold)}
 
 
 def derive(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> list[Risk]:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dpia.risks import DEFAULT_LARGE_SCALE
+from dpia.risk_rules import DEFAULT_LARGE_SCALE
 
 if TYPE_CHECKING:
     from dpia.model import Project
@@ -38,6 +38,9 @@ NOT_ASSESSED: tuple[str, ...] = (
     "systematic monitoring of people or public areas",
     "new or innovative technology",
     "denying people a service or a right",
+    "invisible processing (data not obtained from the people themselves, where telling them "
+    "is impossible or would take disproportionate effort)",
+    "processing where a breach could put someone's physical safety at risk",
 )
 
 
@@ -134,6 +137,14 @@ def _biometric(p: Project, s: Settings) -> list[str]:
     return []
 
 
+def _besides_biometric(p: Project, fired: list[Criterion]) -> bool:
+    """Whether a criterion fired for something other than the biometric data itself
+    (biometric data is special-category data, so on its own it fires 'sensitive-data')."""
+    pr = p.processing
+    other_sensitive = pr.criminal_offence_data or any(c != "biometric" for c in pr.special_category)
+    return any(c.id != "sensitive-data" or other_sensitive for c in fired)
+
+
 def _children_services(p: Project, s: Settings) -> list[str]:
     if p.processing.children:
         return ["processing.children: true"]
@@ -167,7 +178,7 @@ def screen(p: Project, settings: Settings | None = None) -> Screening:
         if (reasons := test(p, settings))
     ]
     # Biometric data counts on the regulator's list only with another criterion.
-    if _biometric(p, settings) and fired:
+    if _biometric(p, settings) and _besides_biometric(p, fired):
         fired.insert(
             0,
             Criterion(

@@ -76,6 +76,7 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("transfer-derogation-1", {"processing.international_transfers": [
         {"country": "Canada", "safeguard": "derogation"}]}, A),
     ("children-subjects", {"processing.children": "true"}, A),
+    ("children-flag", {"processing.data_subjects": ["carers", "children"]}, A),
     ("no-security-measures", {"processing.security_measures": []}, A),
     ("no-anonymisation", {"processing.anonymisation": DELETE}, A),
     ("no-agreement", {"project.agreement": DELETE}, A),

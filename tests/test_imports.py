@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 HEAVY = ("pandas", "openpyxl", "reportlab")
@@ -36,3 +37,25 @@ def test_check_on_the_example_imports_no_heavy_library() -> None:
         "    assert main(['schema']) == 0"
     )
     assert _imported_after(code) == set()
+
+
+def test_check_does_not_load_the_questionnaire() -> None:
+    code = (
+        "import contextlib, io, sys\nfrom dpia.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(['check', '--example', '--date', '2026-11-26']) == 0\n"
+        "assert 'dpia.questions' not in sys.modules, 'check loaded the questionnaire'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def test_edit_still_lists_and_checks_its_sections(capsys: pytest.CaptureFixture[str]) -> None:
+    from dpia.cli import main
+    from dpia.questions import SECTION_NAMES
+
+    assert main(["edit", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert all(name in out for name in SECTION_NAMES)
+    assert main(["edit", "x.yaml", "--section", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'nope'" in err and repr(SECTION_NAMES[-1]) in err

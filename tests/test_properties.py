@@ -105,3 +105,52 @@ def test_saved_text_fields_load_back_unchanged(title: str, summary: str) -> None
 def test_parse_of_saved_contract_example_is_plain_data() -> None:
     data, _ = parse(dump(contract_data()))
     assert data == contract_data()
+
+
+# --- libyaml and PyYAML read every file alike -------------------------------------------
+
+yamlish = st.lists(
+    st.sampled_from(
+        list(" \n\n\n  -:,[]{}#\"'|>!&*?%@`\t\r\\") + ["\x85", "\u2028", "\x00", "\x07", "é", "Ł"]
+        + ["a", "b", "1", "~", "null", "NO", "yes", "12:30", "- ", ": ", "  ", "---", "..."]
+    ),
+    max_size=60,
+).map("".join)
+styled = st.builds(
+    lambda data, style, flow: yaml.safe_dump(
+        data, allow_unicode=True, default_style=style, default_flow_style=flow
+    ),
+    plain, st.sampled_from([None, '"', "'", "|", ">"]), st.booleans(),
+)
+
+
+def _outcome(text: str) -> Any:
+    try:
+        return parse(text, "f.yaml")
+    except AnswersError as exc:
+        return str(exc)
+
+
+@SETTINGS
+@given(st.one_of(yamlish, styled, st.text(max_size=200)), st.sampled_from(["", "\n"]))
+def test_fast_and_pure_python_yaml_read_files_alike(text: str, end: str) -> None:
+    """What PyYAML's own parser reads, libyaml's reads the same, with the same lines;
+    what both refuse gets PyYAML's message. (libyaml also reads a few malformed
+    forms PyYAML refuses, such as '|#' with no space before the comment.)"""
+    from dpia import answers
+
+    text += end
+    fast = _outcome(text)
+    saved, answers._FastLoader = answers._FastLoader, None
+    try:
+        slow = _outcome(text)
+    finally:
+        answers._FastLoader = saved
+    if isinstance(slow, tuple) or isinstance(fast, str):
+        assert fast == slow
+
+
+def test_the_fast_yaml_parser_is_used_when_installed() -> None:
+    from dpia import answers
+
+    assert yaml.__with_libyaml__ and answers._FastLoader is yaml.CSafeLoader

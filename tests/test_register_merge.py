@@ -237,3 +237,67 @@ def test_rich_text_a_person_added_survives_an_update(tmp_path: Path) -> None:
     add_projects(reg, [embedded()])
     kept = load_workbook(reg, rich_text=True)[SHEET].cell(2, 40).value
     assert isinstance(kept, CellRichText) and kept[1].font.b and str(kept) == "Check before March"
+
+
+def test_how_to_and_change_log_sheets_a_person_removed_are_rebuilt(tmp_path: Path) -> None:
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    wb = load_workbook(reg)
+    del wb["How to use"]
+    wb["Change log"].title = "Old log"
+    wb.save(reg)
+    add_projects(reg, [embedded()])
+    wb = load_workbook(reg)
+    assert "How to use" in wb.sheetnames and "Old log" in wb.sheetnames
+    logged = audit.read_log(reg).entries
+    shown = [r for r in wb["Change log"].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert [r[-1] for r in shown] == [str(e["hash"])[:16] for e in logged]
+    assert verify(reg).ok
+
+
+def test_a_renamed_row_sheet_is_refused_naming_the_sheets_found(tmp_path: Path) -> None:
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    wb = load_workbook(reg)
+    wb[SHEET].title = "Sharing 2026"
+    wb.save(reg)
+    before = reg.read_bytes()
+    with pytest.raises(RegisterError, match="no sheet 'Data sharing' .*'Sharing 2026'"):
+        add_projects(reg, [embedded()])
+    assert reg.read_bytes() == before
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+def test_text_with_unicode_line_separators_keeps_the_audit_log_readable(
+    tmp_path: Path, separator: str
+) -> None:
+    escaped = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\x85"}[separator]
+    text = contract_text().replace("purpose: ", f'purpose: "Line one{escaped}line two" #', 1)
+    item = project(text)
+    assert separator in item[0].sharing[0].purpose
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [item])
+    assert separator in audit.log_path(reg).read_text(encoding="utf-8")  # JSON leaves it as is
+    report = verify(reg)
+    assert report.ok, report.problems
+    add_projects(reg, [embedded()])  # the chain still reads, so the next update goes ahead
+    assert verify(reg).ok
+
+
+def test_summary_counts_each_row_people_typed_without_a_key(tmp_path: Path) -> None:
+    from dpia.register.reports import summary
+
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+    before = summary(reg).by_partner.set_index("partner")["flows"].to_dict()
+    wb = load_workbook(reg)
+    ws = wb[SHEET]
+    frm, to = header_col(reg, SHEET, "From organisation"), header_col(reg, SHEET, "To organisation")
+    for row in (10, 11):  # two shares recorded by hand, neither with a register key
+        ws.cell(row, frm).value, ws.cell(row, to).value = "Northtown Library", "Town Hall"
+    wb.save(reg)
+    result = summary(reg)
+    counts = result.by_partner.set_index("partner")["flows"].to_dict()
+    assert result.flows == sum(1 for _ in sharing_keys(reg)) + 2
+    assert counts["Northtown Library"] == 2 and counts["Town Hall"] == 2
+    assert {k: counts[k] for k in before} == before

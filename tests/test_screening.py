@@ -48,7 +48,8 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
                       "processing.special_category_condition": "explicit_consent"},
      "processing.special_category: genetic"),
     ("biometric-data", {"processing.special_category": ["biometric"],
-                        "processing.special_category_condition": "explicit_consent"},
+                        "processing.special_category_condition": "explicit_consent",
+                        "processing.vulnerable_adults": "true"},
      "processing.special_category: biometric"),
     ("combining-datasets", {"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"},
      "sharing[3]: identifiable data from hwn to ncc"),
@@ -86,11 +87,22 @@ def test_criterion_stays_quiet(criterion: str, changes: dict[str, Any]) -> None:
     assert criterion not in fired(change(changes, benign()))
 
 
+BIOMETRIC = {"processing.special_category": ["biometric"],
+             "processing.special_category_condition": "explicit_consent"}
+
+
 def test_biometric_alone_is_not_a_criterion_but_is_with_another() -> None:
-    only = {"processing.special_category": ["biometric"],
-            "processing.special_category_condition": "explicit_consent"}
-    # Biometric is special-category data, so 'sensitive-data' is the other criterion.
-    assert set(fired(change(only, benign()))) == {"biometric-data", "sensitive-data"}
+    # Biometric data is special-category data: the 'sensitive-data' it fires by itself
+    # is not the other criterion the regulator's list asks for.
+    assert set(fired(change(BIOMETRIC, benign()))) == {"sensitive-data"}
+    assert verdict(change(BIOMETRIC, benign())) == "recommended"
+    with_patients = change({**BIOMETRIC, "processing.data_subjects": ["patients"]}, benign())
+    assert "biometric-data" in fired(with_patients)
+    with_health = change({**BIOMETRIC, "processing.special_category": ["biometric", "health"]},
+                         benign())
+    assert fired(with_health)["biometric-data"] == ("processing.special_category: biometric",)
+    criminal = change({**BIOMETRIC, "processing.criminal_offence_data": "true"}, benign())
+    assert "biometric-data" in fired(criminal)
 
 
 def test_verdict_not_required_recommended_required() -> None:
@@ -133,3 +145,17 @@ def test_special_category_without_condition_never_reaches_screening() -> None:
     assert problems(change({"processing.special_category": ["health"],
                             "processing.special_category_condition": DELETE,
                             "processing.schedule1_condition": DELETE}, benign()))
+
+
+def test_criteria_the_answers_cannot_show_are_named_for_reviewers() -> None:
+    # The regulator's list and the European criteria, as dpia-structure.md gives them:
+    # each is either tested from the answers or named for reviewers to consider.
+    from dpia.screening import CRITERIA, NOT_ASSESSED
+
+    tested = " ".join(title.lower() for _, _, title, _ in CRITERIA)
+    named = " ".join(NOT_ASSESSED)
+    for words in ("profiling", "automated decisions", "monitoring", "innovative technology",
+                  "denying people a service", "invisible processing", "physical safety"):
+        assert words in named and words not in tested
+    for words in ("genetic", "children", "sensitive", "vulnerable", "large-scale", "combining"):
+        assert words in tested

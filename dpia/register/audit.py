@@ -164,7 +164,9 @@ def read_log(register: Path) -> AuditLog:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegisterError(f"cannot read the register's audit log {path}: {exc}") from None
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Entries end with "\n" only: splitlines() would also split at a line separator
+    # (U+2028) or NEL inside a value, which JSON leaves unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:

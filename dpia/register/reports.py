@@ -30,8 +30,9 @@ def frames(register: Path, layout: Layout | None = None) -> dict[str, pd.DataFra
     out = {}
     for sheet_id, found in read_rows(register, layout).items():
         keys = [c.key for c in found.sheet.columns]
-        records = [{"row": number, **values} for number, _, values in found.rows]
-        df = pd.DataFrame.from_records(records, columns=["row", *keys]).fillna("")
+        blank = dict.fromkeys(keys, "")
+        records = [{"row": number, **blank, **values} for number, _, values in found.rows]
+        df = pd.DataFrame.from_records(records, columns=["row", *keys])
         for column in found.sheet.columns:
             if column.type == "date":
                 df[column.key] = pd.to_datetime(df[column.key], errors="coerce", format="ISO8601").dt.date
@@ -99,10 +100,11 @@ def summary(register: Path, layout: Layout | None = None) -> Summary:
     import pandas as pd
 
     flows = frames(register, layout)["sharing"]
-    # A flow counts once for each organisation it involves.
+    # A flow counts once for each organisation it involves (rows people typed in may
+    # have no key, so a flow is its row).
     involved = pd.concat(
-        [flows[["register_key", "from_org"]].set_axis(["key", "org"], axis=1),
-         flows[["register_key", "to_org"]].set_axis(["key", "org"], axis=1)],
+        [flows[["row", "from_org"]].set_axis(["row", "org"], axis=1),
+         flows[["row", "to_org"]].set_axis(["row", "org"], axis=1)],
         ignore_index=True,
     ).drop_duplicates()
     by_partner = _counts(involved["org"], "partner")

@@ -16,7 +16,13 @@ from dpia.register import audit, safety
 from dpia.register.layout import Layout, load_layout
 from dpia.register.merge import Action, Difference, Policy, ended_row, plan_sheet
 from dpia.register.rows import Row, project_of, project_register_rows
-from dpia.register.workbook import SheetEditor, append_log_rows, new_workbook, write_lists
+from dpia.register.workbook import (
+    SheetEditor,
+    append_log_rows,
+    new_workbook,
+    restore_how_to,
+    write_lists,
+)
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -131,10 +137,13 @@ def add_projects(
         entries = log.new_entries(
             changes + [a.log_change() for a in actions], audit.current_user(), audit.now_text()
         )
-        append_log_rows(wb, layout, entries)
+        # A change-log sheet a person deleted or renamed is rebuilt with the whole history.
+        history = [] if layout.log_sheet.title in wb.sheetnames else log.entries
+        append_log_rows(wb, layout, history + entries)
         for editor in editors.values():
             editor.finish(layout)
         write_lists(wb, layout)
+        restore_how_to(wb, layout)
         safety.replace_register(
             register,
             lambda tmp: wb.save(tmp),
@@ -154,9 +163,10 @@ def _editors(wb: Workbook, layout: Layout) -> dict[str, SheetEditor]:
     editors = {}
     for sheet in layout.row_sheets:
         if sheet.title not in wb.sheetnames:
+            found = ", ".join(f"'{t}'" for t in wb.sheetnames)
             raise RegisterError(
-                f"the register has no sheet '{sheet.title}'. Rename the sheet back, or restore the "
-                "register from its backups."
+                f"the register has no sheet '{sheet.title}' (its sheets are {found}). Rename the "
+                "sheet back, or restore the register from its backups."
             )
         editors[sheet.id] = SheetEditor(wb[sheet.title], sheet)
     return editors

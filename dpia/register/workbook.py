@@ -387,6 +387,13 @@ def _how_to(ws: Worksheet, sheet: Sheet, layout: Layout) -> None:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
+def restore_how_to(wb: Workbook, layout: Layout) -> None:
+    """Put the how-to sheet back if a person renamed or deleted it (it holds only dpia's text)."""
+    for sheet in layout.sheets:
+        if sheet.kind == "how_to" and sheet.title not in wb.sheetnames:
+            _how_to(wb.create_sheet(sheet.title), sheet, layout)
+
+
 def append_log_rows(wb: Workbook, layout: Layout, entries: Iterable[Mapping[str, Any]]) -> None:
     """Mirror new audit-log entries on the read-only change-log sheet."""
     sheet = layout.log_sheet

@@ -1,0 +1,188 @@
+"""Rules that relate one answer to another, all reported at once.
+
+Field-level rules live on the pydantic models in :mod:`dpia.model`; these
+run on a project that has passed them, and :func:`dpia.model.validate` runs both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from dpia import vocab
+from dpia.messages import Loc
+from dpia.risk_rules import is_rule_id
+
+if TYPE_CHECKING:
+    from dpia.model import Project
+
+
+def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
+    """Rules that relate one answer to another, all reported at once."""
+    orgs = p.org_ids
+    known = set(orgs)
+    allowed = ", ".join(orgs)
+
+    def ref(loc: Loc, org_id: str | None) -> Iterator[tuple[Loc, str]]:
+        if org_id is not None and org_id not in known:
+            yield loc, (
+                f"'{org_id}' is not one of the organisations listed under "
+                f"'organisations'; use one of: {allowed}"
+            )
+
+    yield from _duplicates(("organisations",), [o.id for o in p.organisations], "organisation id")
+    yield from _duplicates(("sharing",), [f.id for f in p.sharing], "flow id")
+    yield from _duplicates(("risks",), [r.id for r in p.risks], "risk id")
+
+    # organisations
+    for i, org in enumerate(p.organisations):
+        if org.is_public_authority and org.dpo is None:
+            yield ("organisations", i, "dpo"), (
+                f"{org.name} is a {vocab.ORG_TYPES[org.type]}, a public authority, so it must "
+                "have a Data Protection Officer: add 'dpo' with their name and email"
+            )
+
+    # project
+    yield from ref(("project", "lead"), p.project.lead)
+    yield from ref(("project", "commissioned_by"), p.project.commissioned_by)
+    if p.project.start and p.project.end and p.project.end < p.project.start:
+        yield ("project", "end"), "is before the project's start date"
+
+    # controllers and processors
+    dp = p.data_protection
+    ctl = dp.controllers
+    for i, c in enumerate(ctl.organisations):
+        yield from ref(("data_protection", "controllers", "organisations", i), c)
+    yield from _duplicates(
+        ("data_protection", "controllers", "organisations"), ctl.organisations, "controller"
+    )
+    count = len(set(ctl.organisations))
+    if ctl.arrangement == "sole" and count != 1:
+        yield ("data_protection", "controllers", "organisations"), (
+            f"a 'sole' arrangement has exactly one controller, not {count}; "
+            "use 'joint' or 'independent' for more"
+        )
+    if ctl.arrangement in ("joint", "independent") and count < 2:
+        yield ("data_protection", "controllers", "organisations"), (
+            f"a '{ctl.arrangement}' arrangement needs two or more controllers; "
+            "use 'sole' for one"
+        )
+    if ctl.arrangement == "joint":
+        if not ctl.joint_arrangement:
+            yield ("data_protection", "controllers", "joint_arrangement"), (
+                "is required for joint controllers: say who does what (Article 26)"
+            )
+        if not ctl.contact_point:
+            yield ("data_protection", "controllers", "contact_point"), (
+                "is required for joint controllers: the controller people contact"
+            )
+    if ctl.contact_point and ctl.contact_point not in ctl.organisations:
+        yield ("data_protection", "controllers", "contact_point"), (
+            f"'{ctl.contact_point}' must be one of the controllers: "
+            f"{', '.join(ctl.organisations)}"
+        )
+    controllers = set(ctl.organisations)
+    processors = set(p.processor_ids)
+    for i, proc in enumerate(dp.processors):
+        yield from ref(("data_protection", "processors", i, "organisation"), proc.organisation)
+        if proc.organisation in controllers:
+            yield ("data_protection", "processors", i, "organisation"), (
+                f"'{proc.organisation}' is a controller and cannot also be a processor"
+            )
+    yield from _duplicates(("data_protection", "processors"), p.processor_ids, "processor")
+
+    yield from ref(("data_protection", "dpo_for_participants"), dp.dpo_for_participants)
+    if dp.dpo_for_participants in known and dp.dpo_for_participants not in controllers:
+        yield ("data_protection", "dpo_for_participants"), (
+            f"must be one of the controllers ({', '.join(ctl.organisations)}): "
+            "participants contact a controller's DPO"
+        )
+    yield from ref(("data_protection", "subject_access"), dp.subject_access)
+    if dp.subject_access in processors:
+        yield ("data_protection", "subject_access"), (
+            f"'{dp.subject_access}' is a processor; rights requests are handled by a controller"
+        )
+    yield from ref(("data_protection", "safeguarding", "owner"), dp.safeguarding.owner)
+    yield from ref(("data_protection", "breach_lead"), dp.breach_lead)
+
+    # processing
+    pr = p.processing
+    # A misspelt controller id is reported once, above, not again for each basis.
+    if isinstance(pr.lawful_basis, dict) and controllers <= known:
+        for c in ctl.organisations:
+            if c not in pr.lawful_basis:
+                yield ("processing", "lawful_basis"), (
+                    f"names no basis for controller '{c}': every controller needs one"
+                )
+        for c in pr.lawful_basis:
+            if c not in controllers:
+                yield ("processing", "lawful_basis", c), (
+                    f"'{c}' is not a controller; list bases only for: {', '.join(ctl.organisations)}"
+                )
+    bases: Iterable[str] = (
+        pr.lawful_basis.values() if isinstance(pr.lawful_basis, dict) else [pr.lawful_basis]
+    )
+    if "legitimate_interests" in bases and not pr.legitimate_interests:
+        yield ("processing", "legitimate_interests"), (
+            "is required when legitimate interests is a lawful basis: say what the interests are"
+        )
+    if pr.special_category and not pr.special_category_condition:
+        yield ("processing", "special_category_condition"), (
+            "is required when special-category data is collected: choose the Article 9 "
+            "condition, e.g. health_or_social_care or explicit_consent"
+        )
+    if pr.special_category_condition in vocab.NEEDS_SCHEDULE1 and not pr.schedule1_condition:
+        yield ("processing", "schedule1_condition"), (
+            f"is required with the condition '{pr.special_category_condition}': name the Data "
+            "Protection Act 2018 Schedule 1 condition relied on"
+        )
+
+    # sharing
+    for i, flow in enumerate(p.sharing):
+        yield from ref(("sharing", i, "from"), flow.from_)
+        yield from ref(("sharing", i, "to"), flow.to)
+        if flow.from_ == flow.to:
+            yield ("sharing", i, "to"), "must be a different organisation from 'from'"
+        if flow.ends and flow.ends < flow.starts:
+            yield ("sharing", i, "ends"), "is before the flow 'starts'"
+
+    # findings
+    for i, o in enumerate(p.findings.data_owner):
+        yield from ref(("findings", "data_owner", i), o)
+    for i, o in enumerate(p.findings.report_authors):
+        yield from ref(("findings", "report_authors", i), o)
+    yield from ref(("findings", "publisher"), p.findings.publisher)
+
+    # consultation
+    if not p.consultation and not p.consultation_not_needed_because:
+        yield ("consultation",), (
+            "is empty: list whose views were sought, or explain why not in "
+            "'consultation_not_needed_because'"
+        )
+
+    # sign-off
+    advice = p.signoff.dpo_advice if p.signoff else None
+    if advice is not None and not advice.accepted and not advice.reasons:
+        yield ("signoff", "dpo_advice", "reasons"), (
+            "is required when the DPO's advice was not accepted: give the reasons"
+        )
+
+    # Risks of the project's own need their own assessment. An entry for a rule's risk
+    # that does not fire now is not an error (answers change); 'check' reports it as a gap.
+    for i, entry in enumerate(p.risks):
+        if is_rule_id(entry.id):
+            continue
+        for key in ("description", "likelihood", "severity"):
+            if getattr(entry, key) is None:
+                yield ("risks", i, key), (
+                    f"is required: '{entry.id}' is not a risk the tool derives, so it is a "
+                    "risk of the project's own and needs a description, likelihood and severity"
+                )
+
+
+def _duplicates(loc: Loc, values: list[str], what: str) -> Iterator[tuple[Loc, str]]:
+    seen: set[str] = set()
+    for i, value in enumerate(values):
+        if value in seen:
+            yield (*loc, i), f"{what} '{value}' appears more than once"
+        seen.add(value)
