@@ -167,7 +167,7 @@ def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     if dp.subject_access not in p.controller_ids:
         yield Gap(
             "rights-not-controller", B, "data_protection.subject_access",
-            f"Rights requests go to '{dp.subject_access}', which is not a controller.",
+            f"Rights requests go to {_name(p, dp.subject_access)}, which is not a controller.",
             "Name one of the controllers, which remains responsible for answering requests.",
         )
     for cid in p.controller_ids:
@@ -219,7 +219,7 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             yield Gap(
                 f"insecure-transfer-{flow.id}", B, f"sharing[{i}].method",
                 f"{vocab.IDENTIFIABILITY[flow.identifiability].capitalize()} data goes from "
-                f"{flow.from_} to {flow.to} by {vocab.TRANSFER_METHODS[flow.method]}.",
+                f"{_name(p, flow.from_)} to {_name(p, flow.to)} by {vocab.TRANSFER_METHODS[flow.method]}.",
                 "Use SFTP, NHSmail, encrypted email or a secure portal, or send only "
                 "anonymised or aggregate data this way.",
             )
@@ -233,7 +233,7 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
         if flow.is_personal and flow.to not in known:
             yield Gap(
                 f"recipient-role-{flow.id}", A, f"sharing[{i}].to",
-                f"{flow.to} receives {flow.identifiability} data but is neither a controller "
+                f"{_name(p, flow.to)} receives {flow.identifiability} data but is neither a controller "
                 "nor a processor of this project.",
                 "Record its role: add it as a controller or processor, or share only anonymised "
                 "or aggregate data with it.",
@@ -243,7 +243,7 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             yield Gap(
                 f"no-processor-contract-{proc.organisation}", B,
                 f"data_protection.processors[{i}].contract_in_place",
-                f"{proc.organisation} processes data for the project without a contract.",
+                f"{_name(p, proc.organisation)} processes data for the project without a contract.",
                 "Sign an Article 28 processor contract before sharing any data.",
             )
         abroad = proc.location and not _UK.search(proc.location)
@@ -251,7 +251,7 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             yield Gap(
                 f"processor-abroad-{proc.organisation}", A,
                 f"data_protection.processors[{i}].location",
-                f"{proc.organisation} processes the data in '{proc.location}', but no "
+                f"{_name(p, proc.organisation)} processes the data in '{proc.location}', but no "
                 "international transfer is recorded.",
                 "Add the country and its safeguard under 'processing.international_transfers', "
                 "or correct the location.",
@@ -349,3 +349,8 @@ CHECKS: tuple[Check, ...] = (
     _processing_gaps,
     _partnership_gaps,
 )
+
+
+def _name(p: Project, org_id: str) -> str:
+    """An organisation's name for a message (its id if, unusually, it is not declared)."""
+    return p.org(org_id).name if org_id in p.org_ids else org_id
