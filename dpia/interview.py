@@ -22,10 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
-from dpia.asking import Asking, NoChoice
+from dpia.asking import Asking, GoBack, NoChoice
 from dpia.fieldtypes import check_value, is_required
 from dpia.model import Project, validate
 from dpia.questions import (
+    ORGANISATIONS,
     SECTIONS,
     WORDING,
     Ask,
@@ -126,6 +127,7 @@ class Interview(Asking):
         self.mode: Mode = "missing"
         self.item: dict[str, Any] = {}
         self.current: str | None = None
+        self.back: str | None = None  # the item just started, which the next prompt may abandon
 
     # -- sections ---------------------------------------------------------------------
 
@@ -236,7 +238,8 @@ class Interview(Asking):
         if q.help:
             self.p.say(q.help, "help")
         default = value if present else (q.default(state) if callable(q.default) else q.default)
-        answer = self._prompt(q, loc, state, default)
+        back, self.back = self.back, None
+        answer = self._prompt(q, loc, state, default, back)
         _set(container, q.path, answer)
         self._clear(loc)
         warning = q.warn(self.state()) if q.warn is not None else None
@@ -343,12 +346,30 @@ class Interview(Asking):
         items.append(item)
         self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
                    "section")
+        # The first question may be left (empty answer, or a "Go back" choice), unless the
+        # list needs this item.
+        self.back = r.item if len(items) > r.min_items else None
         try:
             self._item(r, item, loc + (len(items) - 1,), "all")
+        except GoBack:
+            items.remove(item)
+            self.p.say(WORDING.back_done, "help")
         except NoChoice:
             items.remove(item)
             if len(items) < r.min_items:
                 raise
+        finally:
+            self.back = None
+
+    def _new_org(self) -> str | None:
+        items = self.data.get("organisations")
+        if not isinstance(items, list):
+            items = self.data["organisations"] = []
+        before = len(items)
+        saved_back = self.back
+        self._add(ORGANISATIONS, items, ("organisations",))
+        self.back = saved_back
+        return str(items[-1]["id"]) if len(items) > before else None
 
     def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
         saved_mode, saved_item = self.mode, self.item

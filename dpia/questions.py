@@ -86,6 +86,7 @@ class Ask:
     none_label: str = ""  # org: the choice that leaves an optional organisation empty
     as_list: bool = False  # org: store the one organisation chosen as a list
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
+    add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     warn: Pick | None = None  # after the answer: a warning to show, or None
 
@@ -149,6 +150,11 @@ class Wording:
     menu_remove: str = "Remove {summary}"
     menu_done: str = "Done, go on"
     menu_done_none: str = "None, go on"
+    back_choice: str = "Go back: do not add this {item}"
+    back_text: str = "leave empty to go back"
+    back_done: str = "Not added."
+    new_org: str = "A new organisation: add it now"
+    new_org_added: str = "Added {name}. Back to: {question}"
     adding: str = "{Item} {n}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
@@ -408,7 +414,7 @@ SECTIONS: tuple[Section, ...] = (
             ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i: f"{i.get('name')} ({i.get('id')})"),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
-                default=_healthwatch),
+                default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
                 "A commissioner pays for or asks for the work, e.g. an integrated care board.",
                 kind="org", optional=True, none_label="Nobody: it was not commissioned"),
@@ -446,7 +452,7 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
             Ask(("data_protection", "controllers", "contact_point"),
                 "Which controller do participants contact?", kind="org",
-                among=lambda s: s.controllers(), default=lambda s: s.lead(),
+                among=lambda s: s.controllers(), default=lambda s: s.lead(), add_org=False,
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
             Repeat(("data_protection", "processors"), (
                 Ask(("organisation",), "Which organisation is the processor?", kind="org",
@@ -466,14 +472,15 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
-                kind="org", among=lambda s: s.controllers(),
+                kind="org", among=lambda s: s.controllers(), add_org=False,
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
             Ask(("data_protection", "subject_access"),
                 "Which controller handles requests from people to see, correct or delete "
                 "their data?", "These are subject access and other rights requests; a "
                 "processor cannot handle them.", kind="org",
-                among=lambda s: [i for i in s.org_ids() if i not in s.processors()],
+                among=lambda s: s.controllers() or [
+                    i for i in s.org_ids() if i not in s.processors()], add_org=False,
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "dpo_for_participants"), s.lead())),
             Ask(("data_protection", "safeguarding", "owner"),
@@ -720,6 +727,10 @@ SECTIONS: tuple[Section, ...] = (
 )
 
 SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS)
+# The list of organisations, also used to add one from any question that names an organisation.
+ORGANISATIONS: Repeat = next(
+    n for s in SECTIONS for n in s.nodes if isinstance(n, Repeat) and n.path == ("organisations",)
+)
 
 
 def section(name: str) -> Section:
