@@ -49,6 +49,17 @@ def in_order(ticked: list[str], before: list[str]) -> list[str]:
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
 
 
+def problem_text(message: str) -> str:
+    """'is before the project's start date' -> 'Needs another look: this answer is before ...'.
+
+    The model's messages follow a field name ('project.end: is before ...'); at a prompt
+    the question comes after the message, so the answer becomes the subject.
+    """
+    first = message.split(" ", 1)[0]
+    subject = WORDING.problem_subject + " " if first in ("is", "must", "needs", "names") else ""
+    return WORDING.problem.format(message=subject + message)
+
+
 def org_name(state: State, org_id: str) -> str:
     return next((str(o.get("name") or org_id) for o in state.orgs() if o["id"] == org_id), org_id)
 
@@ -157,7 +168,7 @@ class Asking:
             values += [v for v in split(text) if v not in values]
         value, problem = check_value(loc, values)
         if problem:
-            self.p.say(WORDING.problem.format(message=problem), "warning")
+            self.p.say(problem_text(problem), "warning")
             return self._checkbox(q, loc, values)
         return value
 

@@ -19,10 +19,12 @@ This module does not import questionary; the prompter is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from dpia.asking import Asking, GoBack, NoChoice
+from dpia.asking import Asking, GoBack, NoChoice, problem_text
 from dpia.fieldtypes import check_value, is_required
 from dpia.model import Project, validate
 from dpia.questions import (
@@ -109,6 +111,41 @@ def _set(container: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
         node[path[-1]] = value
 
 
+# --- cross-field rules, checked as soon as their section is answered -----------------------
+
+
+@cache
+def _filler() -> dict[str, Any]:
+    """A complete, valid answers file (the shipped example) to stand in for unanswered sections."""
+    from dpia.answers import parse, read_text
+    from dpia.resources import example_path
+
+    data, _ = parse(read_text(example_path()))
+    assert isinstance(data, dict)
+    return data
+
+
+def early_problems(data: dict[str, Any], answered: Sequence[Section]) -> list[tuple[Loc, str]]:
+    """The model's problems with the ``answered`` sections, before the rest is answered.
+
+    The model checks rules between fields only on a complete file, so the sections not
+    yet answered are taken from the shipped example; only problems that a question in
+    an answered section can fix are returned. Rules only relate a section's answers to
+    its own or earlier sections' (sections are ordered that way), so the stand-in
+    answers never cause a problem that is returned.
+    """
+    merged = copy.deepcopy(_filler())
+    merged["format"] = data.get("format", merged.get("format"))
+    for sec in answered:
+        for node in sec.nodes:
+            present, value = _get(data, node.path)
+            _set(merged, node.path, copy.deepcopy(value) if present else None)
+    project, problems = validate(merged)
+    names = {s.name for s in answered}
+    return [(loc, msg) for loc, msg in problems
+            if (found := section_of(loc)) is not None and found.name in names]
+
+
 # --- the engine ----------------------------------------------------------------------------
 
 
@@ -146,6 +183,8 @@ class Interview(Asking):
             self.mode = mode
             self.item = {}
             self._nodes(sec.nodes, self.data, ())
+            if mode != "fix":
+                self._recheck(sec, SECTIONS[:n] if mode == "missing" else SECTIONS)
             later = [s for s, m in plan if SECTIONS.index(s) > n - 1 and m != "fix"]
             self.save(later[0].name if later else None)
 
@@ -165,6 +204,28 @@ class Interview(Asking):
             self.p.say(WORDING.recheck, "warning")
             self.run([(s, "fix") for s in SECTIONS])
         raise Unanswerable(problems)
+
+    def _recheck(self, current: Section, answered: Sequence[Section]) -> None:
+        """Ask again, at once, whatever the rules between fields find wrong so far."""
+        before: list[tuple[Loc, str]] = []
+        for _ in range(MAX_ROUNDS):
+            problems = early_problems(self.data, answered)
+            if not problems or problems == before:
+                break
+            before = problems
+            self.problems = {}
+            for loc, msg in problems:
+                self.problems.setdefault(loc, msg)
+            self.p.say("")
+            self.p.say(WORDING.recheck_now, "warning")
+            for sec in answered:
+                if not self._problems_in(sec):
+                    continue
+                if sec is not current:
+                    self.p.say(WORDING.back_in.format(title=sec.title), "section")
+                self.mode, self.item = "fix", {}
+                self._nodes(sec.nodes, self.data, ())
+        self.problems = {}
 
     def save(self, next_section: str | None) -> None:
         if self.saver is not None:
@@ -234,7 +295,7 @@ class Interview(Asking):
             elif mode == "required" and not is_required(loc):
                 return
         if message:
-            self.p.say(WORDING.problem.format(message=message), "warning")
+            self.p.say(problem_text(message), "warning")
         if q.help:
             self.p.say(q.help, "help")
         default = value if present else (q.default(state) if callable(q.default) else q.default)
@@ -302,7 +363,7 @@ class Interview(Asking):
         if mode not in ("all", "missing") and not at_list:
             return
         if message and loc in self.problems:
-            self.p.say(WORDING.problem.format(message=message), "warning")
+            self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
         self._menu(r, items, loc, fresh)

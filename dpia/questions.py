@@ -160,7 +160,10 @@ class Wording:
     too_few: str = "At least {n} {item} is needed."
     only_choice: str = "{question} {choice} (the only possible answer, so not asked)"
     recheck: str = "Some answers need another look before the file is complete."
+    recheck_now: str = "Before going on, some answers need another look."
+    back_in: str = "In the section: {title}"
     problem: str = "Needs another look: {message}"
+    problem_subject: str = "this answer"
     saved: str = "Saved to {path}."
     basis_same: str = "Do all the controllers rely on the same lawful basis?"
     basis_same_help: str = (

@@ -26,6 +26,7 @@ PROJECT = (
     + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
     + ENTER + ENTER + ENTER + ENTER  # agreement: yes, MOU, no reference, no date
     + down(1)  # check-ins: none
+    + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
     type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
@@ -62,17 +63,17 @@ SHARING = down(1)
 FINDINGS = ENTER * 6 + type_("The board agrees them") + type_("Partners may respond") + ENTER
 CONSULTATION = down(1) + type_("A small survey; the DPO advised")
 SIGNOFF = ENTER  # leave a draft
-FIX_END_DATE = replace("2026-09-30")  # asked again at the end: end before start
 
 WHOLE = PROJECT + ORGANISATIONS + ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
 
 
 def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
     path = tmp_path / "project.yaml"
-    project, said = with_keys(WHOLE + FIX_END_DATE, lambda ask: questionnaire.new(path, ask))
+    project, said = with_keys(WHOLE, lambda ask: questionnaire.new(path, ask))
     for n in range(1, 9):
         assert f"Section {n} of 8" in said
-    assert "Needs another look: is before the project's start date" in said
+    problem = "Needs another look: this answer is before the project's start date"
+    assert said.index(problem) < said.index("Section 2 of 8")  # asked again at once
     loaded = load(path)  # what `dpia check` reads: valid, not marked incomplete
     assert loaded == project
     assert loaded.project.id == "carers-and-discharge"
@@ -329,7 +330,7 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
         load(path)
 
     rest = ORGANISATIONS[len(type_("Healthwatch Northtown")):]
-    tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF + FIX_END_DATE
+    tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
     project, said = with_keys(rest + tail, lambda ask: questionnaire.new(path, ask))
     assert "what it aims to achieve" not in said  # the finished section is not asked again
     assert "Section 2 of 8" in said
@@ -439,7 +440,8 @@ def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
     assert ctl.arrangement == "sole" and ctl.organisations == ["hwn"]
     assert ctl.joint_arrangement is None and ctl.contact_point is None
     assert project.processing.lawful_basis == "public_task"
-    assert "Some answers need another look" in said
+    assert "Before going on, some answers need another look." in said
+    assert "In the section: The data and the lawful basis" in said
     assert load(path) == project
 
 

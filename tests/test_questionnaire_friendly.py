@@ -27,7 +27,7 @@ def test_ctrl_d_in_a_choice_list_saves_and_stops(tmp_path: Path) -> None:
     path = tmp_path / "project.yaml"
     # At the check-ins list. Without the binding, Ctrl-D is ignored, DOWN + ENTER goes on
     # to the organisations, and the script runs out there.
-    keys = PROJECT[: -len(DOWN + ENTER)] + CTRL_D + DOWN + ENTER
+    keys = PROJECT[: PROJECT.index(DOWN + ENTER)] + CTRL_D + DOWN + ENTER
     with pytest.raises(QuestionnaireStopped) as stopped:
         with_keys(keys, lambda ask: questionnaire.new(path, ask))
     assert f"dpia new {path}" in str(stopped.value)
