@@ -435,7 +435,8 @@ def _add_questionnaire_commands(sub: Any) -> None:
         "on. At the end: the checks, the verdict and gaps, and an offer to build the documents. "
         "With --from, start from a partial answers file and ask only what is missing.",
     )
-    p.add_argument("file", type=Path, help="the answers file to write (YAML)")
+    # As typed (str, not Path), so messages show the name the person typed.
+    p.add_argument("file", help="the answers file to write (YAML)")
     p.add_argument(
         "--from", dest="from_file", type=Path, metavar="PARTIAL.yaml",
         help="start from these answers, ask only what is missing or wrong, write FILE and "
@@ -449,7 +450,7 @@ def _add_questionnaire_commands(sub: Any) -> None:
         "edit",
         help="answer one section of the questionnaire again, with the current answers as defaults",
     )
-    p.add_argument("file", type=Path, help="the answers file to change (YAML)")
+    p.add_argument("file", help="the answers file to change (YAML)")
     p.add_argument("--section", choices=SECTION_NAMES, help="the section to ask again")
     _add_assess_args(p)
     p.set_defaults(handler=cmd_edit)
@@ -469,7 +470,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from dpia import questionnaire
 
     project = questionnaire.new(
-        args.file, _prompter, from_path=args.from_file, interactive=_terminal()
+        Path(args.file), _prompter, from_path=args.from_file, interactive=_terminal(),
+        shown=args.file,
     )
     return _after_questionnaire(project, args, offer_build=args.from_file is None)
 
@@ -480,7 +482,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not _terminal():
         raise UsageError("'dpia edit' asks its questions in a terminal; edit the file in a text "
                          "editor instead, then run 'dpia check' on it")
-    project = questionnaire.edit(args.file, _prompter, args.section)
+    project = questionnaire.edit(Path(args.file), _prompter, args.section, shown=args.file)
     return _after_questionnaire(project, args, offer_build=False)
 
 
@@ -496,13 +498,14 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
         return EXIT_OK
     from dpia.questionnaire import record_risks
 
-    recorded = record_risks(args.file, project, list(assessment.risks), _prompter())
+    recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),
+                            shown=args.file)
     if recorded is not project:
         project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
         print()
         report.print_check(project, assessment)
     if _prompter().confirm(WORDING.build_offer, default=True):
-        out = args.out or args.file.resolve().parent / "dpia-output" / project.project.id
+        out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK
 

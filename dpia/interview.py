@@ -20,13 +20,13 @@ This module does not import questionary; the prompter is passed in.
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 from dpia.asking import Asking, GoBack, NoChoice, problem_text
 from dpia.fieldtypes import check_value, is_required
-from dpia.model import Project, validate
+from dpia.model import Project, path_text, validate
 from dpia.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from dpia.prompting import Option, Prompter
 
 Mode = Literal["missing", "fix", "all", "required"]
+# Saves progress: (answers, the section to carry on from, declined questions).
+Saver = Callable[[dict[str, Any], str | None, list[Loc]], None]
 MAX_ROUNDS = 25
 
 
@@ -154,7 +156,7 @@ class Interview(Asking):
 
     def __init__(
         self, data: dict[str, Any], prompter: Prompter,
-        saver: Callable[[dict[str, Any], str | None], None] | None = None,
+        saver: Saver | None = None, declined: Collection[Loc] = (),
     ) -> None:
         self.data = data
         self.p = prompter
@@ -165,6 +167,8 @@ class Interview(Asking):
         self.item: dict[str, Any] = {}
         self.current: str | None = None
         self.back: str | None = None  # the item just started, which the next prompt may abandon
+        # Optional questions and offers answered "no" or left empty: not asked again on resume.
+        self.declined: set[Loc] = set(declined)
 
     # -- sections ---------------------------------------------------------------------
 
@@ -229,7 +233,7 @@ class Interview(Asking):
 
     def save(self, next_section: str | None) -> None:
         if self.saver is not None:
-            self.saver(self.data, next_section)
+            self.saver(self.data, next_section, sorted(self.declined, key=path_text))
 
     def _problems_in(self, sec: Section) -> bool:
         return any(covers(sec.nodes, loc) for loc in self.problems)
@@ -285,7 +289,7 @@ class Interview(Asking):
         if mode == "fix" and parent and not here:
             mode = "missing"
         if not here:
-            if mode == "fix":
+            if mode == "fix" or (mode == "missing" and not present and loc in self.declined):
                 return
             if present:
                 value, problem = check_value(loc, value)
@@ -302,6 +306,10 @@ class Interview(Asking):
         back, self.back = self.back, None
         answer = self._prompt(q, loc, state, default, back)
         _set(container, q.path, answer)
+        if answer is None:
+            self.declined.add(loc)
+        else:
+            self.declined.discard(loc)
         self._clear(loc)
         warning = q.warn(self.state()) if q.warn is not None else None
         if warning:
@@ -323,12 +331,16 @@ class Interview(Asking):
         if g.offer and not required and not here:
             if mode in ("required", "fix") and not present:
                 return
+            if mode == "missing" and not present and loc in self.declined:
+                return
             if mode == "all" or (mode == "missing" and not present):
                 if g.offer_help:
                     self.p.say(g.offer_help, "help")
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
                     _set(container, g.path, None)
+                    self.declined.add(loc)
                     return
+                self.declined.discard(loc)
         if required and g.required_note and not present:
             self.p.say(g.required_note, "help")
         if not present:
@@ -359,6 +371,9 @@ class Interview(Asking):
                 sub: Mode = "fix" if mode in ("fix", "all") else "required"
                 if mode == "missing" and i == len(items) - 1:
                     sub = "missing"
+                    if check_value(loc + (i,), item)[1] is not None:  # stopped part-way through it
+                        self.p.say(WORDING.resume_item.format(
+                            item=r.item, n=i + 1, summary=r.summary(item)), "section")
                 self._item(r, item, loc + (i,), sub)
         if mode not in ("all", "missing") and not at_list:
             return

@@ -136,6 +136,17 @@ class Section:
 @dataclass(frozen=True)
 class Wording:
     progress: str = "Section {n} of {total}: {title}"
+    welcome: str = (
+        "This questionnaire writes the answers file for your project's DPIA (data protection "
+        "impact assessment), in {n} sections. Every question explains itself, and most "
+        "suggest an answer: press Enter to accept it. Nothing is lost: the file is saved "
+        "after every section, and Ctrl-C (or Ctrl-D) stops and keeps every answer so far; "
+        "run the same command again to carry on."
+    )
+    welcome_back: str = (
+        "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
+        "skipped are not asked again."
+    )
     optional: str = "leave empty to skip"
     date: str = "YYYY-MM-DD"
     date_optional: str = "YYYY-MM-DD, or leave empty to skip"
@@ -156,6 +167,7 @@ class Wording:
     new_org: str = "A new organisation: add it now"
     new_org_added: str = "Added {name}. Back to: {question}"
     adding: str = "{Item} {n}"
+    resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
     only_choice: str = "{question} {choice} (the only possible answer, so not asked)"
@@ -724,7 +736,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("next_review",), "When is the next review?", kind="date", optional=True),
             ), offer="Record the sign-off now?",
                 offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
-                "'dpia edit FILE --section signoff'."),
+                "'dpia edit' and the section 'signoff'."),
         ),
     ),
 )

@@ -4,11 +4,13 @@ resuming without being asked again, and the edit command named for each gap."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_keys import DOWN, ENTER, UP, type_, with_keys
+from conftest import RunDpia
+from prompt_keys import CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
 from test_questionnaire import PROJECT, ask_section
 
 from dpia import questionnaire
@@ -75,3 +77,62 @@ def test_going_back_from_a_new_item_with_an_empty_answer(doc: dict[str, Any]) ->
     assert doc["consultation_not_needed_because"] == "A small survey"
     assert "Not added." in said
 
+
+
+# --- resuming --------------------------------------------------------------------------
+
+
+def test_resume_does_not_ask_again_what_was_left_empty(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    at_checkins = PROJECT[: PROJECT.index(DOWN + ENTER)]  # agreement reference and date left empty
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(at_checkins + CTRL_C, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY] == {
+        "section": "project",
+        "skipped": ["project.agreement.agreed_on", "project.agreement.reference"],
+    }
+    # Asked again, the reference would take ENTER and the date the end date below.
+    rest = ENTER + replace("2026-09-30")  # no check-ins; the end date, asked again
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(rest, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data["project"]["agreement"] == {"form": "memorandum_of_understanding"}
+    assert data["project"]["checkins"] == []
+    assert str(data["project"]["end"]) == "2026-09-30"
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
+
+
+def test_resume_says_where_it_carries_on(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(PROJECT + type_("Healthwatch Northtown") + CTRL_C,
+                  lambda ask: questionnaire.new(path, ask))
+    said = io.StringIO()
+
+    def resume(ask: Any) -> None:
+        ask().stream = said  # what is said before the prompt stops
+        questionnaire.new(path, ask)
+
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(CTRL_C, resume)
+    assert "Welcome back: carrying on from section 2, The organisations." in said.getvalue()
+    assert "Carrying on with organisation 1: Healthwatch Northtown" in said.getvalue()
+
+
+# --- file names as typed (Windows users type backslashes) ---------------------------------
+
+
+def test_messages_name_the_file_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    typed = "projects\\project.yaml"
+    with pytest.raises(QuestionnaireStopped) as stopped:
+        with_keys(CTRL_C, lambda ask: questionnaire.new(path, ask, shown=typed))
+    assert f"dpia new {typed}" in str(stopped.value)
+    assert f"# Carry on where it stopped with: dpia new {typed}\n" in path.read_text(encoding="utf-8")
+
+
+def test_new_without_a_terminal_names_the_file_as_typed(tmp_path: Path, run_dpia: RunDpia) -> None:
+    result = run_dpia("new", "./project.yaml", cwd=tmp_path, input="")
+    assert result.returncode == 2
+    assert "dpia new ./project.yaml --from ANSWERS.yaml" in result.stderr
