@@ -261,7 +261,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         report.print_json(report.check_json(project, assessment, str(answers_path(args))))
     else:
-        report.print_check(project, assessment)
+        # Each gap names the `dpia edit` command that answers it (not for the shipped example).
+        typed = None if getattr(args, "example", False) else str(args.file)
+        report.print_check(project, assessment, typed)
     if args.strict and assessment.blocking_gaps:
         return EXIT_DATA
     return EXIT_OK
@@ -493,7 +495,7 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
 
     assessment = assess(project, today_from(args), settings_from(args))
     print()
-    report.print_check(project, assessment)
+    report.print_check(project, assessment, args.file)
     if not offer_build:
         return EXIT_OK
     from dpia.questionnaire import record_risks
@@ -503,7 +505,7 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     if recorded is not project:
         project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
         print()
-        report.print_check(project, assessment)
+        report.print_check(project, assessment, args.file)
     if _prompter().confirm(WORDING.build_offer, default=True):
         out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)

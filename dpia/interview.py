@@ -38,6 +38,9 @@ from dpia.questions import (
     Repeat,
     Section,
     State,
+    covers,
+    section_of,
+    starts,
 )
 
 if TYPE_CHECKING:
@@ -55,38 +58,6 @@ class Unanswerable(Exception):
     def __init__(self, problems: list[tuple[Loc, str]]) -> None:
         super().__init__("unanswerable")
         self.problems = problems
-
-
-# --- where a problem belongs -----------------------------------------------------------
-
-
-def _starts(loc: Loc, prefix: Loc) -> bool:
-    return loc[: len(prefix)] == prefix
-
-
-def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
-    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
-    for node in nodes:
-        path: Loc = node.path
-        if isinstance(node, Ask) and (loc in node.fixes or _starts(loc, path) or _starts(path, loc)):
-            return True
-        if _starts(path, loc) and loc != path:
-            return True
-        if not _starts(loc, path):
-            continue
-        rest = loc[len(path):]
-        if not rest:
-            return True
-        if isinstance(node, Group) and covers(node.nodes, rest):
-            return True
-        if (isinstance(node, Repeat) and isinstance(rest[0], int)
-                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
-            return True
-    return False
-
-
-def section_of(loc: Loc) -> Section | None:
-    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
 
 
 # --- plain-data helpers ------------------------------------------------------------------
@@ -257,14 +228,14 @@ class Interview(Asking):
         here = parent = False
         message = None
         for p, msg in self.problems.items():
-            if _starts(p, loc) or p in fixes:
+            if starts(p, loc) or p in fixes:
                 here, message = True, message or msg
-            elif _starts(loc, p):
+            elif starts(loc, p):
                 parent = True
         return here, parent, message
 
     def _clear(self, loc: Loc) -> None:
-        for p in [p for p in self.problems if _starts(p, loc)]:
+        for p in [p for p in self.problems if starts(p, loc)]:
             del self.problems[p]
 
     def _ask(

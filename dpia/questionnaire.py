@@ -8,7 +8,6 @@ and saving everything answered when someone presses Ctrl-C.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from dpia import vocab
 from dpia.answers import INCOMPLETE_KEY, parse, read_text, save, save_raw, to_data
 from dpia.errors import AnswersError, Problem, QuestionnaireStopped, UsageError
-from dpia.interview import Interview, Mode, Saver, Unanswerable, section_of
+from dpia.interview import Interview, Mode, Saver, Unanswerable
 from dpia.model import Loc, Project, path_text, problems_with_lines, validate
-from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, section
+from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, parse_path, section, section_of
 
 if TYPE_CHECKING:
     from dpia.prompting import Prompter
@@ -41,14 +40,6 @@ def _saver(path: Path, shown: str) -> Saver:
         save_raw(ordered, path, header=_HEADER.format(path=shown))
 
     return save_progress
-
-
-_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
-
-
-def parse_path(text: str) -> Loc:
-    """'organisations[2].dpo' -> ('organisations', 1, 'dpo'): the inverse of path_text."""
-    return tuple(int(n) - 1 if n else name for n, name in _PART.findall(text))
 
 
 def _declined(marker: Any) -> list[Loc]:

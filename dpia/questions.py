@@ -755,6 +755,53 @@ def section(name: str) -> Section:
     raise KeyError(name)
 
 
+# --- where a problem belongs -----------------------------------------------------------
+
+
+def starts(loc: Loc, prefix: Loc) -> bool:
+    return loc[: len(prefix)] == prefix
+
+
+def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
+    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
+    for node in nodes:
+        path: Loc = node.path
+        if isinstance(node, Ask) and (loc in node.fixes or starts(loc, path) or starts(path, loc)):
+            return True
+        if starts(path, loc) and loc != path:
+            return True
+        if not starts(loc, path):
+            continue
+        rest = loc[len(path):]
+        if not rest:
+            return True
+        if isinstance(node, Group) and covers(node.nodes, rest):
+            return True
+        if (isinstance(node, Repeat) and isinstance(rest[0], int)
+                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
+            return True
+    return False
+
+
+def section_of(loc: Loc) -> Section | None:
+    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def parse_path(text: str) -> Loc:
+    """'organisations[2].dpo' -> ('organisations', 1, 'dpo'): the inverse of model.path_text."""
+    return tuple(int(n) - 1 if n else name for n, name in _PART.findall(text))
+
+
+def section_for_path(text: str) -> str | None:
+    """The section of the questionnaire that answers the field at a path such as a gap's
+    ('sharing[2].method' -> 'sharing'), or None when no question asks it (e.g. 'risks')."""
+    found = section_of(parse_path(text))
+    return found.name if found is not None else None
+
+
 @dataclass(frozen=True)
 class RiskWording:
     """After the checks: recording the measures for each medium or high risk."""

@@ -5,6 +5,7 @@ resuming without being asked again, and the edit command named for each gap."""
 from __future__ import annotations
 
 import io
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,31 @@ def test_new_without_a_terminal_names_the_file_as_typed(tmp_path: Path, run_dpia
     result = run_dpia("new", "./project.yaml", cwd=tmp_path, input="")
     assert result.returncode == 2
     assert "dpia new ./project.yaml --from ANSWERS.yaml" in result.stderr
+
+
+# --- dpia check names the edit command for each gap -------------------------------------
+
+
+def test_check_names_the_edit_command_for_each_gap(
+    tmp_path: Path, run_dpia: RunDpia, example_path: Path
+) -> None:
+    (tmp_path / "survey.yaml").write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = run_dpia("check", "survey.yaml", "--date", "2026-11-26", cwd=tmp_path).stdout
+    flat = " ".join(out.split())
+    block = flat[flat.index("insecure-transfer-phone-answers (sharing[2].method)"):]
+    assert block.index("Or answer again: dpia edit survey.yaml --section sharing") < block.index(
+        "no-processor-contract-callpoint")
+    assert "dpia edit survey.yaml --section roles" in flat  # the processor without a contract
+    assert "dpia edit survey.yaml --section signoff" in flat
+    assert "--section risks" not in flat  # no section asks for the measures
+    example = run_dpia("check", "--example", "--date", "2026-11-26").stdout
+    assert "dpia edit" not in example  # the shipped example is not for editing
+
+
+def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_path: Path) -> None:
+    from dpia.assess import assess
+    from dpia.questions import section_for_path
+
+    a = assess(load(example_path), date(2026, 11, 26))
+    for gap in a.gaps:
+        assert (section_for_path(gap.path) is None) == gap.path.startswith("risks"), gap.path
