@@ -344,7 +344,7 @@ class Interview(Asking):
                     sub = "missing"
                     if check_value(loc + (i,), item)[1] is not None:  # stopped part-way through it
                         self.p.say(WORDING.resume_item.format(
-                            item=r.item, n=i + 1, summary=r.summary(item)), "section")
+                            item=r.item, n=i + 1, summary=r.summary(item, self.state())), "section")
                 self._item(r, item, loc + (i,), sub)
         if mode not in ("all", "missing") and not at_list:
             return
@@ -362,30 +362,35 @@ class Interview(Asking):
         while len(items) < r.min_items:
             self._add(r, items, loc)
         while True:
+            state = self.state()
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
             options.append(("add", add.format(item=r.item), None))
             for i, item in enumerate(items):
-                options.append((f"change:{i}", WORDING.menu_change.format(summary=r.summary(item)), None))
-            if len(items) > r.min_items:
-                for i, item in enumerate(items):
-                    options.append(
-                        (f"remove:{i}", WORDING.menu_remove.format(summary=r.summary(item)), None)
-                    )
+                options.append((str(i), WORDING.menu_item.format(summary=r.summary(item, state)),
+                                None))
             options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
+            add_next = (fresh and not items and r.add_first) or len(items) < r.suggest_items
             choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,
-                                   default="add" if fresh and not items else "done")
+                                   default="add" if add_next else "done")
             if choice == "done":
                 return
             if choice == "add":
                 self._add(r, items, loc)
                 continue
-            action, index = choice.split(":")
-            item = items[int(index)]
+            index = int(choice)
+            item = items[index]
+            summary = r.summary(item, state)
+            actions: list[Option] = [("change", WORDING.item_change, None)]
+            if len(items) > r.min_items:
+                actions.append(("remove", WORDING.item_remove, None))
+            actions.append(("keep", WORDING.item_keep, None))
+            action = self.p.select(WORDING.item_prompt.format(summary=summary), actions,
+                                   default="change")
             if action == "change":
-                self._item(r, item, loc + (int(index),), "all")
-            elif self.p.confirm(WORDING.remove_confirm.format(summary=r.summary(item)),
-                                default=False):
+                self._item(r, item, loc + (index,), "all")
+            elif action == "remove" and self.p.confirm(
+                    WORDING.remove_confirm.format(summary=summary), default=False):
                 items.remove(item)
 
     def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:

@@ -113,8 +113,10 @@ class Repeat:
     nodes: tuple[Node, ...]
     item: str  # what one item is called: "organisation", "sharing flow"
     items: str  # and several: "Organisations", "Sharing flows"
-    summary: Callable[[dict[str, Any]], str]
+    summary: Callable[[dict[str, Any], State], str]  # one item, in the menu (names, not ids)
     min_items: int = 0
+    suggest_items: int = 0  # the menu suggests adding another until there are this many
+    add_first: bool = True  # Enter alone adds the first item (False: Enter means "none")
     intro: str = ""
     when: Pick | None = None
 
@@ -157,8 +159,11 @@ class Wording:
     menu_prompt: str = "{Items}: what next?"
     menu_add_first: str = "Add a {item}"
     menu_add: str = "Add another {item}"
-    menu_change: str = "Change {summary}"
-    menu_remove: str = "Remove {summary}"
+    menu_item: str = "{summary}: change or remove"
+    item_prompt: str = "{summary}: what do you want to do?"
+    item_change: str = "Change its answers"
+    item_remove: str = "Remove it"
+    item_keep: str = "Keep it as it is"
     menu_done: str = "Done, go on"
     menu_done_none: str = "None, go on"
     back_choice: str = "Go back: do not add this {item}"
@@ -249,6 +254,14 @@ def _org_name(state: State, org_id: Any) -> str:
     return str(org_id or "?")
 
 
+def _label(labels: Mapping[str, str], code: Any) -> str:
+    return labels.get(str(code), str(code))
+
+
+def shown_date(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _first_of(state: State, *candidates: Any) -> Any:
     for c in candidates:
         if c:
@@ -308,6 +321,27 @@ ARTICLE9_HELP: dict[str, str] = {
     "archiving_research_statistics": "Research with safeguards (Schedule 1 para 4).",
     "public_health": "Serious threats to health, e.g. infectious disease (Schedule 1 para 3).",
     "not_for_profit_body": "A charity's work with its own members or regular contacts only.",
+}
+
+LAWFUL_BASIS_HELP: dict[str, str] = {
+    "consent": "People freely agree and can withdraw at any time; not where they may feel "
+    "they cannot say no.",
+    "contract": "Needed for a contract with the person themselves; rarely fits research.",
+    "legal_obligation": "A law requires this use of the data.",
+    "vital_interests": "To protect someone's life; emergencies only.",
+    "public_task": "A task in the public interest or a statutory function (NHS, councils, "
+    "Healthwatch).",
+    "legitimate_interests": "The organisation's own interests, balanced against people's; "
+    "not for public authorities' tasks.",
+}
+
+TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
+    "adequacy": "The UK recognises the country's protection, e.g. EU countries, or US "
+    "companies in the UK-US data bridge.",
+    "idta": "A contract in the UK's own form, with a transfer risk assessment.",
+    "addendum": "The EU's standard clauses with the UK Addendum, for suppliers using them.",
+    "binding_corporate_rules": "Approved rules within one international group of companies.",
+    "derogation": "Occasional transfers only, e.g. with explicit consent.",
 }
 
 METHOD_HELP: dict[str, str] = {
@@ -375,7 +409,9 @@ SECTIONS: tuple[Section, ...] = (
             Group(("project", "agreement"), (
                 Ask(("form",), "What form does the agreement take?", kind="select",
                     choices=vocab.AGREEMENT_FORMS, default="memorandum_of_understanding"),
-                Ask(("reference",), "Its reference", optional=True),
+                Ask(("reference",), "Its reference",
+                    "A document number, file name or the date of the email, so it can be found.",
+                    optional=True),
                 Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
             ), offer="Have the partners recorded their agreement in writing?",
                 offer_help="For example a memorandum of understanding, or an email confirming "
@@ -387,7 +423,8 @@ SECTIONS: tuple[Section, ...] = (
                     other_text="Type the milestone"),
                 Ask(("date",), "Date of the check-in", kind="date"),
             ), item="check-in", items="Check-ins",
-                summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
+                summary=lambda i, s: f"{_label(vocab.CHECKIN_MILESTONES, i.get('milestone'))} "
+                f"({shown_date(i.get('date'))})",
                 intro="Check-ins are the points where the partners meet to review progress, "
                 "e.g. after planning, fieldwork and analysis."),
         ),
@@ -427,7 +464,7 @@ SECTIONS: tuple[Section, ...] = (
                 Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
                       offer_help="The person partners contact about the project."),
             ), item="organisation", items="Organisations", min_items=1,
-                summary=lambda i: f"{i.get('name')} ({i.get('id')})"),
+                summary=lambda i, s: str(i.get("name")), suggest_items=2),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
                 default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
@@ -480,7 +517,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
                     optional=True),
             ), item="processor", items="Processors",
-                summary=lambda i: f"{i.get('organisation')}: {i.get('service')}",
+                summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
                 intro="Processors are organisations that handle the data only on the "
                 "controllers' instructions, such as a survey company or a transcription "
                 "service. Add each one; choose 'None' if there are none."),
@@ -512,7 +549,7 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("data_protection", "breach_lead"),
                 "Who leads if personal data is lost or sent to the wrong person?",
                 "The organisation that leads on personal data breaches, including reporting "
-                "to the ICO within 72 hours when needed.", kind="org",
+                "to the Information Commissioner's Office (ICO) within 72 hours when needed.", kind="org",
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
         ),
@@ -558,7 +595,7 @@ SECTIONS: tuple[Section, ...] = (
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
                 "consent only where people can freely say no and withdraw.",
-                kind="basis", choices=vocab.LAWFUL_BASES),
+                kind="basis", choices=vocab.LAWFUL_BASES, descriptions=LAWFUL_BASIS_HELP),
             Ask(("processing", "lawful_basis_detail"), "Anything to add about the basis?",
                 "e.g. the law behind a public task: Healthwatch's statutory functions in the "
                 "Health and Social Care Act 2012.", optional=True),
@@ -591,10 +628,10 @@ SECTIONS: tuple[Section, ...] = (
             Repeat(("processing", "international_transfers"), (
                 Ask(("country",), "Which country?"),
                 Ask(("safeguard",), "What makes the transfer lawful?", kind="select",
-                    choices=vocab.TRANSFER_SAFEGUARDS),
+                    choices=vocab.TRANSFER_SAFEGUARDS, descriptions=TRANSFER_SAFEGUARD_HELP),
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
-                summary=lambda i: str(i.get("country")),
+                summary=lambda i, s: str(i.get("country")), add_first=False,
                 intro="Is any data stored or looked at outside the UK, e.g. by a survey "
                 "company's servers abroad? Add each country; choose 'None' if there are none."),
             Repeat(("processing", "retention"), (
@@ -603,7 +640,7 @@ SECTIONS: tuple[Section, ...] = (
                     "e.g. 12 months after the report is published. Avoid 'indefinitely'."),
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
             ), item="retention period", items="Retention periods", min_items=1,
-                summary=lambda i: f"{i.get('data')}: {i.get('period')}",
+                summary=lambda i, s: f"{i.get('data')}: {i.get('period')}",
                 intro="How long each kind of data is kept. Add one entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
                 "e.g. Names are removed before analysis; quotes are checked so nobody can be "
@@ -614,7 +651,7 @@ SECTIONS: tuple[Section, ...] = (
                 optional=True),
             Ask(("processing", "withdrawal"), "How, and until when, can people withdraw?",
                 "e.g. By emailing us until 1 July, when analysis begins."),
-            Ask(("processing", "security_measures"), "Security measures",
+            Ask(("processing", "security_measures"), "What security measures protect the data?",
                 "e.g. Multi-factor authentication on all accounts; encrypted transfer.",
                 kind="lines", optional=True),
         ),
@@ -652,15 +689,16 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",
-                    "e.g. the processor contract or MOU reference.", optional=True),
+                    "e.g. the processor contract or MOU reference.", optional=True,
+                    default=lambda s: s.get("project", "agreement", "reference")),
                 Ask(("starts",), "When does it start?", kind="date",
                     default=lambda s: s.get("project", "start")),
                 Ask(("ends",), "When does it end?", kind="date", optional=True),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
             ), item="sharing flow", items="Sharing flows",
-                summary=lambda i: f"{i.get('id')} ({i.get('from')} to "
-                f"{i.get('to')})",
+                summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
+                f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
                 intro="Add each flow; choose 'None' if no data moves between organisations."),
         ),
     ),
@@ -704,7 +742,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("how",), "How, and about what?",
                     "e.g. Reviewed the survey questions."),
                 Ask(("when",), "When?", kind="date", optional=True),
-            ), item="consultation", items="Consultations", summary=lambda i: str(i.get("who"))),
+            ), item="consultation", items="Consultations", summary=lambda i, s: str(i.get("who"))),
             Ask(("consultation_not_needed_because",), "Why was nobody consulted?",
                 "The DPIA must record whose views were sought, or why that was not needed.",
                 when=lambda s: not s.doc.get("consultation"), fixes=(("consultation",),)),

@@ -32,7 +32,7 @@ ORGANISATIONS = (
     type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
     + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
     + ENTER  # no project contact
-    + UP * 2 + ENTER  # add another organisation
+    + ENTER  # add another organisation (suggested while there is one)
     + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
     + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
     + ENTER  # no contact
@@ -54,7 +54,7 @@ PROCESSING = (
     + ENTER + ENTER  # public task; no detail
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
-    + down(1)  # no international transfers
+    + ENTER  # no international transfers (the suggestion)
     + type_("Survey answers") + type_("12 months after publication") + ENTER + ENTER
     + ENTER + ENTER  # no anonymisation text; threshold 5
     + type_("Until 1 July") + ENTER  # withdrawal; no security measures
@@ -137,7 +137,7 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
         + type_("Jane Roe") + ENTER
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
         + ENTER + ENTER  # no phone; no contact
-        + ENTER  # done
+        + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
     org = doc["organisations"][0]
@@ -198,7 +198,7 @@ def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
 
 
 PROCESSING_TAIL = (
-    type_("Microsoft 365") + down(1) + type_("Answers") + type_("1 year") + ENTER
+    type_("Microsoft 365") + ENTER + type_("Answers") + type_("1 year") + ENTER
     + ENTER + ENTER + ENTER + type_("Until July") + ENTER
 )
 

@@ -165,3 +165,32 @@ def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_pat
     a = assess(load(example_path), date(2026, 11, 26))
     for gap in a.gaps:
         assert (section_for_path(gap.path) is None) == gap.path.startswith("risks"), gap.path
+
+
+# --- lists: items by name, change or remove one from a short menu -----------------------
+
+
+def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
+    ask_section(doc, "roles", (
+        UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
+        + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
+        + ENTER  # done
+    ))
+    assert [p["organisation"] for p in doc["data_protection"]["processors"]] == ["formsco"]
+
+
+def test_list_items_are_shown_by_name_and_label(doc: dict[str, Any]) -> None:
+    from dpia.questions import SECTIONS, Repeat, State
+
+    repeats = {n.path: n for sec in SECTIONS for n in sec.nodes if isinstance(n, Repeat)}
+    state = State(doc)
+    names = {o["id"]: o["name"] for o in state.orgs()}
+    flow = {"from": "hwn", "to": "ngh", "data": ["Findings", "Quotes"]}
+    assert repeats[("sharing",)].summary(flow, state) == (
+        f"Findings; Quotes ({names['hwn']} to {names['ngh']})")
+    processor = doc["data_protection"]["processors"][0]
+    assert repeats[("data_protection", "processors")].summary(processor, state) == (
+        f"{names['formsco']}: {processor['service']}")
+    checkin = {"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}
+    assert repeats[("project", "checkins")].summary(checkin, state) == (
+        "analysis and findings (2027-03-01)")
