@@ -3,6 +3,7 @@ the lawful basis, and the controller helper. Mixed into :class:`dpia.interview.I
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,35 @@ def shown(value: Any) -> str:
 
 def split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
+
+
+_MONTHS = {m: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for m in names}
+_UK_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_WORD_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_ABOUT = re.compile(r"(?:about|around|approx\.?|approximately|roughly|c\.|~)?\s*"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\s+people)?")
+
+
+def forgiving(kind: str, text: str) -> str:
+    """Dates and numbers as people in the UK write them, in the form the file keeps.
+
+    '1 March 2026', '1st Mar 2026' and '01/03/2026' (day first) become '2026-03-01';
+    'about 2,000' becomes '2000'. Anything else is left for the field's own check.
+    """
+    if kind == "date":
+        if m := _UK_DATE.fullmatch(text):
+            day, month, year = m.groups()
+        elif (m := _WORD_DATE.fullmatch(text.lower())) and m.group(2) in _MONTHS:
+            day, month, year = m.group(1), str(_MONTHS[m.group(2)]), m.group(3)
+        else:
+            return text
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if kind == "int" and (m := _ABOUT.fullmatch(text.lower())):
+        return m.group(1).replace(",", "")
+    return text
 
 
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
@@ -112,7 +142,7 @@ class Asking:
         def convert(text: str) -> tuple[Any, str | None]:
             if not text.strip() and (q.optional or may_go_back):
                 return None, None
-            return check_value(loc, split(text) if lines else text.strip())
+            return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
         answer = self.p.text(q.text, default=shown(default), instruction=hint,
                              check=lambda t: convert(str(t))[1])

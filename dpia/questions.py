@@ -150,8 +150,8 @@ class Wording:
         "skipped are not asked again."
     )
     optional: str = "leave empty to skip"
-    date: str = "YYYY-MM-DD"
-    date_optional: str = "YYYY-MM-DD, or leave empty to skip"
+    date: str = "e.g. 31/03/2026 or 2026-03-31"
+    date_optional: str = "e.g. 31/03/2026, or leave empty to skip"
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, or leave empty to skip"
     other_choice: str = "Other (type it)"
@@ -239,7 +239,10 @@ HELPER = ControllerHelper()
 
 def suggest_id(text: str, taken: list[str] | None = None) -> str:
     """'Healthwatch Northtown' -> 'healthwatch-northtown', made unique among ``taken``."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "item"
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(base) > 40:  # cut at a hyphen, not inside a word
+        base = base[:41].rsplit("-", 1)[0] if "-" in base[:41] else base[:40]
+    base = base or "item"
     taken = taken or []
     candidate, n = base, 2
     while candidate in taken:
@@ -252,6 +255,13 @@ def _org_name(state: State, org_id: Any) -> str:
         if o.get("id") == org_id:
             return str(o.get("name") or org_id)
     return str(org_id or "?")
+
+
+def _short(org_id: Any) -> str:
+    """A long organisation id by its initials, for ids made of two: 'riverside-borough-council'
+    -> 'rbc'."""
+    text = str(org_id)
+    return "".join(p[0] for p in text.split("-") if p) if len(text) > 15 else text
 
 
 def _label(labels: Mapping[str, str], code: Any) -> str:
@@ -381,6 +391,24 @@ SIGNATORY = (
 )
 
 
+def _reachable(key: str) -> tuple[Ask, ...]:
+    """A DPO or data protection lead: participants need an email address or a phone number."""
+
+    def no_email(s: State) -> bool:
+        person = s.item.get(key)
+        return not (isinstance(person, dict) and person.get("email"))
+
+    return (
+        *PERSON[:2],
+        Ask(("email",), "Email address",
+            "Participants are given it to ask about their data.", optional=True),
+        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
+        Ask(("phone",), "Phone number",
+            "With no email address, participants need a phone number to reach them.",
+            when=no_email),
+    )
+
+
 def _person_summary(item: dict[str, Any]) -> str:
     return str(item.get("name") or item.get("email") or "someone")
 
@@ -450,13 +478,14 @@ SECTIONS: tuple[Section, ...] = (
                     "ZA123456.", optional=True),
                 Ask(("address",), "Postal address", optional=True),
                 Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
-                Group(("dpo",), PERSON, offer="Does it have a Data Protection Officer (DPO)?",
+                Group(("dpo",), _reachable("dpo"),
+                      offer="Does it have a Data Protection Officer (DPO)?",
                       offer_help="A DPO advises on data protection and is who people contact "
                       "about their data.",
                       required=_is_public_authority,
                       required_note="Public authorities (NHS bodies, councils, universities) "
                       "must have a Data Protection Officer. Who is it?"),
-                Group(("data_protection_lead",), PERSON,
+                Group(("data_protection_lead",), _reachable("data_protection_lead"),
                       offer="Does someone else lead on data protection there?",
                       offer_help="For organisations without a DPO: the person participants "
                       "and partners contact about data protection.",
@@ -566,7 +595,7 @@ SECTIONS: tuple[Section, ...] = (
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
             Ask(("processing", "approx_participants"), "About how many people will take part?",
-                "A whole number; a rough estimate is fine.", kind="int"),
+                "A rough estimate is fine, e.g. 350.", kind="int"),
             Ask(("processing", "geography"), "Where do they live or use services?",
                 "e.g. Northtown and surrounding area.", optional=True),
             Ask(("processing", "personal_data"), "What will you record about them?",
@@ -669,7 +698,7 @@ SECTIONS: tuple[Section, ...] = (
                     i for i in s.org_ids() if i != s.item.get("from")]),
                 Ask(("id",), "A short id for this flow", "Press Enter to accept the suggestion.",
                     default=lambda s: suggest_id(
-                        f"{s.item.get('from')}-to-{s.item.get('to')}",
+                        f"{_short(s.item.get('from'))}-to-{_short(s.item.get('to'))}",
                         [str(f.get("id")) for f in (s.doc.get("sharing") or [])
                          if isinstance(f, dict) and f is not s.item])),
                 Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import RunDpia
-from prompt_keys import CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
 from test_questionnaire import PROJECT, ask_section
 
 from dpia import questionnaire
@@ -194,3 +194,45 @@ def test_list_items_are_shown_by_name_and_label(doc: dict[str, Any]) -> None:
     checkin = {"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}
     assert repeats[("project", "checkins")].summary(checkin, state) == (
         "analysis and findings (2027-03-01)")
+
+
+# --- dates and numbers as people write them ---------------------------------------------
+
+
+def test_dates_and_numbers_as_people_write_them(doc: dict[str, Any]) -> None:
+    doc["project"].pop("start")
+    doc["project"].pop("end")
+    doc["processing"].pop("approx_participants")
+    ask_section(doc, "project", type_("1 March 2026") + type_("30/09/2026") + ENTER)  # check-ins
+    ask_section(doc, "processing", type_("about 2,000") + ENTER * 2)  # transfers, retention
+    assert doc["project"]["start"] == date(2026, 3, 1)
+    assert doc["project"]["end"] == date(2026, 9, 30)
+    assert doc["processing"]["approx_participants"] == 2000
+
+
+def test_an_impossible_date_is_refused_at_the_prompt(doc: dict[str, Any]) -> None:
+    doc["project"].pop("start")
+    ask_section(doc, "project", type_("31/02/2026") + CLEAR + type_("28/02/2026") + ENTER)
+    assert doc["project"]["start"] == date(2026, 2, 28)
+
+
+def test_a_dpo_without_email_needs_a_phone_number(doc: dict[str, Any]) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    ask_section(doc, "organisations", (
+        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + ENTER * 3  # a council
+        + type_("IG team") + ENTER + ENTER  # no role, no email
+        + ENTER + type_("01632 960123")  # an empty phone number is refused
+        + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
+    ))
+    assert doc["organisations"][0]["dpo"] == {"name": "IG team", "phone": "01632 960123"}
+
+
+def test_suggested_ids_are_short_and_whole_words() -> None:
+    from dpia.questions import _short, suggest_id
+
+    assert suggest_id("Access to general practice appointments in Riverside and Northtown") == (
+        "access-to-general-practice-appointments")
+    flow = suggest_id(f"{_short('healthwatch-riverside')}-to-{_short('riverside-borough-council')}")
+    assert flow == "hr-to-rbc"
+    assert suggest_id(f"{_short('hwn')}-to-{_short('ngh')}") == "hwn-to-ngh"
