@@ -266,7 +266,9 @@ class Asking:
 
     def _basis(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
         controllers = state.controllers()
-        options: list[Option] = [(c, label, None) for c, label in self._choices(q).items()]
+        descriptions = q.descriptions or {}
+        options: list[Option] = [(c, label, descriptions.get(c))
+                                 for c, label in self._choices(q).items()]
         each = isinstance(default, dict) and len(controllers) > 1
         if len(controllers) > 1:
             self.p.say(WORDING.basis_same_help, "help")

@@ -498,15 +498,20 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     report.print_check(project, assessment, args.file)
     if not offer_build:
         return EXIT_OK
+    from dpia.errors import QuestionnaireStopped
     from dpia.questionnaire import record_risks
 
-    recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),
-                            shown=args.file)
-    if recorded is not project:
-        project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
-        print()
-        report.print_check(project, assessment, args.file)
-    if _prompter().confirm(WORDING.build_offer, default=True):
+    try:
+        recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),
+                                shown=args.file)
+        if recorded is not project:
+            project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
+            print()
+            report.print_check(project, assessment, args.file)
+        build = _prompter().confirm(WORDING.build_offer, default=True)
+    except (KeyboardInterrupt, EOFError):
+        raise QuestionnaireStopped(WORDING.after_stopped.format(path=args.file)) from None
+    if build:
         out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK

@@ -60,6 +60,11 @@ class Unanswerable(Exception):
         self.problems = problems
 
 
+def clipped(text: str, width: int = 50) -> str:
+    """A list entry short enough for an 80-column terminal with its '(change or remove)'."""
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
+
+
 # --- plain-data helpers ------------------------------------------------------------------
 
 
@@ -367,8 +372,8 @@ class Interview(Asking):
             add = WORDING.menu_add if items else WORDING.menu_add_first
             options.append(("add", add.format(item=r.item), None))
             for i, item in enumerate(items):
-                options.append((str(i), WORDING.menu_item.format(summary=r.summary(item, state)),
-                                None))
+                options.append((str(i), WORDING.menu_item.format(
+                    summary=clipped(r.summary(item, state))), None))
             options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
             add_next = (fresh and not items and r.add_first) or len(items) < r.suggest_items
             choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,

@@ -42,6 +42,8 @@ STYLE = Style(
     ]
 )
 
+TICKED = "  Ticked: {labels}"
+
 _SAY_STYLE = {
     "section": "bold fg:ansicyan",
     "help": "fg:ansibrightblack",
@@ -103,6 +105,9 @@ class Prompter:
             message, choices=choices, validate=_validator(check) or (lambda _: True),
             style=STYLE, instruction="(Space ticks or unticks, Enter confirms)", **self._io,
         ))
+        if len(answer) > 1:  # questionary shows only "done (N selections)"
+            labels = {value: label for value, label, _ in options}
+            self.say(TICKED.format(labels="; ".join(labels.get(a, str(a)) for a in answer)), "ok")
         return [str(a) for a in answer]
 
     def confirm(self, message: str, *, default: bool = True) -> bool:

@@ -159,7 +159,7 @@ class Wording:
     menu_prompt: str = "{Items}: what next?"
     menu_add_first: str = "Add a {item}"
     menu_add: str = "Add another {item}"
-    menu_item: str = "{summary}: change or remove"
+    menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
     item_change: str = "Change its answers"
     item_remove: str = "Remove it"
@@ -200,6 +200,10 @@ class Wording:
         "(sections: {sections})"
     )
     build_offer: str = "Build the DPIA and the other documents now?"
+    after_stopped: str = (
+        "Stopped. The answers file is complete and saved, with any measures recorded so far: "
+        "{path}\nBuild the documents later with: dpia build {path}"
+    )
     edit_which: str = "Which section do you want to change?"
 
 

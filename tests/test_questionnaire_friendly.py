@@ -17,6 +17,8 @@ from test_questionnaire import PROJECT, ask_section
 from dpia import questionnaire
 from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
 from dpia.errors import QuestionnaireStopped
+from dpia.interview import Interview
+from dpia.questions import section
 
 CTRL_D = "\x04"
 
@@ -236,3 +238,57 @@ def test_suggested_ids_are_short_and_whole_words() -> None:
     flow = suggest_id(f"{_short('healthwatch-riverside')}-to-{_short('riverside-borough-council')}")
     assert flow == "hr-to-rbc"
     assert suggest_id(f"{_short('hwn')}-to-{_short('ngh')}") == "hwn-to-ngh"
+
+
+def test_ctrl_c_after_the_questions_says_the_file_is_complete(
+    tmp_path: Path, contract_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dpia import cli
+
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    project = load(path)
+    args = cli.build_parser().parse_args(["new", "p.yaml", "--date", "2026-11-26"])
+    monkeypatch.chdir(tmp_path)
+
+    def stop(ask: Any) -> None:
+        monkeypatch.setattr(cli, "_prompter", ask)
+        cli._after_questionnaire(project, args, offer_build=True)
+
+    with pytest.raises(QuestionnaireStopped, match="complete and saved") as stopped:
+        with_keys(CTRL_C, stop)
+    assert "dpia build p.yaml" in str(stopped.value)
+
+
+def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> None:
+    from dpia.prompting import Prompter
+
+    seen: dict[str, list[Any]] = {}
+
+    class Recording(Prompter):
+        def select(self, message: str, options: Any, **kw: Any) -> str:
+            seen[message] = list(options)
+            return super().select(message, options, **kw)
+
+    doc["processing"].pop("lawful_basis")
+    doc["processing"].pop("lawful_basis_detail", None)
+
+    def run(ask: Any) -> None:
+        p = ask()
+        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+        Interview(doc, recording).run([(section("processing"), "missing")])
+
+    with_keys("y" + ENTER + ENTER + ENTER * 2, run)  # the same basis: public task; lists
+    options = seen["What is the lawful basis for using the data?"]
+    assert all(description for _, _, description in options)
+
+
+def test_prompt_checks_word_problems_like_the_file_loader() -> None:
+    # fieldtypes passes the full location to dpia.messages, so nested keys resolve.
+    from dpia.fieldtypes import check_value
+
+    _, problem = check_value(("organisations", 2, "dpo"), {"nme": "Jo"})
+    assert problem is not None and "did you mean 'name'?" in problem
+    assert "fields allowed here: name, role, email, phone" in problem
+    _, problem = check_value(("sharing", 0, "method"), "emial")
+    assert problem is not None and "did you mean 'email'?" in problem
