@@ -3,6 +3,8 @@ the lawful basis, and the controller helper. Mixed into :class:`dpia.interview.I
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +18,16 @@ if TYPE_CHECKING:
 OTHER = "__other__"
 HELP_ME = "__help_me__"
 NONE = "__none__"
+BACK = "__back__"
+NEW_ORG = "__new_org__"
 
 
 class NoChoice(Exception):
     """A selection has nothing to choose from; the item being added is dropped."""
+
+
+class GoBack(Exception):
+    """The person chose not to add the item after all."""
 
 
 def shown(value: Any) -> str:
@@ -37,9 +45,61 @@ def split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+_MONTHS = {m: n for n, names in enumerate((
+    ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+    ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+    ("oct", "october"), ("nov", "november"), ("dec", "december")), start=1) for m in names}
+_UK_DATE = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_WORD_DATE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4})")
+_ABOUT = re.compile(r"(?:about|around|approx\.?|approximately|roughly|c\.|~)?\s*"
+                    r"(\d{1,3}(?:,\d{3})+|\d+)(?:\s+people)?")
+
+
+def forgiving(kind: str, text: str) -> str:
+    """Dates and numbers as people in the UK write them, in the form the file keeps.
+
+    '1 March 2026', '1st Mar 2026' and '01/03/2026' (day first) become '2026-03-01';
+    'about 2,000' becomes '2000'. Anything else is left for the field's own check.
+    """
+    if kind == "date":
+        if m := _UK_DATE.fullmatch(text):
+            day, month, year = m.groups()
+        elif (m := _WORD_DATE.fullmatch(text.lower())) and m.group(2) in _MONTHS:
+            day, month, year = m.group(1), str(_MONTHS[m.group(2)]), m.group(3)
+        else:
+            return text
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    if kind == "int" and (m := _ABOUT.fullmatch(text.lower())):
+        return m.group(1).replace(",", "")
+    return text
+
+
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
     """Ticked values, keeping the order of the earlier answer, new ones after it."""
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
+
+
+def problem_text(message: str) -> str:
+    """'is before the project's start date' -> 'Needs another look: this answer is before ...'.
+
+    The model's messages follow a field name ('project.end: is before ...'); at a prompt
+    the question comes after the message, so the answer becomes the subject.
+    """
+    first = message.split(" ", 1)[0]
+    subject = WORDING.problem_subject + " " if first in ("is", "must", "needs", "names") else ""
+    return WORDING.problem.format(message=subject + message)
+
+
+def org_name(state: State, org_id: str) -> str:
+    return next((str(o.get("name") or org_id) for o in state.orgs() if o["id"] == org_id), org_id)
+
+
+def org_options(state: State, ids: list[str]) -> list[Option]:
+    """Organisations by name; the id is added only where two share a name."""
+    names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
+    counts = Counter(names.get(i, i) for i in ids)
+    return [(i, names.get(i, i) if counts[names.get(i, i)] == 1 else f"{names.get(i, i)} ({i})",
+             None) for i in ids]
 
 
 class Asking:
@@ -49,41 +109,51 @@ class Asking:
     def state(self) -> State:
         raise NotImplementedError
 
-    def _prompt(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
+    def _new_org(self) -> str | None:
+        """Add an organisation there and then: its id, or None if the person went back."""
+        raise NotImplementedError
+
+    def _prompt(self, q: Ask, loc: Loc, state: State, default: Any, back: str | None = None) -> Any:
+        """Ask ``q``. With ``back`` (the item being added), offer to go back instead (GoBack)."""
         kind = q.kind
         if kind in ("text", "int", "date", "lines"):
-            return self._text(q, loc, default)
+            return self._text(q, loc, default, back)
         if kind == "confirm":
             value, _ = check_value(loc, default)
             return self.p.confirm(q.text, default=bool(value) if value is not None else True)
         if kind in ("select", "arrangement"):
-            return self._select(q, loc, default)
+            return self._select(q, loc, default, back)
         if kind == "checkbox":
             return self._checkbox(q, loc, default)
         if kind in ("org", "orgs"):
-            return self._org(q, loc, state, default)
+            return self._org(q, loc, state, default, back)
         return self._basis(q, loc, state, default)
 
-    def _text(self, q: Ask, loc: Loc, default: Any) -> Any:
+    def _text(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
         lines = q.kind == "lines"
         hint = {
             (False, "date"): WORDING.date, (True, "date"): WORDING.date_optional,
             (False, "lines"): WORDING.lines, (True, "lines"): WORDING.lines_optional,
         }.get((q.optional, q.kind), WORDING.optional if q.optional else None)
+        may_go_back = back is not None and not q.optional
+        if may_go_back:
+            hint = f"{hint}, or {WORDING.back_text}" if hint else WORDING.back_text
 
         def convert(text: str) -> tuple[Any, str | None]:
-            if not text.strip() and q.optional:
+            if not text.strip() and (q.optional or may_go_back):
                 return None, None
-            return check_value(loc, split(text) if lines else text.strip())
+            return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
         answer = self.p.text(q.text, default=shown(default), instruction=hint,
                              check=lambda t: convert(str(t))[1])
+        if may_go_back and not answer.strip():
+            raise GoBack()
         return convert(answer)[0]
 
     def _choices(self, q: Ask) -> dict[str, str]:
         return dict(q.choices or {})
 
-    def _select(self, q: Ask, loc: Loc, default: Any) -> Any:
+    def _select(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
         choices = self._choices(q)
         descriptions = q.descriptions or {}
         while True:
@@ -94,7 +164,11 @@ class Asking:
                 options.append((OTHER, WORDING.other_choice, None))
             if q.kind == "arrangement":
                 options.append((HELP_ME, HELPER.choice, None))
+            if back is not None:
+                options.append((BACK, WORDING.back_choice.format(item=back), None))
             answer = self.p.select(q.text, options, default=shown(default) or None)
+            if answer == BACK:
+                raise GoBack()
             if answer == HELP_ME:
                 default = self._helper()
                 continue
@@ -124,46 +198,77 @@ class Asking:
             values += [v for v in split(text) if v not in values]
         value, problem = check_value(loc, values)
         if problem:
-            self.p.say(WORDING.problem.format(message=problem), "warning")
+            self.p.say(problem_text(problem), "warning")
             return self._checkbox(q, loc, values)
         return value
 
-    def _org(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
-        ids = list(q.among(state)) if q.among is not None else state.org_ids()
-        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
-        options: list[Option] = [(i, f"{names.get(i, i)} ({i})", None) for i in ids]
-        if q.kind == "orgs":
-            chosen = [str(v) for v in default] if isinstance(default, list) else []
+    def _org(self, q: Ask, loc: Loc, state: State, default: Any, back: str | None = None) -> Any:
+        while True:
+            ids = list(q.among(self.state())) if q.among is not None else self.state().org_ids()
+            options = org_options(self.state(), ids)
+            if q.kind == "orgs":
+                chosen = [str(v) for v in default] if isinstance(default, list) else []
+                ticked = self._orgs(q, options, chosen)
+                if NEW_ORG not in ticked:
+                    return ticked
+                added = self._new_org()
+                default = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
+                continue
+            answer = self._one_org(q, ids, options, default, back)
+            if answer != NEW_ORG:
+                break
+            added = self._new_org()
+            if added is not None:
+                self.p.say(WORDING.new_org_added.format(
+                    name=org_name(self.state(), added), question=q.text), "ok")
+                answer = added
+                break
+        if answer == NONE or answer is None:
+            return None
+        return [answer] if q.as_list else answer
 
-            def enough(values: Any) -> str | None:
-                if len(values) < max(q.min_selected, 1):
-                    return WORDING.needs_at_least.format(n=max(q.min_selected, 1))
-                return None
+    def _orgs(self, q: Ask, options: list[Option], chosen: list[str]) -> list[str]:
+        least = max(q.min_selected, 1)
 
-            return in_order(self.p.checkbox(q.text, options, checked=chosen, check=enough), chosen)
+        def enough(values: Any) -> str | None:
+            if len(values) < least and NEW_ORG not in values:
+                return WORDING.needs_at_least.format(n=least)
+            return None
+
+        if q.add_org:
+            options = [*options, (NEW_ORG, WORDING.new_org, None)]
+        return in_order(self.p.checkbox(q.text, options, checked=chosen, check=enough), chosen)
+
+    def _one_org(
+        self, q: Ask, ids: list[str], options: list[Option], default: Any, back: str | None
+    ) -> str | None:
         if q.optional:
             options.insert(0, (NONE, q.none_label, None))
-        if not ids:
+        if q.add_org:
+            options.append((NEW_ORG, WORDING.new_org, None))
+        if back is not None:
+            options.append((BACK, WORDING.back_choice.format(item=back), None))
+        if not ids and not q.add_org:
             self.p.say(WORDING.no_orgs, "warning")
             if q.optional:
                 return None
             raise NoChoice()
         if isinstance(default, list):
             default = default[0] if default else None
-        if len(ids) == 1 and not q.optional:
+        if len(options) == 1 and ids:
             self.p.say(WORDING.only_choice.format(question=q.text, choice=options[0][1]))
-            answer = ids[0]
-        else:
-            answer = self.p.select(q.text, options,
-                                   default=str(default) if default else (NONE if q.optional else None))
-        if answer == NONE:
-            return None
-        return [answer] if q.as_list else answer
+            return ids[0]
+        start = str(default) if default in ids else (NONE if q.optional else None)
+        answer = self.p.select(q.text, options, default=start)
+        if answer == BACK:
+            raise GoBack()
+        return answer
 
     def _basis(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
         controllers = state.controllers()
-        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
-        options: list[Option] = [(c, label, None) for c, label in self._choices(q).items()]
+        descriptions = q.descriptions or {}
+        options: list[Option] = [(c, label, descriptions.get(c))
+                                 for c, label in self._choices(q).items()]
         each = isinstance(default, dict) and len(controllers) > 1
         if len(controllers) > 1:
             self.p.say(WORDING.basis_same_help, "help")
@@ -174,7 +279,7 @@ class Asking:
         answers: dict[str, str] = {}
         for c in controllers:
             current = default.get(c) if isinstance(default, dict) else default
-            answers[c] = self.p.select(WORDING.basis_for.format(name=names.get(c, c)), options,
+            answers[c] = self.p.select(WORDING.basis_for.format(name=org_name(state, c)), options,
                                        default=current or "public_task")
         return answers
 
@@ -182,8 +287,7 @@ class Asking:
         state = self.state()
         self.p.say(HELPER.intro, "help")
         self.p.say(HELPER.decide_help, "help")
-        names = {str(o["id"]): str(o.get("name") or o["id"]) for o in state.orgs()}
-        options: list[Option] = [(i, f"{n} ({i})", None) for i, n in names.items()]
+        options = org_options(state, state.org_ids())
         lead = state.lead()
         decide = self.p.checkbox(
             HELPER.decide, options, checked=[lead] if lead else [],

@@ -261,7 +261,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.json:
         report.print_json(report.check_json(project, assessment, str(answers_path(args))))
     else:
-        report.print_check(project, assessment)
+        # Each gap names the `dpia edit` command that answers it (not for the shipped example).
+        typed = None if getattr(args, "example", False) else str(args.file)
+        report.print_check(project, assessment, typed)
     if args.strict and assessment.blocking_gaps:
         return EXIT_DATA
     return EXIT_OK
@@ -449,7 +451,8 @@ def _add_questionnaire_commands(sub: Any) -> None:
         "on. At the end: the checks, the verdict and gaps, and an offer to build the documents. "
         "With --from, start from a partial answers file and ask only what is missing.",
     )
-    p.add_argument("file", type=Path, help="the answers file to write (YAML)")
+    # As typed (str, not Path), so messages show the name the person typed.
+    p.add_argument("file", help="the answers file to write (YAML)")
     p.add_argument(
         "--from", dest="from_file", type=Path, metavar="PARTIAL.yaml",
         help="start from these answers, ask only what is missing or wrong, write FILE and "
@@ -463,7 +466,7 @@ def _add_questionnaire_commands(sub: Any) -> None:
         "edit",
         help="answer one section of the questionnaire again, with the current answers as defaults",
     )
-    p.add_argument("file", type=Path, help="the answers file to change (YAML)")
+    p.add_argument("file", help="the answers file to change (YAML)")
     p.add_argument(
         "--section", choices=_SectionNames(), metavar="SECTION",
         help="the section to ask again: %(choices)s",
@@ -486,7 +489,8 @@ def cmd_new(args: argparse.Namespace) -> int:
     from dpia import questionnaire
 
     project = questionnaire.new(
-        args.file, _prompter, from_path=args.from_file, interactive=_terminal()
+        Path(args.file), _prompter, from_path=args.from_file, interactive=_terminal(),
+        shown=args.file,
     )
     return _after_questionnaire(project, args, offer_build=args.from_file is None)
 
@@ -497,7 +501,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     if not _terminal():
         raise UsageError("'dpia edit' asks its questions in a terminal; edit the file in a text "
                          "editor instead, then run 'dpia check' on it")
-    project = questionnaire.edit(args.file, _prompter, args.section)
+    project = questionnaire.edit(Path(args.file), _prompter, args.section, shown=args.file)
     return _after_questionnaire(project, args, offer_build=False)
 
 
@@ -508,18 +512,24 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
 
     assessment = assess(project, today_from(args), settings_from(args))
     print()
-    report.print_check(project, assessment)
+    report.print_check(project, assessment, args.file)
     if not offer_build:
         return EXIT_OK
+    from dpia.errors import QuestionnaireStopped
     from dpia.questionnaire import record_risks
 
-    recorded = record_risks(args.file, project, list(assessment.risks), _prompter())
-    if recorded is not project:
-        project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
-        print()
-        report.print_check(project, assessment)
-    if _prompter().confirm(WORDING.build_offer, default=True):
-        out = args.out or args.file.resolve().parent / "dpia-output" / project.project.id
+    try:
+        recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),
+                                shown=args.file)
+        if recorded is not project:
+            project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
+            print()
+            report.print_check(project, assessment, args.file)
+        build = _prompter().confirm(WORDING.build_offer, default=True)
+    except (KeyboardInterrupt, EOFError):
+        raise QuestionnaireStopped(WORDING.after_stopped.format(path=args.file)) from None
+    if build:
+        out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK
 

@@ -19,13 +19,16 @@ This module does not import questionary; the prompter is passed in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import copy
+from collections.abc import Callable, Collection, Iterator, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from dpia.asking import Asking, NoChoice
+from dpia.asking import Asking, GoBack, NoChoice, problem_text
 from dpia.fieldtypes import check_value, is_required
-from dpia.model import Project, validate
+from dpia.model import Project, path_text, validate
 from dpia.questions import (
+    ORGANISATIONS,
     SECTIONS,
     WORDING,
     Ask,
@@ -35,12 +38,17 @@ from dpia.questions import (
     Repeat,
     Section,
     State,
+    covers,
+    section_of,
+    starts,
 )
 
 if TYPE_CHECKING:
     from dpia.prompting import Option, Prompter
 
 Mode = Literal["missing", "fix", "all", "required"]
+# Saves progress: (answers, the section to carry on from, declined questions).
+Saver = Callable[[dict[str, Any], str | None, list[Loc]], None]
 MAX_ROUNDS = 25
 
 
@@ -52,36 +60,9 @@ class Unanswerable(Exception):
         self.problems = problems
 
 
-# --- where a problem belongs -----------------------------------------------------------
-
-
-def _starts(loc: Loc, prefix: Loc) -> bool:
-    return loc[: len(prefix)] == prefix
-
-
-def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
-    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
-    for node in nodes:
-        path: Loc = node.path
-        if isinstance(node, Ask) and (loc in node.fixes or _starts(loc, path) or _starts(path, loc)):
-            return True
-        if _starts(path, loc) and loc != path:
-            return True
-        if not _starts(loc, path):
-            continue
-        rest = loc[len(path):]
-        if not rest:
-            return True
-        if isinstance(node, Group) and covers(node.nodes, rest):
-            return True
-        if (isinstance(node, Repeat) and isinstance(rest[0], int)
-                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
-            return True
-    return False
-
-
-def section_of(loc: Loc) -> Section | None:
-    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
+def clipped(text: str, width: int = 50) -> str:
+    """A list entry short enough for an 80-column terminal with its '(change or remove)'."""
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 # --- plain-data helpers ------------------------------------------------------------------
@@ -108,6 +89,41 @@ def _set(container: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
         node[path[-1]] = value
 
 
+# --- cross-field rules, checked as soon as their section is answered -----------------------
+
+
+@cache
+def _filler() -> dict[str, Any]:
+    """A complete, valid answers file (the shipped example) to stand in for unanswered sections."""
+    from dpia.answers import parse, read_text
+    from dpia.resources import example_path
+
+    data, _ = parse(read_text(example_path()))
+    assert isinstance(data, dict)
+    return data
+
+
+def early_problems(data: dict[str, Any], answered: Sequence[Section]) -> list[tuple[Loc, str]]:
+    """The model's problems with the ``answered`` sections, before the rest is answered.
+
+    The model checks rules between fields only on a complete file, so the sections not
+    yet answered are taken from the shipped example; only problems that a question in
+    an answered section can fix are returned. Rules only relate a section's answers to
+    its own or earlier sections' (sections are ordered that way), so the stand-in
+    answers never cause a problem that is returned.
+    """
+    merged = copy.deepcopy(_filler())
+    merged["format"] = data.get("format", merged.get("format"))
+    for sec in answered:
+        for node in sec.nodes:
+            present, value = _get(data, node.path)
+            _set(merged, node.path, copy.deepcopy(value) if present else None)
+    project, problems = validate(merged)
+    names = {s.name for s in answered}
+    return [(loc, msg) for loc, msg in problems
+            if (found := section_of(loc)) is not None and found.name in names]
+
+
 # --- the engine ----------------------------------------------------------------------------
 
 
@@ -116,7 +132,7 @@ class Interview(Asking):
 
     def __init__(
         self, data: dict[str, Any], prompter: Prompter,
-        saver: Callable[[dict[str, Any], str | None], None] | None = None,
+        saver: Saver | None = None, declined: Collection[Loc] = (),
     ) -> None:
         self.data = data
         self.p = prompter
@@ -126,6 +142,9 @@ class Interview(Asking):
         self.mode: Mode = "missing"
         self.item: dict[str, Any] = {}
         self.current: str | None = None
+        self.back: str | None = None  # the item just started, which the next prompt may abandon
+        # Optional questions and offers answered "no" or left empty: not asked again on resume.
+        self.declined: set[Loc] = set(declined)
 
     # -- sections ---------------------------------------------------------------------
 
@@ -144,6 +163,8 @@ class Interview(Asking):
             self.mode = mode
             self.item = {}
             self._nodes(sec.nodes, self.data, ())
+            if mode != "fix":
+                self._recheck(sec, SECTIONS[:n] if mode == "missing" else SECTIONS)
             later = [s for s, m in plan if SECTIONS.index(s) > n - 1 and m != "fix"]
             self.save(later[0].name if later else None)
 
@@ -164,9 +185,31 @@ class Interview(Asking):
             self.run([(s, "fix") for s in SECTIONS])
         raise Unanswerable(problems)
 
+    def _recheck(self, current: Section, answered: Sequence[Section]) -> None:
+        """Ask again, at once, whatever the rules between fields find wrong so far."""
+        before: list[tuple[Loc, str]] = []
+        for _ in range(MAX_ROUNDS):
+            problems = early_problems(self.data, answered)
+            if not problems or problems == before:
+                break
+            before = problems
+            self.problems = {}
+            for loc, msg in problems:
+                self.problems.setdefault(loc, msg)
+            self.p.say("")
+            self.p.say(WORDING.recheck_now, "warning")
+            for sec in answered:
+                if not self._problems_in(sec):
+                    continue
+                if sec is not current:
+                    self.p.say(WORDING.back_in.format(title=sec.title), "section")
+                self.mode, self.item = "fix", {}
+                self._nodes(sec.nodes, self.data, ())
+        self.problems = {}
+
     def save(self, next_section: str | None) -> None:
         if self.saver is not None:
-            self.saver(self.data, next_section)
+            self.saver(self.data, next_section, sorted(self.declined, key=path_text))
 
     def _problems_in(self, sec: Section) -> bool:
         return any(covers(sec.nodes, loc) for loc in self.problems)
@@ -190,14 +233,14 @@ class Interview(Asking):
         here = parent = False
         message = None
         for p, msg in self.problems.items():
-            if _starts(p, loc) or p in fixes:
+            if starts(p, loc) or p in fixes:
                 here, message = True, message or msg
-            elif _starts(loc, p):
+            elif starts(loc, p):
                 parent = True
         return here, parent, message
 
     def _clear(self, loc: Loc) -> None:
-        for p in [p for p in self.problems if _starts(p, loc)]:
+        for p in [p for p in self.problems if starts(p, loc)]:
             del self.problems[p]
 
     def _ask(
@@ -222,7 +265,7 @@ class Interview(Asking):
         if mode == "fix" and parent and not here:
             mode = "missing"
         if not here:
-            if mode == "fix":
+            if mode == "fix" or (mode == "missing" and not present and loc in self.declined):
                 return
             if present:
                 value, problem = check_value(loc, value)
@@ -232,12 +275,17 @@ class Interview(Asking):
             elif mode == "required" and not is_required(loc):
                 return
         if message:
-            self.p.say(WORDING.problem.format(message=message), "warning")
+            self.p.say(problem_text(message), "warning")
         if q.help:
             self.p.say(q.help, "help")
         default = value if present else (q.default(state) if callable(q.default) else q.default)
-        answer = self._prompt(q, loc, state, default)
+        back, self.back = self.back, None
+        answer = self._prompt(q, loc, state, default, back)
         _set(container, q.path, answer)
+        if answer is None:
+            self.declined.add(loc)
+        else:
+            self.declined.discard(loc)
         self._clear(loc)
         warning = q.warn(self.state()) if q.warn is not None else None
         if warning:
@@ -259,12 +307,16 @@ class Interview(Asking):
         if g.offer and not required and not here:
             if mode in ("required", "fix") and not present:
                 return
+            if mode == "missing" and not present and loc in self.declined:
+                return
             if mode == "all" or (mode == "missing" and not present):
                 if g.offer_help:
                     self.p.say(g.offer_help, "help")
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
                     _set(container, g.path, None)
+                    self.declined.add(loc)
                     return
+                self.declined.discard(loc)
         if required and g.required_note and not present:
             self.p.say(g.required_note, "help")
         if not present:
@@ -295,11 +347,14 @@ class Interview(Asking):
                 sub: Mode = "fix" if mode in ("fix", "all") else "required"
                 if mode == "missing" and i == len(items) - 1:
                     sub = "missing"
+                    if check_value(loc + (i,), item)[1] is not None:  # stopped part-way through it
+                        self.p.say(WORDING.resume_item.format(
+                            item=r.item, n=i + 1, summary=r.summary(item, self.state())), "section")
                 self._item(r, item, loc + (i,), sub)
         if mode not in ("all", "missing") and not at_list:
             return
         if message and loc in self.problems:
-            self.p.say(WORDING.problem.format(message=message), "warning")
+            self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
         self._menu(r, items, loc, fresh)
@@ -312,30 +367,35 @@ class Interview(Asking):
         while len(items) < r.min_items:
             self._add(r, items, loc)
         while True:
+            state = self.state()
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
             options.append(("add", add.format(item=r.item), None))
             for i, item in enumerate(items):
-                options.append((f"change:{i}", WORDING.menu_change.format(summary=r.summary(item)), None))
-            if len(items) > r.min_items:
-                for i, item in enumerate(items):
-                    options.append(
-                        (f"remove:{i}", WORDING.menu_remove.format(summary=r.summary(item)), None)
-                    )
+                options.append((str(i), WORDING.menu_item.format(
+                    summary=clipped(r.summary(item, state))), None))
             options.append(("done", WORDING.menu_done if items else WORDING.menu_done_none, None))
+            add_next = (fresh and not items and r.add_first) or len(items) < r.suggest_items
             choice = self.p.select(WORDING.menu_prompt.format(Items=r.items), options,
-                                   default="add" if fresh and not items else "done")
+                                   default="add" if add_next else "done")
             if choice == "done":
                 return
             if choice == "add":
                 self._add(r, items, loc)
                 continue
-            action, index = choice.split(":")
-            item = items[int(index)]
+            index = int(choice)
+            item = items[index]
+            summary = r.summary(item, state)
+            actions: list[Option] = [("change", WORDING.item_change, None)]
+            if len(items) > r.min_items:
+                actions.append(("remove", WORDING.item_remove, None))
+            actions.append(("keep", WORDING.item_keep, None))
+            action = self.p.select(WORDING.item_prompt.format(summary=summary), actions,
+                                   default="change")
             if action == "change":
-                self._item(r, item, loc + (int(index),), "all")
-            elif self.p.confirm(WORDING.remove_confirm.format(summary=r.summary(item)),
-                                default=False):
+                self._item(r, item, loc + (index,), "all")
+            elif action == "remove" and self.p.confirm(
+                    WORDING.remove_confirm.format(summary=summary), default=False):
                 items.remove(item)
 
     def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
@@ -343,12 +403,30 @@ class Interview(Asking):
         items.append(item)
         self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
                    "section")
+        # The first question may be left (empty answer, or a "Go back" choice), unless the
+        # list needs this item.
+        self.back = r.item if len(items) > r.min_items else None
         try:
             self._item(r, item, loc + (len(items) - 1,), "all")
+        except GoBack:
+            items.remove(item)
+            self.p.say(WORDING.back_done, "help")
         except NoChoice:
             items.remove(item)
             if len(items) < r.min_items:
                 raise
+        finally:
+            self.back = None
+
+    def _new_org(self) -> str | None:
+        items = self.data.get("organisations")
+        if not isinstance(items, list):
+            items = self.data["organisations"] = []
+        before = len(items)
+        saved_back = self.back
+        self._add(ORGANISATIONS, items, ("organisations",))
+        self.back = saved_back
+        return str(items[-1]["id"]) if len(items) > before else None
 
     def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
         saved_mode, saved_item = self.mode, self.item

@@ -7,7 +7,10 @@ that receives the explanatory text instead of the terminal.
 
 Ctrl-C raises ``KeyboardInterrupt`` and Ctrl-D ``EOFError`` out of every
 prompt (questionary's ``unsafe_ask``), so the caller can save and say how to
-resume. Nothing here is POSIX-only: questionary runs in Windows terminals.
+resume. questionary binds Ctrl-D only in text prompts; :func:`_ask` adds it to
+the choice lists and yes/no questions too. Nothing here is POSIX-only:
+questionary and prompt_toolkit run in Windows terminals, and the width comes
+from :func:`shutil.get_terminal_size`.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, TextIO
 
 import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
 # (value, label, description or None)
@@ -36,6 +41,8 @@ STYLE = Style(
         ("text", ""),
     ]
 )
+
+TICKED = "  Ticked: {labels}"
 
 _SAY_STYLE = {
     "section": "bold fg:ansicyan",
@@ -71,7 +78,7 @@ class Prompter:
         self, message: str, *, default: str = "", instruction: str | None = None,
         check: Check | None = None,
     ) -> str:
-        answer = questionary.text(
+        answer = questionary.text(  # Ctrl-D on an empty answer already stops a text prompt
             message, default=default, instruction=_instruction(instruction),
             validate=_validator(check), style=STYLE, **self._io,
         ).unsafe_ask()
@@ -81,10 +88,10 @@ class Prompter:
         choices = [questionary.Choice(label, value=value, description=desc)
                    for value, label, desc in options]
         start = next((c for c in choices if c.value == default), None)
-        answer = questionary.select(
+        answer = _ask(questionary.select(
             message, choices=choices, default=start, style=STYLE,
             instruction="(use the arrow keys, Enter to choose)", **self._io,
-        ).unsafe_ask()
+        ))
         return str(answer)
 
     def checkbox(
@@ -94,15 +101,38 @@ class Prompter:
         choices = [questionary.Choice(label, value=value, description=desc,
                                       checked=value in checked)
                    for value, label, desc in options]
-        answer = questionary.checkbox(
+        answer = _ask(questionary.checkbox(
             message, choices=choices, validate=_validator(check) or (lambda _: True),
             style=STYLE, instruction="(Space ticks or unticks, Enter confirms)", **self._io,
-        ).unsafe_ask()
+        ))
+        if len(answer) > 1:  # questionary shows only "done (N selections)"
+            labels = {value: label for value, label, _ in options}
+            self.say(TICKED.format(labels="; ".join(labels.get(a, str(a)) for a in answer)), "ok")
         return [str(a) for a in answer]
 
     def confirm(self, message: str, *, default: bool = True) -> bool:
-        answer = questionary.confirm(message, default=default, style=STYLE, **self._io).unsafe_ask()
+        answer = _ask(questionary.confirm(message, default=default, style=STYLE, **self._io))
         return bool(answer)
+
+
+_STOP = KeyBindings()
+
+
+@_STOP.add(Keys.ControlD, eager=True)
+def _stop(event: Any) -> None:
+    event.app.exit(exception=EOFError, style="class:aborting")
+
+
+def _ask(question: Any) -> Any:
+    """Ask, with Ctrl-D stopping the questionnaire (like Ctrl-C) in every kind of prompt.
+
+    questionary 2.1 has no argument for extra key bindings, so they are merged into the
+    prompt_toolkit application it built; an exact key binding wins over questionary's
+    catch-all one, whatever the order.
+    """
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, _STOP])
+    return question.unsafe_ask()
 
 
 def _instruction(text: str | None) -> str | None:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from dpia import vocab
 from dpia.answers import INCOMPLETE_KEY, parse, read_text, save, save_raw, to_data
 from dpia.errors import AnswersError, Problem, QuestionnaireStopped, UsageError
-from dpia.interview import Interview, Mode, Unanswerable, section_of
-from dpia.model import Loc, Project, problems_with_lines, validate
-from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, section
+from dpia.interview import Interview, Mode, Saver, Unanswerable
+from dpia.model import Loc, Project, path_text, problems_with_lines, validate
+from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, parse_path, section, section_of
 
 if TYPE_CHECKING:
     from dpia.prompting import Prompter
@@ -31,13 +31,20 @@ _HEADER = (
 )
 
 
-def _saver(path: Path) -> Callable[[dict[str, Any], str | None], None]:
-    def save_progress(data: dict[str, Any], section_name: str | None) -> None:
-        marker = {"section": section_name or SECTION_NAMES[-1]}
+def _saver(path: Path, shown: str) -> Saver:
+    def save_progress(data: dict[str, Any], section_name: str | None, declined: list[Loc]) -> None:
+        marker: dict[str, Any] = {"section": section_name or SECTION_NAMES[-1]}
+        if declined:
+            marker["skipped"] = [path_text(loc) for loc in declined]
         ordered = {INCOMPLETE_KEY: marker, **{k: v for k, v in data.items() if k != INCOMPLETE_KEY}}
-        save_raw(ordered, path, header=_HEADER.format(path=path))
+        save_raw(ordered, path, header=_HEADER.format(path=shown))
 
     return save_progress
+
+
+def _declined(marker: Any) -> list[Loc]:
+    skipped = marker.get("skipped") if isinstance(marker, dict) else None
+    return [parse_path(t) for t in skipped if isinstance(t, str)] if isinstance(skipped, list) else []
 
 
 def _read(path: Path) -> tuple[dict[str, Any], dict[Loc, int]]:
@@ -59,26 +66,35 @@ def _unanswerable(data: dict[str, Any]) -> list[tuple[Loc, str]]:
 
 def new(
     path: Path, prompter: PromptFactory, *, from_path: Path | None = None,
-    interactive: bool = True,
+    interactive: bool = True, shown: str | None = None,
 ) -> Project:
-    """Run `dpia new`: a new questionnaire, a resumed one, or one started from a partial file."""
+    """Run `dpia new`: a new questionnaire, a resumed one, or one started from a partial file.
+
+    ``shown`` is the file name as the person typed it, for the messages (default: ``path``).
+    """
     plan: list[tuple[Section, Mode]]
-    source = str(from_path or path)
+    shown = shown or str(path)
+    source = str(from_path) if from_path is not None else shown
     lines: dict[Loc, int] = {}
+    declined: list[Loc] = []
+    greeting = WORDING.welcome.format(n=len(SECTIONS))
     existing = path.exists()
     if existing:
         data, lines = _read(path)
         if INCOMPLETE_KEY not in data:
             raise UsageError(
-                f"{path} already exists and is not a questionnaire in progress. Change it with "
-                f"'dpia edit {path}', or give another file name."
+                f"{shown} already exists and is not a questionnaire in progress. Change it with "
+                f"'dpia edit {shown}', or give another file name."
             )
         if from_path is not None:
-            raise UsageError(f"{path} is a questionnaire in progress: finish it with 'dpia new {path}'")
+            raise UsageError(
+                f"{shown} is a questionnaire in progress: finish it with 'dpia new {shown}'")
         stopped = data.pop(INCOMPLETE_KEY)
         at = stopped.get("section") if isinstance(stopped, dict) else None
         start = SECTION_NAMES.index(at) if at in SECTION_NAMES else 0
         plan = [(s, "fix" if i < start else "missing") for i, s in enumerate(SECTIONS)]
+        declined = _declined(stopped)
+        greeting = WORDING.welcome_back.format(n=start + 1, title=SECTIONS[start].title)
     elif from_path is not None:
         data, lines = _read(from_path)
         data.pop(INCOMPLETE_KEY, None)
@@ -105,38 +121,45 @@ def new(
         raise UsageError(
             "'dpia new' asks its questions in a terminal, and none is attached. To make an "
             "answers file without one, write the answers in a YAML file (see 'dpia schema' or "
-            f"the example: dpia check --example) and run: dpia new {path} --from ANSWERS.yaml"
+            f"the example: dpia check --example) and run: dpia new {shown} --from ANSWERS.yaml"
         )
-    return _run(path, data, prompter(), plan, source)
+    ask = prompter()
+    if from_path is None:
+        ask.say(greeting, "help")
+    return _run(path, data, ask, plan, source, shown=shown, declined=declined)
 
 
-def edit(path: Path, prompter: PromptFactory, section_name: str | None = None) -> Project:
+def edit(
+    path: Path, prompter: PromptFactory, section_name: str | None = None, *,
+    shown: str | None = None,
+) -> Project:
     """Run `dpia edit`: ask one section again with the current answers as defaults."""
+    shown = shown or str(path)
     data, lines = _read(path)
     if INCOMPLETE_KEY in data:
         raise UsageError(
-            f"{path} was saved part-way through the questionnaire: finish it with 'dpia new {path}'"
+            f"{shown} was saved part-way through the questionnaire: finish it with "
+            f"'dpia new {shown}'"
         )
     project, _ = validate(data)
     if project is not None:
         data = to_data(project)
     bad = _unanswerable(data)
     if bad:
-        raise AnswersError(str(path), problems_with_lines(bad, lines))
+        raise AnswersError(shown, problems_with_lines(bad, lines))
     ask = prompter()
     if section_name is None:
         options = [(s.name, s.title, None) for s in SECTIONS]
         section_name = ask.select(WORDING.edit_which, options, default=SECTION_NAMES[0])
-    return _run(path, data, ask, [(section(section_name), "all")], str(path),
-                keep_valid=True)
+    return _run(path, data, ask, [(section(section_name), "all")], shown,
+                keep_valid=True, shown=shown)
 
 
 def _run(
     path: Path, data: dict[str, Any], prompter: Prompter, plan: list[tuple[Section, Mode]],
-    source: str, keep_valid: bool = False,
+    source: str, *, shown: str, keep_valid: bool = False, declined: list[Loc] | None = None,
 ) -> Project:
-    saver = _saver(path)
-    interview = Interview(data, prompter, saver)
+    interview = Interview(data, prompter, _saver(path, shown), declined or ())
     try:
         interview.run(plan)
         project = interview.settle()
@@ -144,18 +167,20 @@ def _run(
         done, _ = validate(data)
         if keep_valid and done is not None:
             save(done, path)
-            raise QuestionnaireStopped(WORDING.edit_interrupted.format(path=path)) from None
-        saver(data, interview.current or plan[0][0].name)
-        raise QuestionnaireStopped(WORDING.interrupted.format(path=path)) from None
+            raise QuestionnaireStopped(WORDING.edit_interrupted.format(path=shown)) from None
+        interview.save(interview.current or plan[0][0].name)
+        raise QuestionnaireStopped(WORDING.interrupted.format(path=shown)) from None
     except Unanswerable as exc:
         raise AnswersError(source, problems_with_lines(exc.problems)) from None
     save(project, path)
     prompter.say("")
-    prompter.say(WORDING.finished.format(path=path, sections=", ".join(SECTION_NAMES)), "ok")
+    prompter.say(WORDING.finished.format(path=shown, sections=", ".join(SECTION_NAMES)), "ok")
     return project
 
 
-def record_risks(path: Path, project: Project, risks: list[Risk], prompter: Prompter) -> Project:
+def record_risks(
+    path: Path, project: Project, risks: list[Risk], prompter: Prompter, shown: str | None = None,
+) -> Project:
     """Offer to record measures for each medium or high risk that has none; save them."""
     from dpia.asking import OTHER, split
     from dpia.questions import RISK_WORDING as W
@@ -195,5 +220,5 @@ def record_risks(path: Path, project: Project, risks: list[Risk], prompter: Prom
         if done is not None:
             save(done, path)
             project = done
-    prompter.say(W.saved.format(n=len(open_risks), path=path), "ok")
+    prompter.say(W.saved.format(n=len(open_risks), path=shown or path), "ok")
     return project

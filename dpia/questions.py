@@ -86,6 +86,7 @@ class Ask:
     none_label: str = ""  # org: the choice that leaves an optional organisation empty
     as_list: bool = False  # org: store the one organisation chosen as a list
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
+    add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     warn: Pick | None = None  # after the answer: a warning to show, or None
 
@@ -112,8 +113,10 @@ class Repeat:
     nodes: tuple[Node, ...]
     item: str  # what one item is called: "organisation", "sharing flow"
     items: str  # and several: "Organisations", "Sharing flows"
-    summary: Callable[[dict[str, Any]], str]
+    summary: Callable[[dict[str, Any], State], str]  # one item, in the menu (names, not ids)
     min_items: int = 0
+    suggest_items: int = 0  # the menu suggests adding another until there are this many
+    add_first: bool = True  # Enter alone adds the first item (False: Enter means "none")
     intro: str = ""
     when: Pick | None = None
 
@@ -135,9 +138,20 @@ class Section:
 @dataclass(frozen=True)
 class Wording:
     progress: str = "Section {n} of {total}: {title}"
+    welcome: str = (
+        "This questionnaire writes the answers file for your project's DPIA (data protection "
+        "impact assessment), in {n} sections. Every question explains itself, and most "
+        "suggest an answer: press Enter to accept it. Nothing is lost: the file is saved "
+        "after every section, and Ctrl-C (or Ctrl-D) stops and keeps every answer so far; "
+        "run the same command again to carry on."
+    )
+    welcome_back: str = (
+        "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
+        "skipped are not asked again."
+    )
     optional: str = "leave empty to skip"
-    date: str = "YYYY-MM-DD"
-    date_optional: str = "YYYY-MM-DD, or leave empty to skip"
+    date: str = "e.g. 31/03/2026 or 2026-03-31"
+    date_optional: str = "e.g. 31/03/2026, or leave empty to skip"
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, or leave empty to skip"
     other_choice: str = "Other (type it)"
@@ -145,16 +159,28 @@ class Wording:
     menu_prompt: str = "{Items}: what next?"
     menu_add_first: str = "Add a {item}"
     menu_add: str = "Add another {item}"
-    menu_change: str = "Change {summary}"
-    menu_remove: str = "Remove {summary}"
+    menu_item: str = "{summary} (change or remove)"
+    item_prompt: str = "{summary}: what do you want to do?"
+    item_change: str = "Change its answers"
+    item_remove: str = "Remove it"
+    item_keep: str = "Keep it as it is"
     menu_done: str = "Done, go on"
     menu_done_none: str = "None, go on"
+    back_choice: str = "Go back: do not add this {item}"
+    back_text: str = "leave empty to go back"
+    back_done: str = "Not added."
+    new_org: str = "A new organisation: add it now"
+    new_org_added: str = "Added {name}. Back to: {question}"
     adding: str = "{Item} {n}"
+    resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
     only_choice: str = "{question} {choice} (the only possible answer, so not asked)"
     recheck: str = "Some answers need another look before the file is complete."
+    recheck_now: str = "Before going on, some answers need another look."
+    back_in: str = "In the section: {title}"
     problem: str = "Needs another look: {message}"
+    problem_subject: str = "this answer"
     saved: str = "Saved to {path}."
     basis_same: str = "Do all the controllers rely on the same lawful basis?"
     basis_same_help: str = (
@@ -174,6 +200,10 @@ class Wording:
         "(sections: {sections})"
     )
     build_offer: str = "Build the DPIA and the other documents now?"
+    after_stopped: str = (
+        "Stopped. The answers file is complete and saved, with any measures recorded so far: "
+        "{path}\nBuild the documents later with: dpia build {path}"
+    )
     edit_which: str = "Which section do you want to change?"
 
 
@@ -213,7 +243,10 @@ HELPER = ControllerHelper()
 
 def suggest_id(text: str, taken: list[str] | None = None) -> str:
     """'Healthwatch Northtown' -> 'healthwatch-northtown', made unique among ``taken``."""
-    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40].strip("-") or "item"
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    if len(base) > 40:  # cut at a hyphen, not inside a word
+        base = base[:41].rsplit("-", 1)[0] if "-" in base[:41] else base[:40]
+    base = base or "item"
     taken = taken or []
     candidate, n = base, 2
     while candidate in taken:
@@ -226,6 +259,21 @@ def _org_name(state: State, org_id: Any) -> str:
         if o.get("id") == org_id:
             return str(o.get("name") or org_id)
     return str(org_id or "?")
+
+
+def _short(org_id: Any) -> str:
+    """A long organisation id by its initials, for ids made of two: 'riverside-borough-council'
+    -> 'rbc'."""
+    text = str(org_id)
+    return "".join(p[0] for p in text.split("-") if p) if len(text) > 15 else text
+
+
+def _label(labels: Mapping[str, str], code: Any) -> str:
+    return labels.get(str(code), str(code))
+
+
+def shown_date(value: Any) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def _first_of(state: State, *candidates: Any) -> Any:
@@ -289,6 +337,27 @@ ARTICLE9_HELP: dict[str, str] = {
     "not_for_profit_body": "A charity's work with its own members or regular contacts only.",
 }
 
+LAWFUL_BASIS_HELP: dict[str, str] = {
+    "consent": "People freely agree and can withdraw at any time; not where they may feel "
+    "they cannot say no.",
+    "contract": "Needed for a contract with the person themselves; rarely fits research.",
+    "legal_obligation": "A law requires this use of the data.",
+    "vital_interests": "To protect someone's life; emergencies only.",
+    "public_task": "A task in the public interest or a statutory function (NHS, councils, "
+    "Healthwatch).",
+    "legitimate_interests": "The organisation's own interests, balanced against people's; "
+    "not for public authorities' tasks.",
+}
+
+TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
+    "adequacy": "The UK recognises the country's protection, e.g. EU countries, or US "
+    "companies in the UK-US data bridge.",
+    "idta": "A contract in the UK's own form, with a transfer risk assessment.",
+    "addendum": "The EU's standard clauses with the UK Addendum, for suppliers using them.",
+    "binding_corporate_rules": "Approved rules within one international group of companies.",
+    "derogation": "Occasional transfers only, e.g. with explicit consent.",
+}
+
 METHOD_HELP: dict[str, str] = {
     "email": "Ordinary email is not encrypted end to end: a mistyped address or a hacked mailbox "
     "exposes everything attached. Use it only for anonymised or aggregate data.",
@@ -326,6 +395,24 @@ SIGNATORY = (
 )
 
 
+def _reachable(key: str) -> tuple[Ask, ...]:
+    """A DPO or data protection lead: participants need an email address or a phone number."""
+
+    def no_email(s: State) -> bool:
+        person = s.item.get(key)
+        return not (isinstance(person, dict) and person.get("email"))
+
+    return (
+        *PERSON[:2],
+        Ask(("email",), "Email address",
+            "Participants are given it to ask about their data.", optional=True),
+        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
+        Ask(("phone",), "Phone number",
+            "With no email address, participants need a phone number to reach them.",
+            when=no_email),
+    )
+
+
 def _person_summary(item: dict[str, Any]) -> str:
     return str(item.get("name") or item.get("email") or "someone")
 
@@ -354,7 +441,9 @@ SECTIONS: tuple[Section, ...] = (
             Group(("project", "agreement"), (
                 Ask(("form",), "What form does the agreement take?", kind="select",
                     choices=vocab.AGREEMENT_FORMS, default="memorandum_of_understanding"),
-                Ask(("reference",), "Its reference", optional=True),
+                Ask(("reference",), "Its reference",
+                    "A document number, file name or the date of the email, so it can be found.",
+                    optional=True),
                 Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
             ), offer="Have the partners recorded their agreement in writing?",
                 offer_help="For example a memorandum of understanding, or an email confirming "
@@ -366,7 +455,8 @@ SECTIONS: tuple[Section, ...] = (
                     other_text="Type the milestone"),
                 Ask(("date",), "Date of the check-in", kind="date"),
             ), item="check-in", items="Check-ins",
-                summary=lambda i: f"{i.get('milestone')} ({i.get('date')})",
+                summary=lambda i, s: f"{_label(vocab.CHECKIN_MILESTONES, i.get('milestone'))} "
+                f"({shown_date(i.get('date'))})",
                 intro="Check-ins are the points where the partners meet to review progress, "
                 "e.g. after planning, fieldwork and analysis."),
         ),
@@ -392,13 +482,14 @@ SECTIONS: tuple[Section, ...] = (
                     "ZA123456.", optional=True),
                 Ask(("address",), "Postal address", optional=True),
                 Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
-                Group(("dpo",), PERSON, offer="Does it have a Data Protection Officer (DPO)?",
+                Group(("dpo",), _reachable("dpo"),
+                      offer="Does it have a Data Protection Officer (DPO)?",
                       offer_help="A DPO advises on data protection and is who people contact "
                       "about their data.",
                       required=_is_public_authority,
                       required_note="Public authorities (NHS bodies, councils, universities) "
                       "must have a Data Protection Officer. Who is it?"),
-                Group(("data_protection_lead",), PERSON,
+                Group(("data_protection_lead",), _reachable("data_protection_lead"),
                       offer="Does someone else lead on data protection there?",
                       offer_help="For organisations without a DPO: the person participants "
                       "and partners contact about data protection.",
@@ -406,9 +497,9 @@ SECTIONS: tuple[Section, ...] = (
                 Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
                       offer_help="The person partners contact about the project."),
             ), item="organisation", items="Organisations", min_items=1,
-                summary=lambda i: f"{i.get('name')} ({i.get('id')})"),
+                summary=lambda i, s: str(i.get("name")), suggest_items=2),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
-                default=_healthwatch),
+                default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
                 "A commissioner pays for or asks for the work, e.g. an integrated care board.",
                 kind="org", optional=True, none_label="Nobody: it was not commissioned"),
@@ -446,7 +537,7 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
             Ask(("data_protection", "controllers", "contact_point"),
                 "Which controller do participants contact?", kind="org",
-                among=lambda s: s.controllers(), default=lambda s: s.lead(),
+                among=lambda s: s.controllers(), default=lambda s: s.lead(), add_org=False,
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
             Repeat(("data_protection", "processors"), (
                 Ask(("organisation",), "Which organisation is the processor?", kind="org",
@@ -459,21 +550,22 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
                     optional=True),
             ), item="processor", items="Processors",
-                summary=lambda i: f"{i.get('organisation')}: {i.get('service')}",
+                summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
                 intro="Processors are organisations that handle the data only on the "
                 "controllers' instructions, such as a survey company or a transcription "
                 "service. Add each one; choose 'None' if there are none."),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
-                kind="org", among=lambda s: s.controllers(),
+                kind="org", among=lambda s: s.controllers(), add_org=False,
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
             Ask(("data_protection", "subject_access"),
                 "Which controller handles requests from people to see, correct or delete "
                 "their data?", "These are subject access and other rights requests; a "
                 "processor cannot handle them.", kind="org",
-                among=lambda s: [i for i in s.org_ids() if i not in s.processors()],
+                among=lambda s: s.controllers() or [
+                    i for i in s.org_ids() if i not in s.processors()], add_org=False,
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "dpo_for_participants"), s.lead())),
             Ask(("data_protection", "safeguarding", "owner"),
@@ -490,7 +582,7 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("data_protection", "breach_lead"),
                 "Who leads if personal data is lost or sent to the wrong person?",
                 "The organisation that leads on personal data breaches, including reporting "
-                "to the ICO within 72 hours when needed.", kind="org",
+                "to the Information Commissioner's Office (ICO) within 72 hours when needed.", kind="org",
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
         ),
@@ -507,7 +599,7 @@ SECTIONS: tuple[Section, ...] = (
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
             Ask(("processing", "approx_participants"), "About how many people will take part?",
-                "A whole number; a rough estimate is fine.", kind="int"),
+                "A rough estimate is fine, e.g. 350.", kind="int"),
             Ask(("processing", "geography"), "Where do they live or use services?",
                 "e.g. Northtown and surrounding area.", optional=True),
             Ask(("processing", "personal_data"), "What will you record about them?",
@@ -536,7 +628,7 @@ SECTIONS: tuple[Section, ...] = (
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
                 "consent only where people can freely say no and withdraw.",
-                kind="basis", choices=vocab.LAWFUL_BASES),
+                kind="basis", choices=vocab.LAWFUL_BASES, descriptions=LAWFUL_BASIS_HELP),
             Ask(("processing", "lawful_basis_detail"), "Anything to add about the basis?",
                 "e.g. the law behind a public task: Healthwatch's statutory functions in the "
                 "Health and Social Care Act 2012.", optional=True),
@@ -569,10 +661,10 @@ SECTIONS: tuple[Section, ...] = (
             Repeat(("processing", "international_transfers"), (
                 Ask(("country",), "Which country?"),
                 Ask(("safeguard",), "What makes the transfer lawful?", kind="select",
-                    choices=vocab.TRANSFER_SAFEGUARDS),
+                    choices=vocab.TRANSFER_SAFEGUARDS, descriptions=TRANSFER_SAFEGUARD_HELP),
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
-                summary=lambda i: str(i.get("country")),
+                summary=lambda i, s: str(i.get("country")), add_first=False,
                 intro="Is any data stored or looked at outside the UK, e.g. by a survey "
                 "company's servers abroad? Add each country; choose 'None' if there are none."),
             Repeat(("processing", "retention"), (
@@ -581,7 +673,7 @@ SECTIONS: tuple[Section, ...] = (
                     "e.g. 12 months after the report is published. Avoid 'indefinitely'."),
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
             ), item="retention period", items="Retention periods", min_items=1,
-                summary=lambda i: f"{i.get('data')}: {i.get('period')}",
+                summary=lambda i, s: f"{i.get('data')}: {i.get('period')}",
                 intro="How long each kind of data is kept. Add one entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
                 "e.g. Names are removed before analysis; quotes are checked so nobody can be "
@@ -592,7 +684,7 @@ SECTIONS: tuple[Section, ...] = (
                 optional=True),
             Ask(("processing", "withdrawal"), "How, and until when, can people withdraw?",
                 "e.g. By emailing us until 1 July, when analysis begins."),
-            Ask(("processing", "security_measures"), "Security measures",
+            Ask(("processing", "security_measures"), "What security measures protect the data?",
                 "e.g. Multi-factor authentication on all accounts; encrypted transfer.",
                 kind="lines", optional=True),
         ),
@@ -610,7 +702,7 @@ SECTIONS: tuple[Section, ...] = (
                     i for i in s.org_ids() if i != s.item.get("from")]),
                 Ask(("id",), "A short id for this flow", "Press Enter to accept the suggestion.",
                     default=lambda s: suggest_id(
-                        f"{s.item.get('from')}-to-{s.item.get('to')}",
+                        f"{_short(s.item.get('from'))}-to-{_short(s.item.get('to'))}",
                         [str(f.get("id")) for f in (s.doc.get("sharing") or [])
                          if isinstance(f, dict) and f is not s.item])),
                 Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",
@@ -630,15 +722,16 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",
-                    "e.g. the processor contract or MOU reference.", optional=True),
+                    "e.g. the processor contract or MOU reference.", optional=True,
+                    default=lambda s: s.get("project", "agreement", "reference")),
                 Ask(("starts",), "When does it start?", kind="date",
                     default=lambda s: s.get("project", "start")),
                 Ask(("ends",), "When does it end?", kind="date", optional=True),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
             ), item="sharing flow", items="Sharing flows",
-                summary=lambda i: f"{i.get('id')} ({i.get('from')} to "
-                f"{i.get('to')})",
+                summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
+                f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
                 intro="Add each flow; choose 'None' if no data moves between organisations."),
         ),
     ),
@@ -682,7 +775,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("how",), "How, and about what?",
                     "e.g. Reviewed the survey questions."),
                 Ask(("when",), "When?", kind="date", optional=True),
-            ), item="consultation", items="Consultations", summary=lambda i: str(i.get("who"))),
+            ), item="consultation", items="Consultations", summary=lambda i, s: str(i.get("who"))),
             Ask(("consultation_not_needed_because",), "Why was nobody consulted?",
                 "The DPIA must record whose views were sought, or why that was not needed.",
                 when=lambda s: not s.doc.get("consultation"), fixes=(("consultation",),)),
@@ -714,12 +807,16 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("next_review",), "When is the next review?", kind="date", optional=True),
             ), offer="Record the sign-off now?",
                 offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
-                "'dpia edit FILE --section signoff'."),
+                "'dpia edit' and the section 'signoff'."),
         ),
     ),
 )
 
 SECTION_NAMES: tuple[str, ...] = tuple(s.name for s in SECTIONS)
+# The list of organisations, also used to add one from any question that names an organisation.
+ORGANISATIONS: Repeat = next(
+    n for s in SECTIONS for n in s.nodes if isinstance(n, Repeat) and n.path == ("organisations",)
+)
 
 
 def section(name: str) -> Section:
@@ -727,6 +824,53 @@ def section(name: str) -> Section:
         if s.name == name:
             return s
     raise KeyError(name)
+
+
+# --- where a problem belongs -----------------------------------------------------------
+
+
+def starts(loc: Loc, prefix: Loc) -> bool:
+    return loc[: len(prefix)] == prefix
+
+
+def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
+    """Whether some question among ``nodes`` can answer a problem at ``loc``."""
+    for node in nodes:
+        path: Loc = node.path
+        if isinstance(node, Ask) and (loc in node.fixes or starts(loc, path) or starts(path, loc)):
+            return True
+        if starts(path, loc) and loc != path:
+            return True
+        if not starts(loc, path):
+            continue
+        rest = loc[len(path):]
+        if not rest:
+            return True
+        if isinstance(node, Group) and covers(node.nodes, rest):
+            return True
+        if (isinstance(node, Repeat) and isinstance(rest[0], int)
+                and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
+            return True
+    return False
+
+
+def section_of(loc: Loc) -> Section | None:
+    return next((s for s in SECTIONS if covers(s.nodes, loc)), None)
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def parse_path(text: str) -> Loc:
+    """'organisations[2].dpo' -> ('organisations', 1, 'dpo'): the inverse of model.path_text."""
+    return tuple(int(n) - 1 if n else name for n, name in _PART.findall(text))
+
+
+def section_for_path(text: str) -> str | None:
+    """The section of the questionnaire that answers the field at a path such as a gap's
+    ('sharing[2].method' -> 'sharing'), or None when no question asks it (e.g. 'risks')."""
+    found = section_of(parse_path(text))
+    return found.name if found is not None else None
 
 
 @dataclass(frozen=True)

@@ -144,7 +144,8 @@ _VERDICT_STYLE = {"required": "bold red", "recommended": "bold yellow", "not req
 _LEVEL_STYLE = {"high": "red", "medium": "yellow", "low": "green"}
 
 
-def print_check(project: Project, a: Assessment) -> None:
+def print_check(project: Project, a: Assessment, edit_file: str | None = None) -> None:
+    """The check summary; with ``edit_file``, each gap also names the `dpia edit` command."""
     con = _console()
     s = a.screening
     status = "DRAFT (not signed off)" if project.is_draft else "signed off"
@@ -175,7 +176,7 @@ def print_check(project: Project, a: Assessment) -> None:
     con.print()
     _print_risks(con, a)
     con.print()
-    _print_gaps(con, a)
+    _print_gaps(con, a, edit_file)
 
 
 _RISK_COLUMNS = ("id", "likelihood", "severity", "overall", "measures", "residual")
@@ -241,7 +242,7 @@ def _print_risks(con: Console, a: Assessment) -> None:
             con.print(f"  [bold]{escape(piece)}[/]", crop=False)
 
 
-def _print_gaps(con: Console, a: Assessment) -> None:
+def _print_gaps(con: Console, a: Assessment, edit_file: str | None = None) -> None:
     blocking = a.blocking_gaps
     if not a.gaps:
         con.print("[bold green]No gaps found.[/]")
@@ -255,3 +256,13 @@ def _print_gaps(con: Console, a: Assessment) -> None:
         _wrap(con, f"{level}: {g.id} ({g.path})", 2, 4, head=len(level), head_style=style)
         _wrap(con, g.problem, 6)
         _wrap(con, f"Fix: {g.fix}", 6, style="dim")
+        name = _section_for(g.path) if edit_file else None
+        if name:
+            _wrap(con, f"Or answer again: dpia edit {edit_file} --section {name}", 6, style="dim")
+
+
+def _section_for(path: str) -> str | None:
+    """The questionnaire section that answers a gap's field (the questions load only here)."""
+    from dpia.questions import section_for_path
+
+    return section_for_path(path)

@@ -26,12 +26,13 @@ PROJECT = (
     + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
     + ENTER + ENTER + ENTER + ENTER  # agreement: yes, MOU, no reference, no date
     + down(1)  # check-ins: none
+    + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
     type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
     + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
     + ENTER  # no project contact
-    + UP * 2 + ENTER  # add another organisation
+    + ENTER  # add another organisation (suggested while there is one)
     + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
     + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
     + ENTER  # no contact
@@ -53,7 +54,7 @@ PROCESSING = (
     + ENTER + ENTER  # public task; no detail
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
-    + down(1)  # no international transfers
+    + ENTER  # no international transfers (the suggestion)
     + type_("Survey answers") + type_("12 months after publication") + ENTER + ENTER
     + ENTER + ENTER  # no anonymisation text; threshold 5
     + type_("Until 1 July") + ENTER  # withdrawal; no security measures
@@ -62,17 +63,17 @@ SHARING = down(1)
 FINDINGS = ENTER * 6 + type_("The board agrees them") + type_("Partners may respond") + ENTER
 CONSULTATION = down(1) + type_("A small survey; the DPO advised")
 SIGNOFF = ENTER  # leave a draft
-FIX_END_DATE = replace("2026-09-30")  # asked again at the end: end before start
 
 WHOLE = PROJECT + ORGANISATIONS + ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
 
 
 def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
     path = tmp_path / "project.yaml"
-    project, said = with_keys(WHOLE + FIX_END_DATE, lambda ask: questionnaire.new(path, ask))
+    project, said = with_keys(WHOLE, lambda ask: questionnaire.new(path, ask))
     for n in range(1, 9):
         assert f"Section {n} of 8" in said
-    assert "Needs another look: is before the project's start date" in said
+    problem = "Needs another look: this answer is before the project's start date"
+    assert said.index(problem) < said.index("Section 2 of 8")  # asked again at once
     loaded = load(path)  # what `dpia check` reads: valid, not marked incomplete
     assert loaded == project
     assert loaded.project.id == "carers-and-discharge"
@@ -91,7 +92,7 @@ def test_script_running_out_saves_instead_of_hanging(tmp_path: Path) -> None:
     with pytest.raises(QuestionnaireStopped):
         with_keys(PROJECT, lambda ask: questionnaire.new(path, ask))  # Ctrl-D at the next prompt
     data, _ = parse(read_text(path))
-    assert data[INCOMPLETE_KEY] == {"section": "organisations"}
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
 
 
 # --- sections, one at a time, on top of the contract example -----------------------------
@@ -136,7 +137,7 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
         + type_("Jane Roe") + ENTER
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
         + ENTER + ENTER  # no phone; no contact
-        + ENTER  # done
+        + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
     org = doc["organisations"][0]
@@ -197,7 +198,7 @@ def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
 
 
 PROCESSING_TAIL = (
-    type_("Microsoft 365") + down(1) + type_("Answers") + type_("1 year") + ENTER
+    type_("Microsoft 365") + ENTER + type_("Answers") + type_("1 year") + ENTER
     + ENTER + ENTER + ENTER + type_("Until July") + ENTER
 )
 
@@ -322,14 +323,14 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
                   lambda ask: questionnaire.new(path, ask))
     assert f"dpia new {path}" in str(stopped.value)
     data, _ = parse(read_text(path))
-    assert data[INCOMPLETE_KEY] == {"section": "organisations"}
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
     assert data["organisations"] == [{"name": "Healthwatch Northtown"}]
     assert data["project"]["title"] == "Carers and discharge"
     with pytest.raises(IncompleteAnswersError, match="dpia new"):
         load(path)
 
     rest = ORGANISATIONS[len(type_("Healthwatch Northtown")):]
-    tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF + FIX_END_DATE
+    tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
     project, said = with_keys(rest + tail, lambda ask: questionnaire.new(path, ask))
     assert "what it aims to achieve" not in said  # the finished section is not asked again
     assert "Section 2 of 8" in said
@@ -439,7 +440,8 @@ def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
     assert ctl.arrangement == "sole" and ctl.organisations == ["hwn"]
     assert ctl.joint_arrangement is None and ctl.contact_point is None
     assert project.processing.lawful_basis == "public_task"
-    assert "Some answers need another look" in said
+    assert "Before going on, some answers need another look." in said
+    assert "In the section: The data and the lawful basis" in said
     assert load(path) == project
 
 

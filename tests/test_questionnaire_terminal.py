@@ -38,7 +38,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("Email address", "dpo@hw.example" + ENTER),
     ("Phone number", ENTER),
     ("Add a project contact", "n"),
-    ("Organisations: what next?", UP * 2 + ENTER),
+    ("Organisations: what next?", ENTER),  # another organisation: suggested while there is one
     ("Organisation name", "Northtown Carers Centre" + ENTER),
     ("A short id for it", "\x15ncc" + ENTER),
     ("What kind of organisation is it?", DOWN * 5 + ENTER),
@@ -84,7 +84,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("Which Article 9 condition", ENTER),
     ("Schedule 1 condition goes with it?", ENTER),
     ("Where will the data be held?", "Microsoft 365 in the UK" + ENTER),
-    ("Transfers outside the UK: what next?", DOWN + ENTER),
+    ("Transfers outside the UK: what next?", ENTER),  # none: the suggestion
     ("Which data?", "Survey answers" + ENTER),
     ("How long is it kept?", "12 months after publication" + ENTER),
     ("What happens then?", ENTER),
@@ -92,7 +92,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("How will you anonymise the data?", ENTER),
     ("Counts below which number", ENTER),
     ("How, and until when, can people withdraw?", "Until 1 July" + ENTER),
-    ("Security measures", "Multi-factor authentication" + ENTER),
+    ("What security measures protect the data?", "Multi-factor authentication" + ENTER),
     ("Section 5 of 8", ""),
     ("Sharing flows: what next?", DOWN + ENTER),
     ("Section 6 of 8", ""),

@@ -1,0 +1,294 @@
+"""What a first-time user meets: stopping with Ctrl-D anywhere, going back from an item,
+adding an organisation where it is needed, problems caught at the end of their section,
+resuming without being asked again, and the edit command named for each gap."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import RunDpia
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
+from test_questionnaire import PROJECT, ask_section
+
+from dpia import questionnaire
+from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
+from dpia.errors import QuestionnaireStopped
+from dpia.interview import Interview
+from dpia.questions import section
+
+CTRL_D = "\x04"
+
+
+@pytest.fixture
+def doc(contract_path: Path) -> dict[str, Any]:
+    return to_data(load(contract_path))
+
+
+def test_ctrl_d_in_a_choice_list_saves_and_stops(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    # At the check-ins list. Without the binding, Ctrl-D is ignored, DOWN + ENTER goes on
+    # to the organisations, and the script runs out there.
+    keys = PROJECT[: PROJECT.index(DOWN + ENTER)] + CTRL_D + DOWN + ENTER
+    with pytest.raises(QuestionnaireStopped) as stopped:
+        with_keys(keys, lambda ask: questionnaire.new(path, ask))
+    assert f"dpia new {path}" in str(stopped.value)
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY]["section"] == "project"
+    assert data["project"]["title"] == "Carers and discharge"
+
+
+# --- going back from an item, and adding an organisation where it is needed ----------------
+
+
+def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]) -> None:
+    del doc["data_protection"]["processors"]
+    said = ask_section(doc, "roles", (
+        ENTER  # add a processor
+        + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
+        + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + ENTER * 3  # a company
+        + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
+        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + ENTER  # done
+    ))
+    assert doc["organisations"][-1] == {
+        "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
+    assert doc["data_protection"]["processors"] == [{
+        "organisation": "surveyco-ltd", "service": "Online survey hosting",
+        "contract_in_place": True}]
+    assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
+
+
+def test_going_back_from_a_new_item_in_a_choice(doc: dict[str, Any]) -> None:
+    del doc["data_protection"]["processors"]
+    said = ask_section(doc, "roles", ENTER + UP + ENTER + DOWN + ENTER)  # add; go back; none
+    assert doc["data_protection"]["processors"] == []
+    assert "Not added." in said
+    assert len(doc["organisations"]) == 5
+
+
+def test_going_back_from_a_new_item_with_an_empty_answer(doc: dict[str, Any]) -> None:
+    del doc["consultation"]
+    said = ask_section(doc, "consultation", (
+        ENTER + ENTER  # add a consultation; leave "Who was consulted?" empty
+        + DOWN + ENTER + type_("A small survey")  # none; why not
+    ))
+    assert doc["consultation"] == []
+    assert doc["consultation_not_needed_because"] == "A small survey"
+    assert "Not added." in said
+
+
+
+# --- resuming --------------------------------------------------------------------------
+
+
+def test_resume_does_not_ask_again_what_was_left_empty(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    at_checkins = PROJECT[: PROJECT.index(DOWN + ENTER)]  # agreement reference and date left empty
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(at_checkins + CTRL_C, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY] == {
+        "section": "project",
+        "skipped": ["project.agreement.agreed_on", "project.agreement.reference"],
+    }
+    # Asked again, the reference would take ENTER and the date the end date below.
+    rest = ENTER + replace("2026-09-30")  # no check-ins; the end date, asked again
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(rest, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data["project"]["agreement"] == {"form": "memorandum_of_understanding"}
+    assert data["project"]["checkins"] == []
+    assert str(data["project"]["end"]) == "2026-09-30"
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
+
+
+def test_resume_says_where_it_carries_on(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(PROJECT + type_("Healthwatch Northtown") + CTRL_C,
+                  lambda ask: questionnaire.new(path, ask))
+    said = io.StringIO()
+
+    def resume(ask: Any) -> None:
+        ask().stream = said  # what is said before the prompt stops
+        questionnaire.new(path, ask)
+
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(CTRL_C, resume)
+    assert "Welcome back: carrying on from section 2, The organisations." in said.getvalue()
+    assert "Carrying on with organisation 1: Healthwatch Northtown" in said.getvalue()
+
+
+# --- file names as typed (Windows users type backslashes) ---------------------------------
+
+
+def test_messages_name_the_file_as_typed(tmp_path: Path) -> None:
+    path = tmp_path / "project.yaml"
+    typed = "projects\\project.yaml"
+    with pytest.raises(QuestionnaireStopped) as stopped:
+        with_keys(CTRL_C, lambda ask: questionnaire.new(path, ask, shown=typed))
+    assert f"dpia new {typed}" in str(stopped.value)
+    assert f"# Carry on where it stopped with: dpia new {typed}\n" in path.read_text(encoding="utf-8")
+
+
+def test_new_without_a_terminal_names_the_file_as_typed(tmp_path: Path, run_dpia: RunDpia) -> None:
+    result = run_dpia("new", "./project.yaml", cwd=tmp_path, input="")
+    assert result.returncode == 2
+    assert "dpia new ./project.yaml --from ANSWERS.yaml" in result.stderr
+
+
+# --- dpia check names the edit command for each gap -------------------------------------
+
+
+def test_check_names_the_edit_command_for_each_gap(
+    tmp_path: Path, run_dpia: RunDpia, example_path: Path
+) -> None:
+    (tmp_path / "survey.yaml").write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = run_dpia("check", "survey.yaml", "--date", "2026-11-26", cwd=tmp_path).stdout
+    flat = " ".join(out.split())
+    block = flat[flat.index("insecure-transfer-phone-answers (sharing[2].method)"):]
+    assert block.index("Or answer again: dpia edit survey.yaml --section sharing") < block.index(
+        "no-processor-contract-callpoint")
+    assert "dpia edit survey.yaml --section roles" in flat  # the processor without a contract
+    assert "dpia edit survey.yaml --section signoff" in flat
+    assert "--section risks" not in flat  # no section asks for the measures
+    example = run_dpia("check", "--example", "--date", "2026-11-26").stdout
+    assert "dpia edit" not in example  # the shipped example is not for editing
+
+
+def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_path: Path) -> None:
+    from dpia.assess import assess
+    from dpia.questions import section_for_path
+
+    a = assess(load(example_path), date(2026, 11, 26))
+    for gap in a.gaps:
+        assert (section_for_path(gap.path) is None) == gap.path.startswith("risks"), gap.path
+
+
+# --- lists: items by name, change or remove one from a short menu -----------------------
+
+
+def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
+    ask_section(doc, "roles", (
+        UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
+        + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
+        + ENTER  # done
+    ))
+    assert [p["organisation"] for p in doc["data_protection"]["processors"]] == ["formsco"]
+
+
+def test_list_items_are_shown_by_name_and_label(doc: dict[str, Any]) -> None:
+    from dpia.questions import SECTIONS, Repeat, State
+
+    repeats = {n.path: n for sec in SECTIONS for n in sec.nodes if isinstance(n, Repeat)}
+    state = State(doc)
+    names = {o["id"]: o["name"] for o in state.orgs()}
+    flow = {"from": "hwn", "to": "ngh", "data": ["Findings", "Quotes"]}
+    assert repeats[("sharing",)].summary(flow, state) == (
+        f"Findings; Quotes ({names['hwn']} to {names['ngh']})")
+    processor = doc["data_protection"]["processors"][0]
+    assert repeats[("data_protection", "processors")].summary(processor, state) == (
+        f"{names['formsco']}: {processor['service']}")
+    checkin = {"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}
+    assert repeats[("project", "checkins")].summary(checkin, state) == (
+        "analysis and findings (2027-03-01)")
+
+
+# --- dates and numbers as people write them ---------------------------------------------
+
+
+def test_dates_and_numbers_as_people_write_them(doc: dict[str, Any]) -> None:
+    doc["project"].pop("start")
+    doc["project"].pop("end")
+    doc["processing"].pop("approx_participants")
+    ask_section(doc, "project", type_("1 March 2026") + type_("30/09/2026") + ENTER)  # check-ins
+    ask_section(doc, "processing", type_("about 2,000") + ENTER * 2)  # transfers, retention
+    assert doc["project"]["start"] == date(2026, 3, 1)
+    assert doc["project"]["end"] == date(2026, 9, 30)
+    assert doc["processing"]["approx_participants"] == 2000
+
+
+def test_an_impossible_date_is_refused_at_the_prompt(doc: dict[str, Any]) -> None:
+    doc["project"].pop("start")
+    ask_section(doc, "project", type_("31/02/2026") + CLEAR + type_("28/02/2026") + ENTER)
+    assert doc["project"]["start"] == date(2026, 2, 28)
+
+
+def test_a_dpo_without_email_needs_a_phone_number(doc: dict[str, Any]) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    ask_section(doc, "organisations", (
+        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + ENTER * 3  # a council
+        + type_("IG team") + ENTER + ENTER  # no role, no email
+        + ENTER + type_("01632 960123")  # an empty phone number is refused
+        + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
+    ))
+    assert doc["organisations"][0]["dpo"] == {"name": "IG team", "phone": "01632 960123"}
+
+
+def test_suggested_ids_are_short_and_whole_words() -> None:
+    from dpia.questions import _short, suggest_id
+
+    assert suggest_id("Access to general practice appointments in Riverside and Northtown") == (
+        "access-to-general-practice-appointments")
+    flow = suggest_id(f"{_short('healthwatch-riverside')}-to-{_short('riverside-borough-council')}")
+    assert flow == "hr-to-rbc"
+    assert suggest_id(f"{_short('hwn')}-to-{_short('ngh')}") == "hwn-to-ngh"
+
+
+def test_ctrl_c_after_the_questions_says_the_file_is_complete(
+    tmp_path: Path, contract_text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dpia import cli
+
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    project = load(path)
+    args = cli.build_parser().parse_args(["new", "p.yaml", "--date", "2026-11-26"])
+    monkeypatch.chdir(tmp_path)
+
+    def stop(ask: Any) -> None:
+        monkeypatch.setattr(cli, "_prompter", ask)
+        cli._after_questionnaire(project, args, offer_build=True)
+
+    with pytest.raises(QuestionnaireStopped, match="complete and saved") as stopped:
+        with_keys(CTRL_C, stop)
+    assert "dpia build p.yaml" in str(stopped.value)
+
+
+def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> None:
+    from dpia.prompting import Prompter
+
+    seen: dict[str, list[Any]] = {}
+
+    class Recording(Prompter):
+        def select(self, message: str, options: Any, **kw: Any) -> str:
+            seen[message] = list(options)
+            return super().select(message, options, **kw)
+
+    doc["processing"].pop("lawful_basis")
+    doc["processing"].pop("lawful_basis_detail", None)
+
+    def run(ask: Any) -> None:
+        p = ask()
+        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+        Interview(doc, recording).run([(section("processing"), "missing")])
+
+    with_keys("y" + ENTER + ENTER + ENTER * 2, run)  # the same basis: public task; lists
+    options = seen["What is the lawful basis for using the data?"]
+    assert all(description for _, _, description in options)
+
+
+def test_prompt_checks_word_problems_like_the_file_loader() -> None:
+    # fieldtypes passes the full location to dpia.messages, so nested keys resolve.
+    from dpia.fieldtypes import check_value
+
+    _, problem = check_value(("organisations", 2, "dpo"), {"nme": "Jo"})
+    assert problem is not None and "did you mean 'name'?" in problem
+    assert "fields allowed here: name, role, email, phone" in problem
+    _, problem = check_value(("sharing", 0, "method"), "emial")
+    assert problem is not None and "did you mean 'email'?" in problem
