@@ -61,6 +61,18 @@ def _slug(value: str) -> str:
     return value
 
 
+def _key_text(value: str) -> str:
+    """A flow's or risk's id: the contract asks only that it is unique, so any single line
+    of text will do (it becomes part of register keys and risk ids)."""
+    if not value.strip():
+        raise ValueError("must not be empty")
+    if value != value.strip() or any(ord(c) < 32 or c in "\x7f\u2028\u2029\x85" for c in value):
+        raise ValueError(
+            "must be one line of text with no spaces at either end, for example 'survey-export'"
+        )
+    return value
+
+
 def _non_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
@@ -103,6 +115,7 @@ def _special_category(value: Any) -> Any:
 
 Text = Annotated[str, AfterValidator(_non_blank)]
 Slug = Annotated[str, AfterValidator(_slug)]
+KeyText = Annotated[str, AfterValidator(_key_text)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Email = Annotated[str, AfterValidator(_email)]
 SpecialCategoryCode = Annotated[
@@ -275,7 +288,7 @@ class Processing(Base):
 
 
 class Flow(Base):
-    id: Slug
+    id: KeyText
     from_: Slug = Field(alias="from")
     to: Slug
     data: Annotated[TextList, Field(min_length=1)]
@@ -317,7 +330,7 @@ class Consultation(Base):
 
 
 class RiskEntry(Base):
-    id: Slug
+    id: KeyText
     description: Text | None = None
     likelihood: Likelihood | None = None
     severity: Severity | None = None

@@ -305,3 +305,27 @@ def test_deeply_nested_value_is_reported_not_recursed() -> None:
 def test_path_text_counts_from_one() -> None:
     assert path_text(("sharing", 1, "method")) == "sharing[2].method"
     assert path_text(()) == ""
+
+
+def test_flow_and_risk_ids_are_any_single_line_of_text() -> None:
+    """The contract asks only that flow ids are unique; ids such as 'Survey export 1'
+    or 'flow_2' are valid, and a risk assessment can name the risk they imply."""
+    from variants import assessment
+    from variants import project as load_project
+
+    changes = {
+            "sharing[1].id": "Survey export 1",
+            "sharing[1].method": "email",
+            "risks": [{"id": "insecure-transfer-Survey export 1", "measures": ["Use SFTP"],
+                       "effect": "reduced", "residual": "low", "approved": True}],
+    }
+    loaded = load_project(change(changes))
+    assert loaded.sharing[0].id == "Survey export 1"
+    risk = {r.id: r for r in assessment(change(changes)).risks}["insecure-transfer-Survey export 1"]
+    assert risk.recorded and risk.residual == "low"
+
+
+@pytest.mark.parametrize("bad", ["two\nlines", " padded", "tab\there", ""])
+def test_flow_id_must_be_one_clean_line(bad: str) -> None:
+    found = problems(change({"sharing[1].id": bad}))
+    assert [p.path for p in found] == ["sharing[1].id"]
