@@ -303,6 +303,14 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "Set 'children: true' (children's data needs extra care), or remove 'children' "
             "from 'data_subjects'.",
         )
+    if pr.criminal_offence_data and not pr.schedule1_condition:
+        yield Gap(
+            "criminal-offence-condition", B, "processing.schedule1_condition",
+            "Criminal-offence data is processed, but no Data Protection Act 2018 Schedule 1 "
+            "condition is recorded.",
+            "UK GDPR Article 10 allows criminal-offence data only under a condition in Parts 1 to 3 "
+            "of Schedule 1: name it in 'schedule1_condition', or set 'criminal_offence_data: false'.",
+        )
     if not pr.security_measures:
         yield Gap(
             "no-security-measures", A, "processing.security_measures",

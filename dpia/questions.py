@@ -650,12 +650,14 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
                 "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
-                "this Article 9 condition.", kind="select", choices=SCHEDULE1, other=True,
+                "this Article 9 condition; criminal-offence data needs one too (Article 10).",
+                kind="select", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=lambda s: SCHEDULE1_BY_CONDITION.get(
                     str(s.get("processing", "special_category_condition"))),
+                # Article 10: criminal-offence data needs a Schedule 1 condition too.
                 when=lambda s: s.get("processing", "special_category_condition")
-                in vocab.NEEDS_SCHEDULE1),
+                in vocab.NEEDS_SCHEDULE1 or s.get("processing", "criminal_offence_data") is True),
             Ask(("processing", "storage"), "Where will the data be held?",
                 "e.g. Healthwatch Northtown's Microsoft 365, hosted in the UK."),
             Repeat(("processing", "international_transfers"), (

@@ -18,6 +18,7 @@ from dpia.checks import GAP_LEVELS
 from dpia.render import blocks, diagrams
 from dpia.render.context import base_context
 from dpia.render.templating import render
+from dpia.render.texts import rights_groups
 from dpia.screening import NOT_ASSESSED, SOURCES
 
 if TYPE_CHECKING:
@@ -47,8 +48,13 @@ def document_context(job: Job) -> dict[str, Any]:
         eliminated=[r.id for r in a.risks if r.cell_after is None],
         measured=[r for r in a.risks if r.needs_measures or r.has_measures],
         low_unmeasured=[r.id for r in a.risks if not (r.needs_measures or r.has_measures)],
-        high_residual=any(r.level_after == "high" for r in a.risks),
+        # Article 36: a recorded high residual risk, or a high risk whose residual is not recorded.
+        high_residual=[r.id for r in a.risks if r.residual == "high" and r.effect != "eliminated"],
+        high_unassessed=[
+            r.id for r in a.risks if r.level == "high" and r.residual is None and r.effect != "eliminated"
+        ],
         gap_levels=GAP_LEVELS,
+        rights_groups=rights_groups(p),
     )
     return ctx
 

@@ -1,0 +1,218 @@
+"""What a DPO checks before signing: the DPIA, the privacy-notice section, the
+participant texts and the agreement say only what the answers support, and say
+the law correctly for each branch of the answers (bases, conditions, controller
+arrangements, transfers, criminal-offence data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import TODAY
+from texts_helpers import example_data, project_from
+
+from dpia.assess import assess
+from dpia.render import Job, dpia_doc
+
+
+def dpia_markdown(data: dict[str, Any]) -> str:
+    """The DPIA as Markdown, rendered in-process (no PDF)."""
+    project = project_from(data)
+    job = Job(project, assess(project, TODAY), Path("unused"))
+    doc, ctx = dpia_doc.render_document(job)
+    return dpia_doc.render_markdown(job, doc, ctx)
+
+
+def row(markdown: str, label: str) -> str:
+    """The table row of the DPIA whose first cell is ``label``."""
+    found = [line for line in markdown.splitlines() if line.startswith(f"| {label} |")]
+    assert len(found) == 1, label
+    return found[0]
+
+
+def section(markdown: str, start: str, end: str) -> str:
+    return markdown.split(start, 1)[1].split(end, 1)[0]
+
+
+BLANK = r"\_\_\_\_\_\_\_\_\_\_\_\_"
+
+
+# --- Step 7: sign-off rows hold only what the answers record ----------------------
+
+
+@pytest.mark.parametrize("which", ["contract", "embedded"])
+def test_dpo_advice_row_is_blank_lines_not_a_guessed_name(which: str) -> None:
+    data = example_data(which)
+    dpo_names = [o["dpo"]["name"] for o in data["organisations"] if "dpo" in o]
+    line = row(dpia_markdown(data), "DPO advice provided")
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[1:4] == [BLANK, BLANK, BLANK]
+    assert not any(name in line for name in dpo_names)
+    assert "does not record who gave the advice or when" in line
+
+
+def test_consultation_reviewer_row_is_blank_and_says_why() -> None:
+    line = row(dpia_markdown(example_data("contract")), "Consultation responses reviewed by")
+    assert line.count(BLANK) == 3
+    assert "does not record who reviewed the responses" in line
+
+
+def test_consultation_reviewer_row_without_consultation_points_to_step_3() -> None:
+    data = example_data("contract")
+    data["consultation"] = []
+    data["consultation_not_needed_because"] = "The questions repeat an earlier survey."
+    line = row(dpia_markdown(data), "Consultation responses reviewed by")
+    assert "Nobody was consulted (see Step 3)" in line
+
+
+def test_article_36_note_does_not_call_an_unrecorded_residual_high() -> None:
+    # The contract example records no measures: its high risks have no residual yet.
+    line = row(dpia_markdown(example_data("contract")), "Residual risks approved by")
+    assert "No residual risk is recorded for the high risks special-category, free-text" in line
+    assert "If a high risk remains after the measures, consult the ICO" in line
+    assert "The residual risk is high" not in line
+
+
+def test_article_36_note_names_a_recorded_high_residual() -> None:
+    data = example_data("contract")
+    data["risks"] = [
+        {"id": "special-category", "measures": ["Pseudonymise"], "effect": "reduced",
+         "residual": "high", "approved": True},
+        {"id": "free-text", "measures": ["Redact"], "effect": "reduced", "residual": "low",
+         "approved": True},
+    ]
+    line = row(dpia_markdown(data), "Residual risks approved by")
+    assert "The residual risk is high for special-category:" in line
+    assert "consult the ICO before going ahead (UK GDPR Article 36)" in line
+    assert "No residual risk is recorded" not in line
+
+
+def test_article_36_note_when_no_residual_risk_is_high() -> None:
+    data = example_data("contract")
+    data["risks"] = [
+        {"id": rid, "measures": ["A measure"], "effect": "reduced", "residual": "low", "approved": True}
+        for rid in ("special-category", "free-text")
+    ]
+    line = row(dpia_markdown(data), "Residual risks approved by")
+    assert "No residual risk is high, so the ICO need not be consulted" in line
+
+
+def test_draft_banner_says_draft_once() -> None:
+    text = dpia_markdown(example_data("embedded"))
+    assert "DRAFT: DRAFT" not in text
+    assert "> **DRAFT: not signed off**" in text
+
+
+# --- Step 4: necessity and proportionality -------------------------------------------
+
+
+def test_step_4_does_not_claim_the_data_is_the_minimum() -> None:
+    step4 = section(dpia_markdown(example_data("contract")), "## Step 4", "## Step 5")
+    assert "limited to what the project needs" not in step4
+    assert "- Personal data collected: name, contact details" in step4
+    assert "whether the aim could be reached with less data or in a less intrusive way" in step4
+    assert "how the data is kept accurate" in step4
+
+
+def test_step_4_gives_rights_per_controller_from_its_basis() -> None:
+    step4 = section(dpia_markdown(example_data("contract")), "## Step 4", "## Step 5")
+    assert (
+        "- Rights with Healthwatch Northtown, on public task (Article 6(1)(e)): access, "
+        "rectification, restriction, to object." in step4
+    )
+    assert (
+        "- Rights with Northtown Carers Centre, on legitimate interests (Article 6(1)(f)): access, "
+        "rectification, restriction, erasure, to object." in step4
+    )
+    assert "(access, correction, erasure, objection)" not in step4
+    assert "may still use their rights with each joint controller (UK GDPR Article 26(3))" in step4
+
+
+def test_step_4_rights_under_consent_include_portability_and_withdrawal_not_objection() -> None:
+    data = example_data("contract")
+    data["processing"]["lawful_basis"] = "consent"
+    data["processing"].pop("legitimate_interests")
+    step4 = section(dpia_markdown(data), "## Step 4", "## Step 5")
+    assert (
+        "on consent (Article 6(1)(a)): access, rectification, restriction, erasure, portability, "
+        "to withdraw consent." in step4
+    )
+    assert "to object" not in step4
+
+
+def test_step_4_independent_controllers_each_answer_for_their_data() -> None:
+    data = example_data("contract")
+    data["data_protection"]["controllers"] = {"arrangement": "independent", "organisations": ["hwn", "ncc"]}
+    step4 = section(dpia_markdown(data), "## Step 4", "## Step 5")
+    assert "Each controller remains responsible for requests about the data it holds." in step4
+    assert "Article 26(3)" not in step4
+
+
+def test_step_4_lists_the_information_people_are_given() -> None:
+    step4 = section(dpia_markdown(example_data("embedded")), "## Step 4", "## Step 5")
+    assert (
+        "Information for participants made from these answers: a section to add to each "
+        "controller's privacy notice; a short introduction for the online survey; a script read "
+        "out at the start of each telephone survey call; an information sheet for interviews; an "
+        "information sheet for engagement events." in step4
+    )
+
+
+def test_step_4_reuse_names_healthwatch_and_article_6_4() -> None:
+    step4 = section(dpia_markdown(example_data("contract")), "## Step 4", "## Step 5")
+    assert "Healthwatch Northtown may reuse the data in its other work." in step4
+    assert "statutory work" not in step4
+    assert "compatible with this one (UK GDPR Article 6(4))" in step4
+
+
+@pytest.mark.parametrize(
+    ("condition", "schedule1", "expected"),
+    [
+        ("substantial_public_interest", "Schedule 1, paragraph 6", "appropriate policy document"),
+        ("employment", "Schedule 1, paragraph 1", "appropriate policy document"),
+        ("health_or_social_care", "Schedule 1, paragraph 2", "duty of confidentiality (Article 9(3)"),
+        ("public_health", "Schedule 1, paragraph 3", "owes a duty of confidentiality"),
+        ("archiving_research_statistics", "Schedule 1, paragraph 4", "Article 89(1) and section 19"),
+        ("explicit_consent", None, "withdraw it at any time, as easily as they gave it (Article 7)"),
+    ],
+)
+def test_step_4_states_what_each_article_9_condition_requires(
+    condition: str, schedule1: str | None, expected: str
+) -> None:
+    data = example_data("contract")
+    data["processing"]["special_category_condition"] = condition
+    if schedule1:
+        data["processing"]["schedule1_condition"] = schedule1
+    else:
+        data["processing"].pop("schedule1_condition")
+    step4 = section(dpia_markdown(data), "## Step 4", "## Step 5")
+    assert expected in step4
+
+
+def test_step_4_criminal_offence_data_needs_an_article_10_condition() -> None:
+    data = example_data("contract")
+    data["processing"]["criminal_offence_data"] = True
+    step4 = section(dpia_markdown(data), "## Step 4", "## Step 5")
+    assert "Article 10 and section 10(5) of the Data Protection Act 2018" in step4
+    assert "Check that it covers criminal-offence data as well." in step4
+
+    for key in ("special_category_condition", "schedule1_condition"):
+        data["processing"].pop(key)
+    data["processing"]["special_category"] = []
+    text = dpia_markdown(data)
+    assert "**No Schedule 1 condition is recorded.**" in section(text, "## Step 4", "## Step 5")
+    assert "`criminal-offence-condition`" in text  # the gap, in Annex A
+
+
+def test_criminal_offence_gap_blocks_only_without_a_schedule_1_condition() -> None:
+    data = example_data("contract")
+    data["processing"]["criminal_offence_data"] = True
+    gaps = {g.id: g for g in assess(project_from(data), TODAY).gaps}
+    assert "criminal-offence-condition" not in gaps  # paragraph 6 is recorded
+    data["processing"]["special_category"] = []
+    for key in ("special_category_condition", "schedule1_condition"):
+        data["processing"].pop(key)
+    gap = {g.id: g for g in assess(project_from(data), TODAY).gaps}["criminal-offence-condition"]
+    assert gap.blocks and gap.path == "processing.schedule1_condition"
+    assert "Article 10" in gap.fix
