@@ -268,6 +268,18 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 )
 
 
+def relies_on_consent(p: Project) -> bool:
+    """Consent is an Article 6 basis of a controller, or explicit consent the Article 9 condition."""
+    return "consent" in p.bases.values() or (
+        bool(p.processing.special_category)
+        and p.processing.special_category_condition in vocab.CONSENT_CONDITIONS
+    )
+
+
+# A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
+_DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
+
+
 def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     pr = p.processing
     for i, ret in enumerate(pr.retention, start=1):
@@ -310,6 +322,14 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "condition is recorded.",
             "UK GDPR Article 10 allows criminal-offence data only under a condition in Parts 1 to 3 "
             "of Schedule 1: name it in 'schedule1_condition', or set 'criminal_offence_data: false'.",
+        )
+    if relies_on_consent(p) and _DEADLINE.search(pr.withdrawal):
+        yield Gap(
+            "consent-withdrawal-deadline", A, "processing.withdrawal",
+            "Consent is relied on, and consent can be withdrawn at any time (UK GDPR Article 7(3)), "
+            "but the withdrawal answer sets a deadline.",
+            "Say what happens after the deadline: for example that nothing more is collected or "
+            "used, but answers already anonymised and analysed cannot be taken out.",
         )
     if not pr.security_measures:
         yield Gap(

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import TODAY
-from texts_helpers import example_data, project_from
+from texts_helpers import build_texts, example_data, project_from
 
 from dpia.assess import assess
 from dpia.render import Job, dpia_doc
@@ -216,3 +216,153 @@ def test_criminal_offence_gap_blocks_only_without_a_schedule_1_condition() -> No
     gap = {g.id: g for g in assess(project_from(data), TODAY).gaps}["criminal-offence-condition"]
     assert gap.blocks and gap.path == "processing.schedule1_condition"
     assert "Article 10" in gap.fix
+
+
+def test_step_4_puts_what_the_texts_assume_to_the_signers() -> None:
+    step4 = section(dpia_markdown(example_data("contract")), "## Step 4", "## Step 5")
+    assert "no decisions are made about them by computer alone and they are not profiled" in step4
+    assert "The answers cannot show these, so the people signing this DPIA must confirm them." in step4
+
+
+# --- the privacy-notice section -------------------------------------------------------
+
+
+def notice(data: dict[str, Any], tmp_path: Path) -> str:
+    return " ".join(build_texts(data, tmp_path)["privacy-notice.txt"].split())
+
+
+def test_notice_does_not_claim_a_balancing_test_the_answers_do_not_record(tmp_path: Path) -> None:
+    text = notice(example_data("contract"), tmp_path)
+    assert "We have checked" not in text
+    assert (
+        "Northtown Carers Centre relies on legitimate interests. The law allows this only when the "
+        "interests are not outweighed by your rights and interests." in text
+    )
+
+
+def test_notice_tells_people_about_reuse_instead_of_only_this_purpose(tmp_path: Path) -> None:
+    text = notice(example_data("contract"), tmp_path)  # healthwatch_may_reuse_data: true
+    assert "only for the purpose above" not in text
+    assert "Healthwatch Northtown may also use it in its other work." in text
+    assert "If it does not, we will tell you first." in text
+
+    data = example_data("contract")
+    data["findings"]["healthwatch_may_reuse_data"] = False
+    assert "We use your information only for the purpose above." in notice(data, tmp_path / "none")
+
+    data = example_data("embedded")  # both may reuse
+    text = notice(data, tmp_path / "both")
+    assert "Healthwatch Southby may also use it in its other work. The other partners may also use" in text
+
+
+def test_notice_joint_controllers_rights_with_each(tmp_path: Path) -> None:
+    text = notice(example_data("contract"), tmp_path)
+    assert "You can also use your rights with each of the organisations." in text
+    assert "Healthwatch Northtown handles these requests for every organisation in this project." in text
+
+
+def test_notice_independent_controllers_each_answer_for_their_own_data(tmp_path: Path) -> None:
+    data = example_data("contract")
+    data["data_protection"]["controllers"] = {"arrangement": "independent", "organisations": ["hwn", "ncc"]}
+    text = notice(data, tmp_path)
+    assert "for every organisation in this project" not in text
+    assert (
+        "Healthwatch Northtown handles requests about this project. You can also contact each "
+        "organisation about the information it holds." in text
+    )
+
+
+def test_notice_sole_controller_does_not_speak_of_other_organisations(tmp_path: Path) -> None:
+    data = example_data("contract")
+    data["data_protection"]["controllers"] = {"arrangement": "sole", "organisations": ["hwn"]}
+    data["processing"]["lawful_basis"] = "public_task"
+    data["processing"].pop("legitimate_interests")
+    text = notice(data, tmp_path)
+    assert "for every organisation" not in text
+    assert "It is free, and we will reply within one month." in text
+
+
+@pytest.mark.parametrize(("safeguard", "copy_offered"), [
+    ("idta", True), ("addendum", True), ("binding_corporate_rules", True),
+    ("adequacy", False), ("derogation", False),
+])
+def test_notice_offers_a_copy_of_transfer_safeguards(
+    tmp_path: Path, safeguard: str, copy_offered: bool
+) -> None:
+    data = example_data("contract")
+    data["processing"]["international_transfers"] = [{"country": "United States", "safeguard": safeguard}]
+    text = notice(data, tmp_path)
+    offer = (
+        "For a copy of these safeguards, contact Priya Shah (Data Protection Officer, Healthwatch "
+        "Northtown): email dpo@hwnorthtown.example"
+    )
+    assert (offer in text) is copy_offered
+
+
+def test_small_number_wording_is_about_counts_of_people(tmp_path: Path) -> None:
+    texts = build_texts(example_data("contract"), tmp_path)
+    for name in ("privacy-notice.txt", "participant-information/focus-group.txt"):
+        text = " ".join(texts[name].split())
+        assert "never publish a number" not in text
+        assert "If fewer than 5 people gave an answer, we do not publish how many did" in text
+
+
+def test_information_sheet_does_not_say_only_one_organisation_hears_a_focus_group(tmp_path: Path) -> None:
+    texts = build_texts(example_data("contract"), tmp_path)
+    text = " ".join(texts["participant-information/focus-group.txt"].split())
+    assert "will see everything you tell us" not in text
+    assert "Only Healthwatch Northtown will keep a full record of what you tell us." in text
+
+
+# --- the partnership agreement record ---------------------------------------------------
+
+
+def agreement(data: dict[str, Any], tmp_path: Path) -> str:
+    return build_texts(data, tmp_path)["partnership-agreement.md"]
+
+
+def test_agreement_records_transfers_abroad(tmp_path: Path) -> None:
+    none = agreement(example_data("contract"), tmp_path)
+    assert "**Transfers outside the UK:** No data is sent outside the UK." in none
+    data = example_data("contract")
+    data["processing"]["international_transfers"] = [
+        {"country": "United States", "safeguard": "idta", "detail": "Signed 2026-01-10"}
+    ]
+    assert (
+        "**Transfers outside the UK:** United States, under International Data Transfer Agreement "
+        "(IDTA) (Signed 2026-01-10)." in agreement(data, tmp_path / "idta")
+    )
+
+
+def test_agreement_is_signed_by_partners_not_processors(tmp_path: Path) -> None:
+    text = agreement(example_data("contract"), tmp_path)
+    assert "**Signed for Healthwatch Northtown**" in text
+    assert "**Signed for Northtown General Hospital NHS Foundation Trust**" in text
+    assert "Signed for FormsCo Ltd" not in text
+    assert "Signed for TypeRight" not in text
+    assert "Processors do not sign: their written contracts with the controllers bind them" in text
+
+
+def test_agreement_rights_requests_follow_the_arrangement(tmp_path: Path) -> None:
+    joint = agreement(example_data("contract"), tmp_path)
+    assert "rights with any joint controller (UK GDPR Article 26(3))" in joint
+    data = example_data("contract")
+    data["data_protection"]["controllers"] = {"arrangement": "independent", "organisations": ["hwn", "ncc"]}
+    text = agreement(data, tmp_path / "independent")
+    assert "handles every request, for all partners" not in text
+    assert "Each controller stays responsible for requests about the data it holds." in text
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def test_consent_with_a_withdrawal_deadline_is_advice() -> None:
+    data = example_data("contract")
+    gaps = {g.id for g in assess(project_from(data), TODAY).gaps}
+    assert "consent-withdrawal-deadline" not in gaps  # public task and legitimate interests
+    data["processing"]["special_category_condition"] = "explicit_consent"
+    data["processing"].pop("schedule1_condition")
+    gap = {g.id: g for g in assess(project_from(data), TODAY).gaps}["consent-withdrawal-deadline"]
+    assert not gap.blocks and gap.path == "processing.withdrawal"
+    data["processing"]["withdrawal"] = "Participants can withdraw at any time by emailing us."
+    assert "consent-withdrawal-deadline" not in {g.id for g in assess(project_from(data), TODAY).gaps}

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from markupsafe import escape
 
 from dpia import vocab
+from dpia.checks import relies_on_consent
 from dpia.errors import OutputError
 from dpia.render.context import base_context
 from dpia.render.templating import md, render
@@ -150,13 +151,6 @@ def recording_retention(p: Project) -> list[Any]:
     return [r for r in p.processing.retention if "record" in r.data.lower()]
 
 
-def consent_relied_on(p: Project) -> bool:
-    return "consent" in p.bases.values() or (
-        bool(p.processing.special_category)
-        and p.processing.special_category_condition in vocab.CONSENT_CONDITIONS
-    )
-
-
 def text_context(job: Job) -> dict[str, Any]:
     """The base context plus the views the pasted and printed texts share."""
     p = job.project
@@ -170,7 +164,7 @@ def text_context(job: Job) -> dict[str, Any]:
         privacy_url=privacy_url(p),
         rights_groups=rights_groups(p),
         basis_groups=basis_groups(p),
-        consent_relied_on=consent_relied_on(p),
+        consent_relied_on=relies_on_consent(p),
         answer_holders=answer_holders(p),
         other_sources=other_sources(p),
         has_recordings=has_recordings(p),
