@@ -40,6 +40,8 @@ NOT_ASSESSED: tuple[str, ...] = (
     "denying people a service or a right",
     "invisible processing (data not obtained from the people themselves, where telling them "
     "is impossible or would take disproportionate effort)",
+    "using children's or other vulnerable people's data for marketing, profiling or automated "
+    "decisions, or offering online services directly to children",
     "processing where a breach could put someone's physical safety at risk",
 )
 
@@ -115,13 +117,19 @@ def _large_special(p: Project, s: Settings) -> list[str]:
 
 
 def _combining(p: Project, s: Settings) -> list[str]:
-    """A controller receives personal data from an organisation that is not its processor."""
+    """A controller receives personal data from an organisation that is not its processor.
+
+    Data passed between joint controllers stays within the one processing their Article 26
+    arrangement covers, for the same purpose: that is not combining data from another source.
+    """
     processors = set(p.processor_ids)
     controllers = set(p.controller_ids)
+    joint = p.data_protection.controllers.arrangement == "joint"
     return [
         f"sharing[{i}]: {f.identifiability} data from {f.from_} to {f.to}"
         for i, f in enumerate(p.sharing, start=1)
         if f.is_personal and f.to in controllers and f.from_ not in processors
+        and not (joint and f.from_ in controllers)
     ]
 
 
@@ -145,12 +153,6 @@ def _besides_biometric(p: Project, fired: list[Criterion]) -> bool:
     return any(c.id != "sensitive-data" or other_sensitive for c in fired)
 
 
-def _children_services(p: Project, s: Settings) -> list[str]:
-    if p.processing.children:
-        return ["processing.children: true"]
-    return []
-
-
 Test = Callable[["Project", Settings], list[str]]
 
 # (id, source, title, test). Order is the order shown in the verdict.
@@ -162,7 +164,6 @@ CRITERIA: tuple[tuple[str, Source, str, Test], ...] = (
         _large_special,
     ),
     ("genetic-data", "ico-list", "Genetic data", _genetic),
-    ("children", "ico-list", "Processing children's data to offer them services", _children_services),
     ("sensitive-data", "european", "Sensitive or highly personal data", _sensitive),
     ("vulnerable-people", "european", "People in vulnerable circumstances", _vulnerable),
     ("large-scale", "european", "Processing on a large scale", _large),

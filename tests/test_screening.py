@@ -36,7 +36,6 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("vulnerable-people", {"processing.vulnerable_adults": "true"},
      "processing.vulnerable_adults: true"),
     ("vulnerable-people", {"processing.children": "true"}, "processing.children: true"),
-    ("children", {"processing.children": "true"}, "processing.children: true"),
     ("large-scale", {"processing.approx_participants": "1000"},
      "processing.approx_participants: 1000 (large scale from 1000 people)"),
     ("large-scale-special-category", {**SPECIAL, "processing.approx_participants": "5000"},
@@ -51,7 +50,10 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
                         "processing.special_category_condition": "explicit_consent",
                         "processing.vulnerable_adults": "true"},
      "processing.special_category: biometric"),
-    ("combining-datasets", {"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"},
+    ("combining-datasets", {"data_protection.controllers.arrangement": "independent",
+                            "data_protection.controllers.joint_arrangement": DELETE,
+                            "data_protection.controllers.contact_point": DELETE,
+                            "sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"},
      "sharing[3]: identifiable data from hwn to ncc"),
 ]
 
@@ -73,9 +75,13 @@ QUIET: list[tuple[str, dict[str, Any]]] = [
     ("large-scale-special-category", {**SPECIAL, "processing.approx_participants": "999"}),
     ("large-scale-special-category", {"processing.approx_participants": "5000"}),
     ("vulnerable-people", {"processing.data_subjects": ["staff", "public", "volunteers"]}),
-    ("children", {"processing.data_subjects": ["public"]}),
+    # Research with children is not the regulator's "targeting children" (marketing,
+    # profiling, online services): the answers cannot show that, so it is named for reviewers.
+    ("children", {"processing.children": "true", "processing.data_subjects": ["children"]}),
     ("genetic-data", SPECIAL),
     ("combining-datasets", {"sharing[3].to": "ncc"}),  # anonymised findings
+    # between joint controllers: within the one processing their arrangement covers
+    ("combining-datasets", {"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"}),
     ("combining-datasets", {"sharing[1].identifiability": "identifiable"}),  # from a processor
 ]
 
@@ -155,7 +161,23 @@ def test_criteria_the_answers_cannot_show_are_named_for_reviewers() -> None:
     tested = " ".join(title.lower() for _, _, title, _ in CRITERIA)
     named = " ".join(NOT_ASSESSED)
     for words in ("profiling", "automated decisions", "monitoring", "innovative technology",
-                  "denying people a service", "invisible processing", "physical safety"):
+                  "denying people a service", "invisible processing", "physical safety",
+                  "children", "marketing"):
         assert words in named and words not in tested
-    for words in ("genetic", "children", "sensitive", "vulnerable", "large-scale", "combining"):
+    for words in ("genetic", "sensitive", "vulnerable", "large-scale", "combining"):
         assert words in tested
+
+
+def test_research_with_children_alone_is_recommended_for_the_vulnerable_criterion() -> None:
+    children = change({"processing.children": "true", "processing.data_subjects": ["children"]}, benign())
+    assert set(fired(children)) == {"vulnerable-people"}
+    assert verdict(children) == "recommended"
+
+
+def test_data_passed_between_joint_controllers_is_not_combining_but_from_a_third_party_is() -> None:
+    joint = change({"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"}, benign())
+    assert "combining-datasets" not in fired(joint)
+    # the trust is not a controller of this project: data it sends in comes from another source
+    from_trust = change({"sharing[3].from": "ngh", "sharing[3].to": "hwn",
+                         "sharing[3].identifiability": "identifiable"}, benign())
+    assert fired(from_trust)["combining-datasets"] == ("sharing[3]: identifiable data from ngh to hwn",)
