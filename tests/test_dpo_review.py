@@ -13,7 +13,7 @@ from conftest import TODAY
 from texts_helpers import build_texts, example_data, project_from
 
 from dpia.assess import assess
-from dpia.render import Job, dpia_doc
+from dpia.render import Job, dpia_doc, participant
 
 
 def dpia_markdown(data: dict[str, Any]) -> str:
@@ -366,3 +366,48 @@ def test_consent_with_a_withdrawal_deadline_is_advice() -> None:
     assert not gap.blocks and gap.path == "processing.withdrawal"
     data["processing"]["withdrawal"] = "Participants can withdraw at any time by emailing us."
     assert "consent-withdrawal-deadline" not in {g.id for g in assess(project_from(data), TODAY).gaps}
+
+
+# --- sources, reuse wording, children --------------------------------------------------
+
+
+def _with_referrals(data: dict[str, Any]) -> dict[str, Any]:
+    """The trust (not a controller of the project) passes carers' details to Healthwatch."""
+    data["sharing"].append({
+        "id": "referrals", "from": "ngh", "to": "hwn",
+        "data": ["Names and phone numbers of carers who agreed to be contacted"],
+        "identifiability": "identifiable", "purpose": "Invite carers to interviews",
+        "method": "nhsmail", "starts": "2026-03-01", "review": "2026-06-01",
+    })
+    return data
+
+
+def test_step_2_says_when_data_does_not_come_from_participants() -> None:
+    assert "does not come from the participants" not in dpia_markdown(example_data("contract"))
+    # between joint controllers (the embedded example's volunteers' details) it still comes from them
+    assert "does not come from the participants" not in dpia_markdown(example_data("embedded"))
+    step2 = section(dpia_markdown(_with_referrals(example_data("contract"))), "## Step 2", "## Step 3")
+    assert (
+        "Some personal data does not come from the participants themselves: Northtown General "
+        "Hospital NHS Foundation Trust sends Names and phone numbers of carers who agreed to be "
+        "contacted to Healthwatch Northtown (flow 4)." in step2
+    )
+
+
+def test_agreement_names_the_healthwatch_that_may_reuse(tmp_path: Path) -> None:
+    text = agreement(example_data("contract"), tmp_path)
+    assert (
+        "**Reuse by Healthwatch:** Healthwatch Northtown may reuse the data in its other work. A new "
+        "purpose must be compatible with this one (UK GDPR Article 6(4))" in text
+    )
+
+
+def test_children_taking_part_notes_that_the_texts_are_for_adults(tmp_path: Path) -> None:
+    data = example_data("contract")
+    data["processing"]["children"] = True
+    data["processing"]["data_subjects"] = ["carers", "children"]
+    project = project_from(data)
+    job = Job(project, assess(project, TODAY), tmp_path)
+    outputs = participant.write(job)
+    txt = [o for o in outputs if o.path.suffix == ".txt"]
+    assert txt and all(any("children take part" in n for n in o.notes) for o in txt)

@@ -27,6 +27,7 @@ def base_context(job: Job) -> dict[str, Any]:
         "gaps": a.gaps,
         "orgs": orgs,
         "controllers": [orgs[c] for c in p.controller_ids],
+        "healthwatch_orgs": [o for o in p.organisations if o.type == "healthwatch"],
         "processors": [(orgs[x.organisation], x) for x in dp.processors],
         "lead": orgs[p.project.lead],
         "dpo_org": orgs[dp.dpo_for_participants],

@@ -52,11 +52,18 @@ def write(job: Job) -> list[Output]:
             {**context, "method": method},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
         )
+    notes = []
+    if job.project.processing.children:
+        notes.append(
+            "children take part: these texts are written for adults; give the children a "
+            "version written for their age, and their parents or carers this one"
+        )
     if context["contact"] is None:
-        for out in outputs:
-            if out.path.suffix == ".txt":
-                out.notes.append(
-                    "participants are given no email or phone to contact: add 'contact' with an "
-                    f"email or phone to organisation '{job.project.project.lead}'"
-                )
+        notes.append(
+            "participants are given no email or phone to contact: add 'contact' with an "
+            f"email or phone to organisation '{job.project.project.lead}'"
+        )
+    for out in outputs:
+        if out.path.suffix == ".txt":
+            out.notes.extend(notes)
     return outputs
