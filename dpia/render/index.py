@@ -124,6 +124,7 @@ def index_context(job: Job) -> dict[str, Any]:
         advice=[g for g in job.assessment.gaps if not g.blocks],
         open_points=agreement.open_points(job.project),
         signoff=job.project.signoff,
+        review_overdue=any(g.id == "review-overdue" for g in job.assessment.gaps),
         file_count=len(job.earlier),
     )
     return ctx
