@@ -139,6 +139,7 @@ def test_a_sparse_project_links_every_file_too(tmp_path: Path) -> None:
     assert "Print the information sheet for Enter and View visits" in text
     assert "Send partnership-agreement.html to every partner as the confirming email" in text
     assert "The form of this agreement" in text  # an open point, worded as in the agreement
+    assert (3, "For Healthwatch Northtown, which controls the data") in page_of(tmp_path).headings
 
 
 def test_a_file_from_an_unknown_writer_is_still_listed(builds, tmp_path: Path) -> None:
