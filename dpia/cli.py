@@ -284,9 +284,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     args.example, args.file, args.large_scale, args.templates = True, None, None, None
     project, assessment = load_and_assess(args)
-    code = _build(project, assessment, args.out, args)
-    print(f"\nOpen {args.out / 'dpia.html'} in a browser to start reading.")
-    return code
+    return _build(project, assessment, args.out, args)
 
 
 def _build(project: Project, assessment: Assessment, out: Path, args: argparse.Namespace) -> int:
@@ -304,9 +302,12 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
     blocking = len(assessment.blocking_gaps)
     if blocking:
         print(f"{blocking} gap(s) block sign-off; see 'dpia check' or the DPIA's annex.")
+    code = EXIT_OK
     if getattr(args, "register", None) is not None:
-        return _register_add(project, assessment, args)
-    return EXIT_OK
+        code = _register_add(project, assessment, args)
+    # The start page says what each document is for (dpia/render/index.py).
+    print(f"\nStart with {out / 'index.html'} (open it in a web browser).")
+    return code
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

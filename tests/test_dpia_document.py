@@ -354,4 +354,5 @@ def test_demo_builds_the_example_and_says_where_to_look(run_dpia: RunDpia, tmp_p
     result = run_dpia("demo", "--out", tmp_path / "demo", "--date", "2026-11-26")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "demo" / "dpia.pdf").exists()
-    assert "dpia.html" in result.stdout.splitlines()[-1]
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("Start with ") and str(tmp_path / "demo" / "index.html") in last

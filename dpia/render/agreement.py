@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 # The check-ins every partnership agrees (planning, analysis, findings and recommendations).
 REQUIRED_CHECKINS = ("planning", "analysis_and_findings", "recommendations")
+STEM = "partnership-agreement"  # the files' name without the format's suffix
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def write(job: Job) -> list[Output]:
         report_authors=[p.org(o) for o in p.findings.report_authors],
     )
     outputs = write_formats(
-        job, "partnership-agreement", "partnership-agreement", ("md", "html"), context,
+        job, STEM, "partnership-agreement", ("md", "html"), context,
         "partnership agreement record, to attach to the agreement or send as the confirming email",
     )
     note = f"{len(points)} point(s) still to agree" if points else "nothing left to agree"

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from dpia.render import Job, Output
 
 FIGURES = ("flows", "heatmap-before", "heatmap-after")
+STEM = "dpia"  # the files' name without the format's suffix
 
 
 def document_context(job: Job) -> dict[str, Any]:
@@ -130,8 +131,10 @@ def write(job: Job) -> list[Output]:
 
     doc, ctx = render_document(job)
     pics = pictures(job, doc)
+    page = job.write(f"{STEM}.html", render_html(job, doc, pics, ctx), "the DPIA, accessible web page (HTML)")
+    page.anchors = tuple(b.anchor for b in doc.blocks if isinstance(b, blocks.Heading))
     return [
-        job.write("dpia.pdf", pdf.render_pdf(doc, pics, job.today), "the DPIA, to print and sign (PDF)"),
-        job.write("dpia.html", render_html(job, doc, pics, ctx), "the DPIA, accessible web page (HTML)"),
-        job.write("dpia.md", render_markdown(job, doc, ctx), "the DPIA as text for version control"),
+        job.write(f"{STEM}.pdf", pdf.render_pdf(doc, pics, job.today), "the DPIA, to print and sign (PDF)"),
+        page,
+        job.write(f"{STEM}.md", render_markdown(job, doc, ctx), "the DPIA as text for version control"),
     ]

@@ -9,10 +9,12 @@ from dpia.render.texts import text_context, write_formats
 if TYPE_CHECKING:
     from dpia.render import Job, Output
 
+STEM = "privacy-notice"  # the files' name without the format's suffix
+
 
 def write(job: Job) -> list[Output]:
     return write_formats(
-        job, "privacy-notice", "privacy-notice", ("md", "html", "txt"), text_context(job),
+        job, STEM, "privacy-notice", ("md", "html", "txt"), text_context(job),
         "privacy-notice section to add under each partner's privacy notice",
         measure_as="privacy_notice",
     )

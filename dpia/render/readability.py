@@ -136,19 +136,52 @@ def measure(text: str) -> Readability:
     )
 
 
+@dataclass(frozen=True)
+class Score:
+    """A text's readability against the target for its kind: what `dpia build` prints
+    under the text and the start page (index.html) shows beside it."""
+
+    kind: str  # a key of TARGETS
+    result: Readability
+
+    @property
+    def target(self) -> Target:
+        return TARGETS[self.kind]
+
+    @property
+    def meets_target(self) -> bool:
+        return self.result.meets(self.target)
+
+    @property
+    def word_limit(self) -> int | None:
+        return SURVEY_WORD_LIMIT if self.kind == "survey_introduction" else None
+
+    @property
+    def within_word_limit(self) -> bool:
+        return self.word_limit is None or self.result.words <= self.word_limit
+
+
+def score(kind: str, text: str) -> Score:
+    return Score(kind, measure(text))
+
+
 def notes(kind: str, text: str) -> list[str]:
     """What `dpia build` prints under a text: its scores against the target and
     every sentence over 20 words."""
-    target = TARGETS[kind]
-    r = measure(text)
-    verdict = "meets the target" if r.meets(target) else "BELOW THE TARGET: simplify the wording"
+    return describe(score(kind, text))
+
+
+def describe(s: Score) -> list[str]:
+    """The notes for a score already measured."""
+    target, r = s.target, s.result
+    verdict = "meets the target" if s.meets_target else "BELOW THE TARGET: simplify the wording"
     out = [
         f"reading ease {r.ease:.0f} (target {target.min_ease:.0f} or more), "
         f"grade {r.grade:.1f} (target {target.max_grade:.0f} or less): {verdict}"
     ]
-    if kind == "survey_introduction":
-        state = "within" if r.words <= SURVEY_WORD_LIMIT else "OVER"
-        out.append(f"{r.words} words ({state} the limit of {SURVEY_WORD_LIMIT})")
+    if s.word_limit is not None:
+        state = "within" if s.within_word_limit else "OVER"
+        out.append(f"{r.words} words ({state} the limit of {s.word_limit})")
     for sentence in r.long_sentences:
         shown = sentence if len(sentence) <= 90 else sentence[:87] + "..."
         out.append(f"long sentence ({word_count(sentence)} words): {shown}")

@@ -220,7 +220,8 @@ def write_formats(
         text = render_text(job, f"{template}.{fmt}.j2", fmt, context, width if fmt == "txt" else 0)
         out = job.write(f"{path}.{fmt}", text, f"{what} ({FORMAT_NAMES[fmt]})")
         if fmt == "txt" and measure_as:
-            out.notes.extend(readability.notes(measure_as, text))
+            out.score = readability.score(measure_as, text)
+            out.notes.extend(readability.describe(out.score))
             if job.project.is_draft:
                 out.notes.append("the DPIA is not signed off yet: agree this text with your DPO first")
         outputs.append(out)
