@@ -304,7 +304,7 @@ def test_small_number_wording_is_about_counts_of_people(tmp_path: Path) -> None:
     for name in ("privacy-notice.txt", "participant-information/focus-group.txt"):
         text = " ".join(texts[name].split())
         assert "never publish a number" not in text
-        assert "If fewer than 5 people gave an answer, we do not publish how many did" in text
+        assert "If fewer than 5 people gave an answer, we do not publish the number" in text
 
 
 def test_information_sheet_does_not_say_only_one_organisation_hears_a_focus_group(tmp_path: Path) -> None:

@@ -597,3 +597,22 @@ def test_retention_reads_as_a_table_not_then_labels(built) -> None:
             assert "Then:" not in text, name
     notice = built["embedded"]["privacy-notice.md"]
     assert "| Interview recordings | Until transcribed, at most 8 weeks | Securely deleted |" in notice
+
+
+def test_fields_under_a_list_item_are_not_one_long_sentence() -> None:
+    """A retention list in plain text puts 'How long we keep it: ...' under each item;
+    the long-sentence check must not read the item and its fields as one sentence."""
+    text = (
+        "- Identifiable survey responses\n"
+        "  How long we keep it: 12 months after the final report is published\n"
+        "  What happens then: Securely deleted\n"
+        "- Audio recordings: kept until they are typed up and checked, which takes at\n"
+        "  most three months, and then they are deleted for good by the team.\n"
+    )
+    units = readability.units(text)
+    assert units[:3] == [
+        "Identifiable survey responses.",
+        "How long we keep it: 12 months after the final report is published.",
+        "What happens then: Securely deleted.",
+    ]
+    assert units[3].endswith("deleted for good by the team.")  # a wrapped sentence stays whole

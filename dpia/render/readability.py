@@ -46,6 +46,7 @@ class Readability:
 _ADDRESS = re.compile(r"(?:(?:https?://|www\.)|[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM = re.compile(r"^\s*-\s+")
+_FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,40}: \S")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
@@ -69,6 +70,11 @@ def units(text: str) -> list[str]:
         elif _ITEM.match(line):
             close()
             current.append(_ITEM.sub("", line))
+        elif line[:1].isspace() and _FIELD.match(line.strip()) and current:
+            # "  How long we keep it: 5 years" under a list item is a field of its own,
+            # not the rest of the item's sentence.
+            close()
+            current.append(line.strip())
         else:
             current.append(line.strip())
     close()
