@@ -66,14 +66,15 @@ class Entry:
     run: Scenario
     target: float
     about: str
+    unit: str = "s"
 
 
 SCENARIOS: dict[str, Entry] = {}
 
 
-def scenario(name: str, target: float) -> Callable[[Scenario], Scenario]:
+def scenario(name: str, target: float, unit: str = "s") -> Callable[[Scenario], Scenario]:
     def register(fn: Scenario) -> Scenario:
-        SCENARIOS[name] = Entry(fn, target, (fn.__doc__ or "").strip())
+        SCENARIOS[name] = Entry(fn, target, (fn.__doc__ or "").strip(), unit)
         return fn
 
     return register
@@ -98,7 +99,7 @@ def build(bench: Bench) -> list[float]:
     return bench.repeat("build", contract, "--out", bench.tmp / "out", "--date", DATE)
 
 
-@scenario("register", target=1.5)
+@scenario("register", target=1.5, unit="x openpyxl")
 def register(bench: Bench) -> list[float]:
     """dpia register add of one project to a 10,000-row register, as a ratio of openpyxl's
     own load + save of that workbook (the floor); also checks peak memory < 500 MB."""
@@ -134,8 +135,8 @@ def main(argv: list[str] | None = None) -> int:
         ok = median <= entry.target
         missed += not ok
         print(
-            f"{name:12} median {median:.3f} s  min {min(times):.3f}  max {max(times):.3f}  "
-            f"({len(times)} runs; target {entry.target:.2f} s: {'ok' if ok else 'MISSED'})"
+            f"{name:12} median {median:.3f} {entry.unit}  min {min(times):.3f}  max {max(times):.3f}  "
+            f"({len(times)} runs; target {entry.target:.2f} {entry.unit}: {'ok' if ok else 'MISSED'})"
         )
     return 1 if missed else 0
 
