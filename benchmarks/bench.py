@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.list:
         for name, entry in SCENARIOS.items():
-            print(f"{name:12} target {entry.target:.2f} s  {entry.about}")
+            print(f"{name:12} target {entry.target:.2f} {entry.unit}  {entry.about}")
         return 0
     unknown = [n for n in args.names if n not in SCENARIOS]
     if unknown:
