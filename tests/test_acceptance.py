@@ -369,3 +369,65 @@ def test_edit_of_a_file_with_errors_stopped_is_not_marked_unfinished(
     check = run_dpia("check", answers)
     assert check.returncode == 1
     assert "carrier-pigeon" in check.stderr and "part-way" not in check.stderr
+
+
+# --- the demo's documents, read together ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    import subprocess
+
+    out = tmp_path_factory.mktemp("demo") / "dpia demo"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "dpia", "demo", "--out", str(out), "--date", DAY],
+                          env=env, capture_output=True, text=True, encoding="utf-8", check=True)
+    return out, done.stdout
+
+
+def _notes_under(stdout: str, name: str) -> list[str]:
+    lines = stdout.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.strip().startswith(name + " "))
+    notes = []
+    for line in lines[start + 1:]:
+        if not line.startswith("      "):
+            break
+        notes.append(line.strip())
+    return notes
+
+
+def test_survey_introduction_asks_for_the_time_it_takes(demo: tuple[Path, str]) -> None:
+    """The answers format has no field for the survey's length: the text leaves it out
+    (no placeholder to paste by mistake) and the build says to add it, with the room left."""
+    out, stdout = demo
+    for name, what in (("survey-introduction.txt", "the survey"),
+                       ("survey-introduction-telephone.txt", "the call")):
+        text = (out / "participant-information" / name).read_text(encoding="utf-8")
+        assert "minute" not in text and "[" not in text and "TODO" not in text
+        notes = _notes_under(stdout, f"participant-information/{name}")
+        time_note = [n for n in notes if n.startswith(f"add how long {what} takes")]
+        assert len(time_note) == 1, notes
+        assert "'It takes about 10 minutes.'" in time_note[0]
+        assert "word(s) left within the limit" in time_note[0]
+    html_notes = _notes_under(stdout, "participant-information/survey-introduction.html")
+    assert not html_notes  # said once, under the plain text
+
+
+def test_participants_are_not_told_only_the_controllers_see_answers(demo: tuple[Path, str]) -> None:
+    """The demo's survey is hosted and phoned by processors: 'Only <controllers> will see
+    your answers' would contradict the privacy notice, which lists them as receiving answers."""
+    out, _ = demo
+    notice = (out / "privacy-notice.txt").read_text(encoding="utf-8")
+    assert "SurveyHub UK Ltd" in notice and "CallPoint Research Ltd" in notice
+    for name in ("survey-introduction.txt", "survey-introduction-telephone.txt"):
+        text = (out / "participant-information" / name).read_text(encoding="utf-8")
+        assert "Only the people who run this survey will see your answers." in text
+    sheet = (out / "participant-information" / "interview.txt").read_text(encoding="utf-8")
+    assert "and organisations working\nfor them" in sheet or "and organisations working for them" in sheet
+
+
+def test_draft_dpia_markdown_says_draft_once(demo: tuple[Path, str]) -> None:
+    out, _ = demo
+    text = (out / "dpia.md").read_text(encoding="utf-8")
+    assert "DRAFT: DRAFT" not in text
+    assert "> **DRAFT: not signed off**" in text

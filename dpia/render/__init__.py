@@ -48,6 +48,11 @@ class Job:
             self.staged[path] = data
         return Output(path=path, what=what)
 
+    def staged_text(self, path: Path) -> str:
+        """A file this job wrote (or holds until the build writes everything), as text."""
+        data = self.staged[path] if self.staged is not None else path.read_bytes()
+        return data.decode("utf-8")
+
 
 @dataclass
 class Output:
