@@ -23,7 +23,7 @@ import yaml
 
 from dpia import vocab
 from dpia.errors import AnswersError, IncompleteAnswersError, Problem, UsageError
-from dpia.fileio import atomic_write_text
+from dpia.fileio import atomic_write_text, office_kind
 from dpia.model import Loc, Project, problems_with_lines, validate
 
 MAX_BYTES = 1024 * 1024
@@ -67,7 +67,12 @@ def decode(raw: bytes, source: str) -> str:
     """Bytes to text: UTF-8 (with or without a BOM), or UTF-16 with a BOM as Windows writes it."""
     if len(raw) > MAX_BYTES:
         raise AnswersError(source, [Problem("", "is over 1 MiB; answers files are limited to 1 MiB")])
+    kind = office_kind(raw)
+    if kind is not None:
+        raise AnswersError(source, [Problem("", _NOT_TEXT.format(kind=kind))])
     encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    if encoding != "utf-16" and _utf16_without_bom(raw):
+        encoding = "utf-16-le" if raw[1:2] == b"\x00" else "utf-16-be"
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
@@ -79,12 +84,27 @@ def decode(raw: bytes, source: str) -> str:
                     f"is not a UTF-8 text file (byte {exc.start + 1} cannot be read); "
                     "save it as UTF-8 text from your editor (in Notepad: File, Save as, "
                     "Encoding: UTF-8)",
+                    raw[: exc.start].count(b"\n") + 1 if encoding == "utf-8-sig" else None,
                 )
             ],
         ) from None
     if "\x00" in text:
         raise AnswersError(source, [Problem("", "contains binary data; it is not a YAML text file")])
     return text
+
+
+_NOT_TEXT = (
+    "is {kind}, not a text file. An answers file is plain text (YAML): write it with "
+    "'dpia new', or copy the text into Notepad and save it from there; renaming a "
+    "document to .yaml does not convert it"
+)
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    """UTF-16 text saved without its byte-order mark: every other byte is zero."""
+    sample = raw[:200]
+    return len(sample) >= 4 and (sample[1::2].count(0) == len(sample[1::2])
+                                 or sample[0::2].count(0) == len(sample[0::2]))
 
 
 def parse(text: str, source: str = "<answers>") -> tuple[Any, Lines]:

@@ -26,11 +26,18 @@ Handler = Callable[[argparse.Namespace], int]
 
 
 def _iso_date(text: str) -> date:
+    """YYYY-MM-DD, or a date as written in the UK (31/03/2026, 31 March 2026), as the prompts take."""
     try:
         return date.fromisoformat(text)
     except ValueError:
+        pass
+    from dpia.asking import forgiving
+
+    try:
+        return date.fromisoformat(forgiving("date", text.strip()))
+    except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31"
+            f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-03-31 (or 31/03/2026)"
         ) from None
 
 
@@ -170,6 +177,14 @@ def _tolerant_output() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # before the command started (its own Ctrl-C is handled below)
+        print("\nStopped.", file=sys.stderr)
+        return 130
+
+
+def _main(argv: Sequence[str] | None) -> int:
     _tolerant_output()
     parser = build_parser()
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -288,11 +303,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _build(project: Project, assessment: Assessment, out: Path, args: argparse.Namespace) -> int:
-    from dpia.render import Job, build_all
+    from dpia.render import BuildStopped, Job, build_all
 
     templates = str(args.templates) if getattr(args, "templates", None) else None
+    if getattr(args, "register", None) is not None:  # refused before the documents, not after
+        from dpia.register.safety import refuse_unusable
+
+        refuse_unusable(args.register, creating=True)
     job = Job(project=project, assessment=assessment, out_dir=out, templates=templates)
-    outputs = build_all(job)
+    try:
+        outputs = build_all(job)
+    except BuildStopped:
+        print(f"\nStopped. Every document was written to {out} first; nothing else was done.",
+              file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print(f"\nStopped. Nothing was written to {out}.", file=sys.stderr)
+        return 130
     status = "DRAFT" if project.is_draft else "signed off"
     print(f"Built {len(outputs)} files for {project.project.id} ({status}) in {out}:")
     for o in outputs:
@@ -393,8 +420,9 @@ def cmd_register_add(args: argparse.Namespace) -> int:
 
 
 def _existing(path: Path) -> Path:
-    if not path.is_file():
-        raise UsageError(f"{path}: no such register (check the path)")
+    from dpia.register.safety import refuse_unusable
+
+    refuse_unusable(path, creating=False)
     return path
 
 

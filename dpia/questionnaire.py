@@ -8,6 +8,7 @@ and saving everything answered when someone presses Ctrl-C.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -152,30 +153,46 @@ def edit(
         options = [(s.name, s.title, None) for s in SECTIONS]
         section_name = ask.select(WORDING.edit_which, options, default=SECTION_NAMES[0])
     return _run(path, data, ask, [(section(section_name), "all")], shown,
-                keep_valid=True, shown=shown)
+                edited=copy.deepcopy(data), shown=shown)
 
 
 def _run(
     path: Path, data: dict[str, Any], prompter: Prompter, plan: list[tuple[Section, Mode]],
-    source: str, *, shown: str, keep_valid: bool = False, declined: list[Loc] | None = None,
+    source: str, *, shown: str, edited: dict[str, Any] | None = None,
+    declined: list[Loc] | None = None,
 ) -> Project:
-    interview = Interview(data, prompter, _saver(path, shown), declined or ())
+    """Ask the plan, then save. ``edited``: the answers as `dpia edit` read them; an edit
+    saves nothing part-way and never marks the file unfinished, and an edit that changed
+    nothing leaves the file as it was (its comments and layout included)."""
+    saver = None if edited is not None else _saver(path, shown)
+    interview = Interview(data, prompter, saver, declined or ())
     try:
         interview.run(plan)
         project = interview.settle()
     except (KeyboardInterrupt, EOFError):
-        done, _ = validate(data)
-        if keep_valid and done is not None:
-            save(done, path)
-            raise QuestionnaireStopped(WORDING.edit_interrupted.format(path=shown)) from None
+        if edited is not None:
+            raise QuestionnaireStopped(_stop_edit(path, data, edited, shown)) from None
         interview.save(interview.current or plan[0][0].name)
         raise QuestionnaireStopped(WORDING.interrupted.format(path=shown)) from None
     except Unanswerable as exc:
         raise AnswersError(source, problems_with_lines(exc.problems)) from None
-    save(project, path)
+    if edited is None or to_data(project) != edited:
+        save(project, path)
     prompter.say("")
     prompter.say(WORDING.finished.format(path=shown, sections=", ".join(SECTION_NAMES)), "ok")
     return project
+
+
+def _stop_edit(path: Path, data: dict[str, Any], edited: dict[str, Any], shown: str) -> str:
+    """Ctrl-C during `dpia edit`: keep what was answered, as a finished file (never 'incomplete')."""
+    if data == edited:
+        return WORDING.edit_unchanged.format(path=shown)
+    done, _ = validate(data)
+    if done is not None:
+        save(done, path)
+        return WORDING.edit_interrupted.format(path=shown)
+    save_raw(data, path)
+    return WORDING.edit_interrupted_errors.format(path=shown)
 
 
 def record_risks(

@@ -193,6 +193,11 @@ class Wording:
         "Carry on where you left off with:  dpia new {path}"
     )
     edit_interrupted: str = "Stopped. The answers so far are saved in {path}."
+    edit_unchanged: str = "Stopped. Nothing was changed in {path}."
+    edit_interrupted_errors: str = (
+        "Stopped. The answers so far are saved in {path}, which still needs fixing: "
+        "see 'dpia check {path}', or run 'dpia edit {path}' again."
+    )
     no_orgs: str = "No organisation fits here yet: add it in the organisations section first."
     finished: str = (
         "All sections answered. The answers file is saved: {path}\n"

@@ -142,7 +142,7 @@ def test_version_and_help(run_dpia: RunDpia) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("check", "--date", "26/11/2026", "--example"), ("check", "--bogus"), ("nonsense",),
+    [("check", "--date", "tomorrow", "--example"), ("check", "--bogus"), ("nonsense",),
      ("check", "--example", "x.yaml"), ("check", "--example", "--large-scale", "0"), ()],
 )
 def test_usage_errors_exit_2(run_dpia: RunDpia, args: tuple[str, ...]) -> None:

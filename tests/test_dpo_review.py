@@ -311,7 +311,10 @@ def test_information_sheet_does_not_say_only_one_organisation_hears_a_focus_grou
     texts = build_texts(example_data("contract"), tmp_path)
     text = " ".join(texts["participant-information/focus-group.txt"].split())
     assert "will see everything you tell us" not in text
-    assert "Only Healthwatch Northtown will keep a full record of what you tell us." in text
+    assert (
+        "Only Healthwatch Northtown, and organisations working for them, will keep a full "
+        "record of what you tell us."
+    ) in text
 
 
 # --- the partnership agreement record ---------------------------------------------------

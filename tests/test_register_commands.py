@@ -41,7 +41,7 @@ def test_register_commands_end_to_end(run_dpia: RunDpia, contract_path: Path, tm
     assert summary.returncode == 0, summary.stderr
     assert "8 data flow(s)" in summary.stdout
     email = next(ln for ln in summary.stdout.splitlines() if "ordinary (unencrypted) email" in ln)
-    assert "INSECURE" in email and " 1 " in email
+    assert "NO: insecure" in email and " 1 " in email
     assert any(ln.split()[:3] == ["Healthwatch", "Southby", "5"] for ln in summary.stdout.splitlines())
 
     key = "hwn-2026-discharge/survey-export"

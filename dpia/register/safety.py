@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dpia.errors import RegisterError
-from dpia.fileio import atomic_write_bytes, file_mode, fsync_dir
+from dpia.errors import RegisterError, UsageError
+from dpia.fileio import atomic_write_bytes, file_mode, fsync_dir, office_kind
 
 LOCK_TIMEOUT = 120.0  # seconds to wait for another dpia command to finish
 
@@ -39,6 +39,49 @@ def lock_path(register: Path) -> Path:
 
 def backups_dir(register: Path) -> Path:
     return register.with_name(register.stem + ".backups")
+
+
+def refuse_unusable(register: Path, creating: bool) -> None:
+    """Refuse a register path that cannot be the workbook, before any lock file is made.
+
+    ``creating``: a missing workbook may be created (``register add``), but only in a
+    folder that exists; a mistyped folder would otherwise start a second register.
+    """
+    if register.is_dir():
+        raise UsageError(
+            f"{register} is a folder, not a register: name the workbook itself, e.g. "
+            f"{register / 'sharing-register.xlsx'}"
+        )
+    if not register.exists():
+        if not creating:
+            raise UsageError(f"{register}: no such register (check the name and the folder)")
+        if not register.parent.is_dir():
+            raise UsageError(
+                f"the folder {register.parent} does not exist, so dpia will not create the "
+                f"register {register.name} there. Check the path (a mistyped folder would start "
+                "a second register), or create the folder first."
+            )
+        return
+    try:
+        with register.open("rb") as handle:
+            head = handle.read(8)
+            kind = office_kind(head + handle.read()) if head.startswith(b"PK") else office_kind(head)
+    except OSError as exc:
+        raise RegisterError(f"{register} cannot be read ({exc.strerror}); nothing was changed") from None
+    if kind == "an Excel workbook":
+        return
+    if kind and "damaged" in kind:
+        raise RegisterError(
+            f"{register} is damaged: it does not open as an Excel workbook. Nothing was changed. "
+            f"Restore the latest copy from {backups_dir(register)} (dpia keeps the last versions "
+            "there), then run the command again."
+        )
+    what = "empty (0 bytes)" if not head else kind or "a text file (a CSV, perhaps)"
+    raise RegisterError(
+        f"{register} is {what}, not an Excel workbook (.xlsx). Nothing was changed. Name the "
+        "register workbook, or, to turn this file into one, open it in Excel and use File, "
+        "Save As, 'Excel Workbook (*.xlsx)' under a new name."
+    )
 
 
 @contextlib.contextmanager

@@ -47,13 +47,16 @@ def verify_text(report: Report) -> str:
     for title, headers in report.people_columns.items():
         lines.append(f"Columns added by people on '{title}' (theirs, not checked): {', '.join(headers)}")
     lines.extend(f"Note: {n}" for n in report.notes)
-    lines.append(f"Latest audit-log hash: {report.head}")
-    lines.append("Record this hash somewhere else (e.g. board minutes): a later verify shows whether "
-                 "the history up to it was rewritten.")
+    if report.entries:
+        lines.append(f"Latest audit-log hash: {report.head}")
+        lines.append("Record this hash somewhere else (e.g. board minutes): a later verify shows "
+                     "whether the history up to it was rewritten.")
     return "\n".join(lines)
 
 
 def _table(df: pd.DataFrame, columns: dict[str, str]) -> str:
+    if df.empty:
+        return "  (none)"
     shown = df[list(columns)].rename(columns=columns)
     return str(shown.to_string(index=False))
 
@@ -81,7 +84,7 @@ def due_text(d: Due, on: str) -> str:
 
 def summary_text(s: Summary) -> str:
     method = s.by_method.copy()
-    method["insecure"] = method["insecure"].map({True: "INSECURE", False: ""})
+    method["insecure"] = method["insecure"].map({True: "NO: insecure", False: "yes"})
     parts = [
         f"{s.flows} data flow(s) in the register.",
         "", "By partner (each flow counts for both organisations):",

@@ -94,6 +94,22 @@ def add_projects(
     register = Path(register)
     if register.suffix.lower() != ".xlsx":
         raise RegisterError(f"{register}: the register must be an Excel workbook ending .xlsx")
+    safety.refuse_unusable(register, creating=True)
+    try:
+        return _add(register, items, policy, layout)
+    except OSError as exc:  # a folder or file without write permission, a full disk
+        where = exc.filename or register
+        raise RegisterError(
+            f"{register} could not be updated: {(exc.strerror or str(exc)).lower()} ({where}). "
+            f"Check that you may write to the folder {register.parent.resolve()} (ask whoever "
+            "manages it), then run the command again; an update that stopped part-way is "
+            "completed or undone by the next one."
+        ) from None
+
+
+def _add(
+    register: Path, items: Sequence[tuple[Project, Assessment]], policy: Policy, layout: Layout
+) -> UpdateResult:
     with safety.writer_lock(register):
         result = UpdateResult(register, created=not register.exists())
         note = audit.recover(register)
@@ -112,12 +128,9 @@ def add_projects(
         if register.exists():
             old: bytes | None = register.read_bytes()
             assert old is not None
-            if not log.entries:
-                raise RegisterError(
-                    f"{register} has no audit log ({log.path.name} is missing), so dpia cannot tell its "
-                    "rows from people's. Restore the log from where it was kept, or start a new register."
-                )
             wb = load_register(register, old)
+            if not log.entries:
+                raise RegisterError(_no_log(register, log.path, wb.sheetnames, layout))
         else:
             if log.entries:
                 raise RegisterError(
@@ -157,6 +170,21 @@ def add_projects(
             result.counts[action.op] = result.counts.get(action.op, 0) + 1
         result.head = entries[-1]["hash"]
         return result
+
+
+def _no_log(register: Path, log: Path, sheets: Sequence[str], layout: Layout) -> str:
+    if not any(s.title in sheets for s in layout.row_sheets):
+        found = ", ".join(f"'{t}'" for t in sheets)
+        return (
+            f"{register} is not a register dpia keeps (its sheets are {found}; no audit log "
+            f"{log.name}). Nothing was changed. Name the organisation's register, or a new "
+            "file name (e.g. sharing-register.xlsx) to start one."
+        )
+    return (
+        f"{register} has no audit log ({log.name} is missing), so dpia cannot tell its rows "
+        "from people's. Nothing was changed. Put the log back beside the workbook (from where "
+        "it was kept or backed up), or start a new register."
+    )
 
 
 def _editors(wb: Workbook, layout: Layout) -> dict[str, SheetEditor]:

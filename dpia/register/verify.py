@@ -53,6 +53,15 @@ def read_rows(path: Path, layout: Layout) -> dict[str, SheetRows]:
         except Exception as exc:
             raise RegisterError(f"{path} could not be read as an Excel workbook ({exc})") from None
     try:
+        if not any(sheet.title in wb.sheetnames for sheet in layout.row_sheets):
+            found = ", ".join(f"'{t}'" for t in wb.sheetnames)
+            raise RegisterError(
+                f"{path} is not a register dpia keeps: it has none of the sheets "
+                + ", ".join(f"'{s.title}'" for s in layout.row_sheets)
+                + f" (its sheets are {found}). Name the organisation's register (one that "
+                "'dpia register add' wrote); if this was one, restore it from "
+                f"{path.with_name(path.stem + '.backups')}."
+            )
         out = {}
         for sheet in layout.row_sheets:
             if sheet.title not in wb.sheetnames:
@@ -83,7 +92,11 @@ def verify(register: Path, layout: Layout | None = None) -> Report:
     log = audit.read_log(register)
     report = Report(register, log.head, len(log.entries))
     if not log.entries:
-        report.problems.append(f"there is no audit log ({audit.log_path(register).name} is missing or empty)")
+        report.problems.append(
+            f"there is no audit log ({audit.log_path(register).name} is missing or empty), so "
+            "nothing can be checked: put the log back beside the workbook (a copy of the "
+            "workbook alone cannot be verified)"
+        )
     report.problems.extend(log.chain_problems())
     if audit.pending_path(register).exists():
         report.notes.append(

@@ -29,6 +29,21 @@ def survey_introductions(methods: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
+def _time_note(text: str, mode: str) -> str:
+    """Participants should be told how long the survey takes, but the answers file
+    (format dpia-answers/1) has no field for it: the person building adds it by hand."""
+    from dpia.render.readability import SURVEY_WORD_LIMIT, word_count
+
+    left = max(0, SURVEY_WORD_LIMIT - word_count(text))
+    what = "the call" if mode == "telephone" else "the survey"
+    example = "It takes about 10 minutes."
+    room = "" if left >= word_count(example) else ", so shorten the project summary first"
+    return (
+        f"add how long {what} takes before using this text (the answers file has no place "
+        f"for it), e.g. '{example}': {left} word(s) left within the limit{room}"
+    )
+
+
 def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
     """(file stem, method) for each method that gets an information sheet."""
     return [(vocab.INFORMATION_SHEETS[m], m) for m in methods if m in vocab.INFORMATION_SHEETS]
@@ -42,10 +57,12 @@ def write(job: Job) -> list[Output]:
         what = "survey introduction to paste into the survey tool" if mode == "self" else (
             "telephone survey introduction, read aloud"
         )
-        outputs += write_formats(
+        written = write_formats(
             job, f"{FOLDER}/{stem}", "participant/survey-introduction", ("txt", "html"),
             {**context, "mode": mode}, what, measure_as="survey_introduction", width=0,
         )
+        written[0].notes.append(_time_note(job.staged_text(written[0].path), mode))
+        outputs += written
     for stem, method in information_sheets(methods):
         outputs += write_formats(
             job, f"{FOLDER}/{stem}", "participant/information-sheet", ("txt", "html", "md"),

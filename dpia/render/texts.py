@@ -126,6 +126,13 @@ def answer_holders(p: Project) -> list[Organisation]:
     return [p.org(c) for c in (holders or p.controller_ids)]
 
 
+def answer_processors(p: Project) -> list[Organisation]:
+    """Processors that send or receive personal data: they see answers too, on the
+    controllers' behalf, so participants are never told that only the controllers do."""
+    involved = {o for f in p.sharing if f.is_personal for o in (f.from_, f.to)}
+    return [p.org(o) for o in p.processor_ids if o in involved]
+
+
 def other_sources(p: Project) -> list[Any]:
     """Personal data a controller receives from another partner rather than from the person."""
     processors = set(p.processor_ids)
@@ -166,6 +173,7 @@ def text_context(job: Job) -> dict[str, Any]:
         basis_groups=basis_groups(p),
         consent_relied_on=relies_on_consent(p),
         answer_holders=answer_holders(p),
+        answer_processors=answer_processors(p),
         other_sources=other_sources(p),
         has_recordings=has_recordings(p),
         transcriber=transcriber(p),
