@@ -356,3 +356,28 @@ def save(project: Project, path: Path | str) -> None:
 def save_raw(data: Mapping[str, Any], path: Path | str, header: str = "") -> None:
     """Write plain (possibly incomplete) data atomically, e.g. a questionnaire in progress."""
     atomic_write_text(Path(path), dump(data, header))
+
+
+def keep_commented_copy(path: Path) -> Path | None:
+    """Before dpia rewrites a file that a person annotated with comments, keep it as it was.
+
+    Saving writes the answers afresh, so hand-written ``#`` comments would be lost. The
+    old file is copied to ``NAME.before-edit.yaml`` beside it (atomically) and that path
+    returned; a file without comments of its own needs no copy (None).
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError):
+        return None
+    if not any(line.lstrip().startswith("#") and not _ours(line) for line in text.splitlines()):
+        return None
+    copy_path = path.with_name(f"{path.stem}.before-edit{path.suffix or '.yaml'}")
+    atomic_write_text(copy_path, text)
+    return copy_path
+
+
+def _ours(line: str) -> bool:
+    """A header line dpia itself writes at the top of the files it saves."""
+    text = line.strip()
+    return text.startswith(("# An answers file in format", "# Saved part-way through the dpia",
+                            "# Carry on where it stopped with"))

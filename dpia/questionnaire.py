@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dpia import vocab
-from dpia.answers import INCOMPLETE_KEY, parse, read_text, save, save_raw, to_data
+from dpia.answers import (
+    INCOMPLETE_KEY,
+    keep_commented_copy,
+    parse,
+    read_text,
+    save,
+    save_raw,
+    to_data,
+)
 from dpia.errors import AnswersError, Problem, QuestionnaireStopped, UsageError
 from dpia.interview import Interview, Mode, Saver, Unanswerable
 from dpia.model import Loc, Project, path_text, problems_with_lines, validate
@@ -177,7 +185,10 @@ def _run(
     except Unanswerable as exc:
         raise AnswersError(source, problems_with_lines(exc.problems)) from None
     if edited is None or to_data(project) != edited:
+        kept = keep_commented_copy(path) if edited is not None else None
         save(project, path)
+        if kept is not None:
+            prompter.say(WORDING.comments_kept.format(path=shown, copy=kept.name))
     prompter.say("")
     prompter.say(WORDING.finished.format(path=shown, sections=", ".join(SECTION_NAMES)), "ok")
     return project
@@ -187,12 +198,14 @@ def _stop_edit(path: Path, data: dict[str, Any], edited: dict[str, Any], shown: 
     """Ctrl-C during `dpia edit`: keep what was answered, as a finished file (never 'incomplete')."""
     if data == edited:
         return WORDING.edit_unchanged.format(path=shown)
+    kept = keep_commented_copy(path)
+    note = "" if kept is None else "\n" + WORDING.comments_kept.format(path=shown, copy=kept.name)
     done, _ = validate(data)
     if done is not None:
         save(done, path)
-        return WORDING.edit_interrupted.format(path=shown)
+        return WORDING.edit_interrupted.format(path=shown) + note
     save_raw(data, path)
-    return WORDING.edit_interrupted_errors.format(path=shown)
+    return WORDING.edit_interrupted_errors.format(path=shown) + note
 
 
 def record_risks(

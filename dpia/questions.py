@@ -193,6 +193,10 @@ class Wording:
         "Carry on where you left off with:  dpia new {path}"
     )
     edit_interrupted: str = "Stopped. The answers so far are saved in {path}."
+    comments_kept: str = (
+        "{path} had comments of your own, which dpia does not keep when it saves. "
+        "The file as it was, comments included, is in {copy} beside it."
+    )
     edit_unchanged: str = "Stopped. Nothing was changed in {path}."
     edit_interrupted_errors: str = (
         "Stopped. The answers so far are saved in {path}, which still needs fixing: "

@@ -12,7 +12,7 @@ import pytest
 from prompt_keys import CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
 
 from dpia import questionnaire
-from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
+from dpia.answers import INCOMPLETE_KEY, keep_commented_copy, load, parse, read_text, to_data
 from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
 from dpia.interview import Interview
 from dpia.questions import SECTIONS, section, suggest_id
@@ -443,6 +443,27 @@ def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
     assert "Before going on, some answers need another look." in said
     assert "In the section: The data and the lawful basis" in said
     assert load(path) == project
+
+
+def test_edit_keeps_a_copy_of_a_file_with_comments(tmp_path: Path, contract_text: str) -> None:
+    """Saving drops hand-written comments, so the file as it was is kept beside it."""
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    keys = UP + ENTER + ENTER * 7 + ENTER  # as in the joint-to-sole test: a real change
+    _, said = with_keys(keys, lambda ask: questionnaire.edit(path, ask, "roles"))
+    kept = tmp_path / "p.before-edit.yaml"
+    assert kept.read_text(encoding="utf-8") == contract_text
+    assert "p.before-edit.yaml" in said and "comments" in said
+    # The edited file now has only dpia's own header; a second edit needs no copy.
+    assert keep_commented_copy(path) is None
+
+
+def test_edit_that_changes_nothing_leaves_no_copy(tmp_path: Path, contract_text: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(contract_text, encoding="utf-8")
+    with_keys(ENTER * 12, lambda ask: questionnaire.edit(path, ask, "roles"))
+    assert path.read_text(encoding="utf-8") == contract_text
+    assert not (tmp_path / "p.before-edit.yaml").exists()
 
 
 def test_suggest_id() -> None:
