@@ -35,8 +35,8 @@ import sys, time, resource
 from datetime import date
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from dpia.answers import load
-from dpia.assess import assess
+from dpia.answers.loader import load
+from dpia.assessment.assess import assess
 from dpia.register.update import add_projects
 p = load(Path({root!r}) / "tests" / "data" / "contract-example.yaml")
 a = assess(p, date(2026, 11, 26))
@@ -51,8 +51,8 @@ print(elapsed, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 def make_register(path: Path, rows: int) -> None:
     """A register of ``rows`` flows: copies of the example project (5 flows each)."""
     sys.path.insert(0, str(ROOT))
-    from dpia.answers import load
-    from dpia.assess import assess
+    from dpia.answers.loader import load
+    from dpia.assessment.assess import assess
     from dpia.register.update import add_projects
     from dpia.resources import example_path
 

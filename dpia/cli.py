@@ -18,9 +18,9 @@ from dpia import __version__
 from dpia.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, AnswersError, DpiaError, UsageError
 
 if TYPE_CHECKING:
-    from dpia.assess import Assessment
-    from dpia.model import Project
-    from dpia.screening import Settings
+    from dpia.answers.model import Project
+    from dpia.assessment.assess import Assessment
+    from dpia.assessment.screening import Settings
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -31,7 +31,7 @@ def _iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         pass
-    from dpia.asking import forgiving
+    from dpia.questionnaire.asking import forgiving
 
     try:
         return date.fromisoformat(forgiving("date", text.strip()))
@@ -240,7 +240,7 @@ def answers_path(args: argparse.Namespace) -> Path:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from dpia.screening import Settings
+    from dpia.assessment.screening import Settings
 
     threshold = getattr(args, "large_scale", None)
     return Settings() if threshold is None else Settings(large_scale_threshold=threshold)
@@ -252,8 +252,8 @@ def today_from(args: argparse.Namespace) -> date:
 
 
 def load_and_assess(args: argparse.Namespace) -> tuple[Project, Assessment]:
-    from dpia.answers import load
-    from dpia.assess import assess
+    from dpia.answers.loader import load
+    from dpia.assessment.assess import assess
 
     project = load(answers_path(args))
     return project, assess(project, today_from(args), settings_from(args))
@@ -339,7 +339,7 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from dpia import report
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
     schema: dict[str, Any] = Project.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -460,7 +460,7 @@ class _SectionNames:
     'dpia edit' checks or lists them, so other commands never load the questionnaire."""
 
     def _names(self) -> tuple[str, ...]:
-        from dpia.questions import SECTION_NAMES
+        from dpia.questionnaire.questions import SECTION_NAMES
 
         return SECTION_NAMES
 
@@ -505,7 +505,7 @@ def _add_questionnaire_commands(sub: Any) -> None:
 
 
 def _prompter() -> Any:
-    from dpia.prompting import Prompter
+    from dpia.questionnaire.prompting import Prompter
 
     return Prompter()
 
@@ -515,7 +515,7 @@ def _terminal() -> bool:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from dpia import questionnaire
+    from dpia.questionnaire import engine as questionnaire
 
     project = questionnaire.new(
         Path(args.file), _prompter, from_path=args.from_file, interactive=_terminal(),
@@ -525,7 +525,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    from dpia import questionnaire
+    from dpia.questionnaire import engine as questionnaire
 
     if not _terminal():
         raise UsageError("'dpia edit' asks its questions in a terminal; edit the file in a text "
@@ -536,8 +536,8 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build: bool) -> int:
     from dpia import report
-    from dpia.assess import assess
-    from dpia.questions import WORDING
+    from dpia.assessment.assess import assess
+    from dpia.questionnaire.questions import WORDING
 
     assessment = assess(project, today_from(args), settings_from(args))
     print()
@@ -545,7 +545,7 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     if not offer_build:
         return EXIT_OK
     from dpia.errors import QuestionnaireStopped
-    from dpia.questionnaire import record_risks
+    from dpia.questionnaire.engine import record_risks
 
     try:
         recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),

@@ -8,17 +8,17 @@ import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from dpia import vocab
-from dpia.checks import GAP_LEVELS
-from dpia.screening import NOT_ASSESSED, SOURCES
+from dpia.answers import vocab
+from dpia.assessment.checks import GAP_LEVELS
+from dpia.assessment.screening import NOT_ASSESSED, SOURCES
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from dpia.assess import Assessment
+    from dpia.answers.model import Project
+    from dpia.assessment.assess import Assessment
+    from dpia.assessment.risks import Risk
     from dpia.errors import AnswersError
-    from dpia.model import Project
-    from dpia.risks import Risk
 
 
 # Width used when output goes to a file or a pipe (rich would otherwise assume 80).
@@ -263,6 +263,6 @@ def _print_gaps(con: Console, a: Assessment, edit_file: str | None = None) -> No
 
 def _section_for(path: str) -> str | None:
     """The questionnaire section that answers a gap's field (the questions load only here)."""
-    from dpia.questions import section_for_path
+    from dpia.questionnaire.questions import section_for_path
 
     return section_for_path(path)

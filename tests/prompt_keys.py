@@ -13,7 +13,7 @@ from typing import TypeVar
 from prompt_toolkit.input.defaults import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from dpia.prompting import Prompter
+from dpia.questionnaire.prompting import Prompter
 
 DOWN = "\x1b[B"
 UP = "\x1b[A"

@@ -10,9 +10,9 @@ from typing import Any
 
 from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY
 
-from dpia.answers import load_text
-from dpia.assess import Assessment, assess
-from dpia.model import Project
+from dpia.answers.loader import load_text
+from dpia.answers.model import Project
+from dpia.assessment.assess import Assessment, assess
 
 Item = tuple[Project, Assessment]
 

@@ -9,8 +9,8 @@ import pytest
 from conftest import RunDpia
 from variants import change, contract_data, text_of
 
-from dpia import answers
-from dpia.answers import MAX_BYTES, load, load_text, parse, save
+from dpia.answers import loader as answers
+from dpia.answers.loader import MAX_BYTES, load, load_text, parse, save
 from dpia.errors import AnswersError, IncompleteAnswersError, UsageError
 
 

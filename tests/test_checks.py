@@ -9,8 +9,8 @@ import pytest
 from conftest import TODAY
 from variants import DELETE, assessment, change, project
 
-from dpia.checks import find_gaps
-from dpia.risks import derive
+from dpia.assessment.checks import find_gaps
+from dpia.assessment.risks import derive
 
 
 def clean() -> Any:
@@ -130,8 +130,8 @@ def test_blocking_gaps_come_first_and_every_gap_has_a_fix() -> None:
 
 
 def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped-def]
-    from dpia.answers import load
-    from dpia.assess import assess
+    from dpia.answers.loader import load
+    from dpia.assessment.assess import assess
 
     a = assess(load(example_path), TODAY)
     ids = {g.id for g in a.gaps}

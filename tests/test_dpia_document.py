@@ -19,8 +19,8 @@ import pytest
 import yaml
 from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY, RunDpia, assert_golden
 
-from dpia.answers import load
-from dpia.assess import assess
+from dpia.answers.loader import load
+from dpia.assessment.assess import assess
 from dpia.render import Job, dpia_doc
 
 STEPS = (

@@ -16,8 +16,8 @@ import pytest
 from conftest import EMBEDDED_EXAMPLE, TODAY
 from test_dpia_document import build, parse_html, pdf_pages
 
-from dpia.answers import load
-from dpia.assess import assess
+from dpia.answers.loader import load
+from dpia.assessment.assess import assess
 from dpia.render import Job, blocks, diagrams, dpia_doc, pdf
 
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import TODAY
 from texts_helpers import build_texts, example_data, project_from
 
-from dpia.assess import assess
+from dpia.assessment.assess import assess
 from dpia.render import Job, dpia_doc, participant
 
 

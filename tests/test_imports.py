@@ -44,14 +44,14 @@ def test_check_does_not_load_the_questionnaire() -> None:
         "import contextlib, io, sys\nfrom dpia.cli import main\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    assert main(['check', '--example', '--date', '2026-11-26']) == 0\n"
-        "assert 'dpia.questions' not in sys.modules, 'check loaded the questionnaire'\n"
+        "assert 'dpia.questionnaire.questions' not in sys.modules, 'check loaded the questionnaire'\n"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
 
 
 def test_edit_still_lists_and_checks_its_sections(capsys: pytest.CaptureFixture[str]) -> None:
     from dpia.cli import main
-    from dpia.questions import SECTION_NAMES
+    from dpia.questionnaire.questions import SECTION_NAMES
 
     assert main(["edit", "--help"]) == 0
     out = capsys.readouterr().out

@@ -18,9 +18,9 @@ import pytest
 from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY, RunDpia, assert_golden
 from texts_helpers import example_data, project_from, sole
 
-from dpia.answers import load
-from dpia.assess import Assessment, assess
-from dpia.model import Project
+from dpia.answers.loader import load
+from dpia.answers.model import Project
+from dpia.assessment.assess import Assessment, assess
 from dpia.render import WRITERS, Job, Output, build_all, index, readability
 
 EXAMPLES = {"contract": CONTRACT_EXAMPLE, "embedded": EMBEDDED_EXAMPLE}

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from variants import DELETE, change, contract_data, only_problem, paths, problems, project
 
-from dpia.model import path_text, validate
+from dpia.answers.model import path_text
+from dpia.answers.validate import validate
 
 # (name, changes, the one path reported, fragments of its message)
 BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [

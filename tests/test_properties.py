@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from variants import change, contract_data, get_path, project
 
-from dpia.answers import decode, dump, load_text, parse, to_data
+from dpia.answers.loader import decode, dump, load_text, parse, to_data
+from dpia.answers.validate import validate
 from dpia.errors import AnswersError
-from dpia.model import validate
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from prompt_keys import CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
 
-from dpia import questionnaire
-from dpia.answers import INCOMPLETE_KEY, keep_commented_copy, load, parse, read_text, to_data
+from dpia.answers.loader import INCOMPLETE_KEY, keep_commented_copy, load, parse, read_text, to_data
 from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
-from dpia.interview import Interview
-from dpia.questions import SECTIONS, section, suggest_id
+from dpia.questionnaire import engine as questionnaire
+from dpia.questionnaire.interview import Interview
+from dpia.questionnaire.questions import SECTIONS, section, suggest_id
 
 # --- a whole questionnaire, from empty ---------------------------------------------------
 
@@ -362,7 +362,7 @@ def test_from_complete_file_asks_nothing(tmp_path: Path, contract_path: Path) ->
 def test_from_partial_asks_only_what_is_missing(
     tmp_path: Path, doc: dict[str, Any]
 ) -> None:
-    from dpia.answers import save_raw
+    from dpia.answers.loader import save_raw
 
     partial = copy.deepcopy(doc)
     del partial["processing"]["storage"]
@@ -381,7 +381,7 @@ def test_from_partial_asks_only_what_is_missing(
 
 
 def test_from_without_terminal_lists_what_is_missing(tmp_path: Path, doc: dict[str, Any]) -> None:
-    from dpia.answers import save_raw
+    from dpia.answers.loader import save_raw
 
     del doc["processing"]["withdrawal"]
     src = tmp_path / "partial.yaml"
@@ -491,7 +491,7 @@ def test_only_prompting_imports_questionary() -> None:
 def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> None:
     from conftest import TODAY
 
-    from dpia.assess import assess
+    from dpia.assessment.assess import assess
 
     path = tmp_path / "p.yaml"
     path.write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")

@@ -14,11 +14,11 @@ from conftest import RunDpia
 from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
 from test_questionnaire import PROJECT, ask_section
 
-from dpia import questionnaire
-from dpia.answers import INCOMPLETE_KEY, load, parse, read_text, to_data
+from dpia.answers.loader import INCOMPLETE_KEY, load, parse, read_text, to_data
 from dpia.errors import QuestionnaireStopped
-from dpia.interview import Interview
-from dpia.questions import section
+from dpia.questionnaire import engine as questionnaire
+from dpia.questionnaire.interview import Interview
+from dpia.questionnaire.questions import section
 
 CTRL_D = "\x04"
 
@@ -161,8 +161,8 @@ def test_check_names_the_edit_command_for_each_gap(
 
 
 def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_path: Path) -> None:
-    from dpia.assess import assess
-    from dpia.questions import section_for_path
+    from dpia.assessment.assess import assess
+    from dpia.questionnaire.questions import section_for_path
 
     a = assess(load(example_path), date(2026, 11, 26))
     for gap in a.gaps:
@@ -182,7 +182,7 @@ def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
 
 
 def test_list_items_are_shown_by_name_and_label(doc: dict[str, Any]) -> None:
-    from dpia.questions import SECTIONS, Repeat, State
+    from dpia.questionnaire.questions import SECTIONS, Repeat, State
 
     repeats = {n.path: n for sec in SECTIONS for n in sec.nodes if isinstance(n, Repeat)}
     state = State(doc)
@@ -231,7 +231,7 @@ def test_a_dpo_without_email_needs_a_phone_number(doc: dict[str, Any]) -> None:
 
 
 def test_suggested_ids_are_short_and_whole_words() -> None:
-    from dpia.questions import _short, suggest_id
+    from dpia.questionnaire.questions import _short, suggest_id
 
     assert suggest_id("Access to general practice appointments in Riverside and Northtown") == (
         "access-to-general-practice-appointments")
@@ -261,7 +261,7 @@ def test_ctrl_c_after_the_questions_says_the_file_is_complete(
 
 
 def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> None:
-    from dpia.prompting import Prompter
+    from dpia.questionnaire.prompting import Prompter
 
     seen: dict[str, list[Any]] = {}
 
@@ -284,8 +284,8 @@ def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> Non
 
 
 def test_prompt_checks_word_problems_like_the_file_loader() -> None:
-    # fieldtypes passes the full location to dpia.messages, so nested keys resolve.
-    from dpia.fieldtypes import check_value
+    # fieldtypes passes the full location to dpia.answers.messages, so nested keys resolve.
+    from dpia.answers.fieldtypes import check_value
 
     _, problem = check_value(("organisations", 2, "dpo"), {"nme": "Jo"})
     assert problem is not None and "did you mean 'name'?" in problem

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from variants import benign, change, project
 
-from dpia import vocab
-from dpia.risks import Risk, derive, rules, slug
+from dpia.answers import vocab
+from dpia.assessment.risks import Risk, derive, rules, slug
 
 REFERENCE_IDS = {
     "special-category", "vulnerable-people", "children", "insecure-transfer",
@@ -208,3 +208,11 @@ def test_slug(text: str, expected: str) -> None:
 def test_derive_is_pure() -> None:
     p = project(None)
     assert derive(p) == derive(p)
+
+
+def test_the_answers_layer_knows_every_derived_risk_id() -> None:
+    from dpia.answers import vocab
+    from dpia.assessment import risk_rules
+
+    assert risk_rules.RULE_IDS == vocab.RISK_RULE_IDS
+    assert risk_rules.PER_INSTANCE <= vocab.RISK_RULE_IDS

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from variants import DELETE, benign, change, project
 
-from dpia.screening import Settings, screen
+from dpia.assessment.screening import Settings, screen
 
 
 def fired(data: Any, threshold: int = 1000) -> dict[str, tuple[str, ...]]:
@@ -156,7 +156,7 @@ def test_special_category_without_condition_never_reaches_screening() -> None:
 def test_criteria_the_answers_cannot_show_are_named_for_reviewers() -> None:
     # The regulator's list and the European criteria, as dpia-structure.md gives them:
     # each is either tested from the answers or named for reviewers to consider.
-    from dpia.screening import CRITERIA, NOT_ASSESSED
+    from dpia.assessment.screening import CRITERIA, NOT_ASSESSED
 
     tested = " ".join(title.lower() for _, _, title, _ in CRITERIA)
     named = " ".join(NOT_ASSESSED)

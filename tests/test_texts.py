@@ -16,7 +16,7 @@ from conftest import RunDpia, assert_golden
 from markdown_it import MarkdownIt
 from texts_helpers import build_texts, example_data, sole
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.render import readability
 
 EXAMPLES = ("contract", "embedded")

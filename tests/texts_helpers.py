@@ -9,9 +9,10 @@ from typing import Any
 
 from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY
 
-from dpia.answers import parse
-from dpia.assess import assess
-from dpia.model import Project, validate
+from dpia.answers.loader import parse
+from dpia.answers.model import Project
+from dpia.answers.validate import validate
+from dpia.assessment.assess import assess
 from dpia.render import Job, Output
 
 TEXT_WRITERS = ("notice", "participant", "agreement")

@@ -18,11 +18,11 @@ from typing import Any
 
 from conftest import CONTRACT_EXAMPLE, TODAY
 
-from dpia.answers import dump, load_text, parse
-from dpia.assess import Assessment, assess
+from dpia.answers.loader import dump, load_text, parse
+from dpia.answers.model import Project
+from dpia.assessment.assess import Assessment, assess
+from dpia.assessment.screening import Settings
 from dpia.errors import AnswersError, Problem
-from dpia.model import Project
-from dpia.screening import Settings
 
 DELETE = object()
 _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")

@@ -3,7 +3,7 @@
 Sheets, their columns (header, width, type, dropdown choices, help) and the
 how-to text live in the layout file, so the workbook can be reviewed and
 changed without touching code. Dropdown choices name a vocabulary in
-:mod:`dpia.vocab`, so a choice is worded the same way everywhere.
+:mod:`dpia.answers.vocab`, so a choice is worded the same way everywhere.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.errors import RegisterError
 
 LAYOUT_FORMAT = "dpia-register-layout/1"
@@ -93,7 +93,7 @@ class Layout:
 def _choices(name: str, where: str) -> tuple[str, ...]:
     table = getattr(vocab, name, None)
     if not isinstance(table, dict):
-        raise RegisterError(f"{where}: 'choices: {name}' is not a vocabulary in dpia/vocab.py")
+        raise RegisterError(f"{where}: 'choices: {name}' is not a vocabulary in dpia/answers/vocab.py")
     return tuple(str(v) for v in table.values())
 
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.register.audit import KeyState, NormRow, norm_row
 from dpia.register.layout import Sheet
 from dpia.register.rows import Row, Value

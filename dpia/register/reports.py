@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.register.layout import Layout, load_layout
 from dpia.register.verify import read_rows
 

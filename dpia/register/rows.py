@@ -1,7 +1,7 @@
 """Project + Assessment -> the register's rows: one per flow, organisation and project.
 
 Pure: no I/O and no clock (the assessment carries today's date). Wording of
-fixed choices comes from :mod:`dpia.vocab`; the few other words from the
+fixed choices comes from :mod:`dpia.answers.vocab`; the few other words from the
 layout file. Register keys:
 
 * sharing: ``<project id>/<flow id>`` (both are slugs, so the ``/`` is unambiguous);
@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.register.layout import Layout, load_layout
 
 if TYPE_CHECKING:
-    from dpia.assess import Assessment
-    from dpia.model import Flow, Project
+    from dpia.answers.model import Flow, Project
+    from dpia.assessment.assess import Assessment
 
 Value = str | date | None
 Row = dict[str, Value]

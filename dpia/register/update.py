@@ -27,8 +27,8 @@ from dpia.register.workbook import (
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-    from dpia.assess import Assessment
-    from dpia.model import Project
+    from dpia.answers.model import Project
+    from dpia.assessment.assess import Assessment
 
 
 @dataclass

@@ -24,8 +24,8 @@ from dpia.errors import OutputError
 from dpia.fileio import atomic_write_bytes, interrupts_held
 
 if TYPE_CHECKING:
-    from dpia.assess import Assessment
-    from dpia.model import Project
+    from dpia.answers.model import Project
+    from dpia.assessment.assess import Assessment
     from dpia.render.readability import Score
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:
-    from dpia.model import Organisation, Project
+    from dpia.answers.model import Organisation, Project
     from dpia.render import Job, Output
 
 # The check-ins every partnership agrees (planning, analysis, findings and recommendations).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from dpia import vocab
+from dpia.answers import vocab
 
 if TYPE_CHECKING:
     from dpia.render import Job

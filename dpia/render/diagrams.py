@@ -16,12 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.render import fonts
 
 if TYPE_CHECKING:
-    from dpia.assess import Assessment
-    from dpia.model import Project
+    from dpia.answers.model import Project
+    from dpia.assessment.assess import Assessment
 
 Point = tuple[float, float]
 Anchor = Literal["start", "middle", "end"]

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from dpia.checks import GAP_LEVELS
+from dpia.assessment.checks import GAP_LEVELS
+from dpia.assessment.screening import NOT_ASSESSED, SOURCES
 from dpia.render import blocks, diagrams
 from dpia.render.context import base_context
 from dpia.render.templating import render
 from dpia.render.texts import rights_groups
-from dpia.screening import NOT_ASSESSED, SOURCES
 
 if TYPE_CHECKING:
     from dpia.render import Job, Output

@@ -21,7 +21,7 @@ from dpia.render.templating import render
 from dpia.render.texts import escaper, text_context, tidy
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
     from dpia.render import Job, Output
     from dpia.render.readability import Score
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from dpia import vocab
+from dpia.answers import vocab
 from dpia.errors import OutputError
 from dpia.resources import templates_dir
 

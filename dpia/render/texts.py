@@ -24,14 +24,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from markupsafe import escape
 
-from dpia import vocab
-from dpia.checks import relies_on_consent
+from dpia.answers import vocab
+from dpia.assessment.checks import relies_on_consent
 from dpia.errors import OutputError
 from dpia.render.context import base_context
 from dpia.render.templating import md, render
 
 if TYPE_CHECKING:
-    from dpia.model import Organisation, Person, Project
+    from dpia.answers.model import Organisation, Person, Project
     from dpia.render import Job, Output
 
 Format = Literal["txt", "md", "html"]

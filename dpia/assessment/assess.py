@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dpia.checks import Gap, find_gaps
-from dpia.risks import Risk, derive
-from dpia.screening import Screening, Settings, screen
+from dpia.assessment.checks import Gap, find_gaps
+from dpia.assessment.risks import Risk, derive
+from dpia.assessment.screening import Screening, Settings, screen
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ one :class:`Hit` per instance), the harm to people, default likelihood and
 severity, and suggested measures. Per-flow, per-processor and per-country
 rules produce one risk each, with that id in the risk id. The wording and
 defaults follow the reference table of derived risks; the engine that applies
-recorded assessments and scores them is :mod:`dpia.risks`.
+recorded assessments and scores them is :mod:`dpia.assessment.risks`.
 
 Pure: no I/O, no clock.
 """
@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dpia.vocab import Likelihood, Severity
+from dpia.answers import vocab
+from dpia.answers.vocab import Likelihood, Severity
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
 Kind = Literal["people", "organisation"]
 
@@ -401,11 +402,8 @@ def rules(large_scale_threshold: int = DEFAULT_LARGE_SCALE) -> tuple[Rule, ...]:
 
 
 
-# Rules that give one risk per flow, processor or country: their ids carry a suffix.
-PER_INSTANCE = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
+# The ids the answers layer knows as derived (vocab.RISK_RULE_IDS) are these rules' ids;
+# tests/test_risks.py holds the two together.
+PER_INSTANCE = vocab.PER_INSTANCE_RISKS
 RULE_IDS = frozenset(rule.id for rule in rules())
-
-
-def is_rule_id(risk_id: str) -> bool:
-    """Whether an id names a risk the rules can derive (whether or not it fires now)."""
-    return risk_id in RULE_IDS or any(risk_id.startswith(f"{rule}-") for rule in PER_INSTANCE)
+is_rule_id = vocab.is_rule_id

@@ -1,5 +1,5 @@
 """Asking one question of each kind: text, dates and numbers, choices, organisations,
-the lawful basis, and the controller helper. Mixed into :class:`dpia.interview.Interview`."""
+the lawful basis, and the controller helper. Mixed into :class:`dpia.questionnaire.interview.Interview`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from collections import Counter
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from dpia import vocab
-from dpia.fieldtypes import check_value
-from dpia.questions import HELPER, WORDING, Ask, Loc, State
+from dpia.answers import vocab
+from dpia.answers.fieldtypes import check_value
+from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
-    from dpia.prompting import Option, Prompter
+    from dpia.questionnaire.prompting import Option, Prompter
 
 OTHER = "__other__"
 HELP_ME = "__help_me__"

@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dpia.risk_rules import DEFAULT_LARGE_SCALE
+from dpia.assessment.risk_rules import DEFAULT_LARGE_SCALE
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
 Verdict = Literal["required", "recommended", "not required"]
 Source = Literal["article-35", "ico-list", "european"]

@@ -1,10 +1,10 @@
 """The questionnaire as data: sections, questions, conditions, defaults and help.
 
 Every word a person reads at the prompts lives here, so the wording can be
-reviewed in one place. The engine (:mod:`dpia.interview`) walks these nodes;
-:mod:`dpia.prompting` shows them. Nothing here validates: each answer is
+reviewed in one place. The engine (:mod:`dpia.questionnaire.interview`) walks these nodes;
+:mod:`dpia.questionnaire.prompting` shows them. Nothing here validates: each answer is
 checked with the model's own field type, and the whole file with
-:func:`dpia.model.validate`.
+:func:`dpia.answers.validate.validate`.
 
 A node's ``path`` is relative to where it sits: the whole answers file for a
 section's nodes, one list item for the nodes of a :class:`Repeat`.
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from dpia import vocab
+from dpia.answers import vocab
 
 Loc = tuple[str | int, ...]
 

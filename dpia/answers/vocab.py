@@ -428,3 +428,20 @@ DPIA_VERDICTS: Final[dict[str, str]] = {
 }
 YES_NO: Final[dict[str, str]] = {"yes": "yes", "no": "no"}
 YES_NO_NA: Final[dict[str, str]] = {"yes": "yes", "no": "no", "not_applicable": "not applicable"}
+
+
+# --- ids of the risks the tool derives -----------------------------------------------
+# The answers file may record the assessment of a derived risk under its id (see
+# dpia.assessment.risk_rules, whose rule table must give exactly these ids; a test holds
+# the two together). Rules that give one risk per flow, processor or country carry a suffix.
+RISK_RULE_IDS = frozenset({
+    "children", "findings-suppressed", "free-text", "insecure-transfer", "international-transfer",
+    "joint-controllers", "large-scale", "no-processor-contract", "partner-reuse", "recordings",
+    "retention-unclear", "rights-owner", "small-numbers", "special-category", "vulnerable-people",
+})
+PER_INSTANCE_RISKS = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
+
+
+def is_rule_id(risk_id: str) -> bool:
+    """Whether an id names a risk the rules can derive (whether or not it fires now)."""
+    return risk_id in RISK_RULE_IDS or any(risk_id.startswith(f"{rule}-") for rule in PER_INSTANCE_RISKS)

@@ -21,10 +21,11 @@ from typing import Any
 
 import yaml
 
-from dpia import vocab
+from dpia.answers import vocab
+from dpia.answers.model import Loc, Project, problems_with_lines
+from dpia.answers.validate import validate
 from dpia.errors import AnswersError, IncompleteAnswersError, Problem, UsageError
 from dpia.fileio import atomic_write_text, office_kind
-from dpia.model import Loc, Project, problems_with_lines, validate
 
 MAX_BYTES = 1024 * 1024
 # Answers files nest about five levels; anything far deeper is a mistake or an attack.
@@ -161,7 +162,7 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
     documents = 0
 
     def problem(message: str, event: Any, loc: Loc | None = None) -> AnswersError:
-        from dpia.model import path_text
+        from dpia.answers.model import path_text
 
         where = here() if loc is None else loc
         return AnswersError(source, [Problem(path_text(where), message, event.start_mark.line + 1)])

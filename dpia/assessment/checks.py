@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from dpia import vocab
-from dpia.risk_rules import retention_unclear
-from dpia.risks import Risk
+from dpia.answers import vocab
+from dpia.assessment.risk_rules import retention_unclear
+from dpia.assessment.risks import Risk
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
 GapLevel = Literal["blocks-signoff", "advice"]
 GAP_LEVELS: dict[str, str] = {

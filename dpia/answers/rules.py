@@ -1,7 +1,7 @@
 """Rules that relate one answer to another, all reported at once.
 
-Field-level rules live on the pydantic models in :mod:`dpia.model`; these
-run on a project that has passed them, and :func:`dpia.model.validate` runs both.
+Field-level rules live on the pydantic models in :mod:`dpia.answers.model`; these
+run on a project that has passed them, and :func:`dpia.answers.validate.validate` runs both.
 """
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from dpia import vocab
-from dpia.messages import Loc
-from dpia.risk_rules import is_rule_id
+from dpia.answers import vocab
+from dpia.answers.messages import Loc
 
 if TYPE_CHECKING:
-    from dpia.model import Project
+    from dpia.answers.model import Project
 
 
 def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
@@ -170,7 +169,7 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
     # Risks of the project's own need their own assessment. An entry for a rule's risk
     # that does not fire now is not an error (answers change); 'check' reports it as a gap.
     for i, entry in enumerate(p.risks):
-        if is_rule_id(entry.id):
+        if vocab.is_rule_id(entry.id):
             continue
         for key in ("description", "likelihood", "severity"):
             if getattr(entry, key) is None:

@@ -1,9 +1,9 @@
-"""The questionnaire engine: walks the questions in :mod:`dpia.questions`, asks them
-through a :class:`dpia.prompting.Prompter`, and keeps the answers as plain data.
+"""The questionnaire engine: walks the questions in :mod:`dpia.questionnaire.questions`, asks them
+through a :class:`dpia.questionnaire.prompting.Prompter`, and keeps the answers as plain data.
 
 One set of rules: each answer is checked at the prompt with the model's own
 field type (a pydantic ``TypeAdapter`` on the field's annotation), and the
-assembled file with :func:`dpia.model.validate`; every problem the model finds
+assembled file with :func:`dpia.answers.validate.validate`; every problem the model finds
 is mapped back to the question that must be asked again.
 
 Modes decide which questions a pass asks:
@@ -24,10 +24,11 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from dpia.asking import Asking, GoBack, NoChoice, problem_text
-from dpia.fieldtypes import check_value, is_required
-from dpia.model import Project, path_text, validate
-from dpia.questions import (
+from dpia.answers.fieldtypes import check_value, is_required
+from dpia.answers.model import Project, path_text
+from dpia.answers.validate import validate
+from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text
+from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
     WORDING,
@@ -44,7 +45,7 @@ from dpia.questions import (
 )
 
 if TYPE_CHECKING:
-    from dpia.prompting import Option, Prompter
+    from dpia.questionnaire.prompting import Option, Prompter
 
 Mode = Literal["missing", "fix", "all", "required"]
 # Saves progress: (answers, the section to carry on from, declined questions).
@@ -95,7 +96,7 @@ def _set(container: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
 @cache
 def _filler() -> dict[str, Any]:
     """A complete, valid answers file (the shipped example) to stand in for unanswered sections."""
-    from dpia.answers import parse, read_text
+    from dpia.answers.loader import parse, read_text
     from dpia.resources import example_path
 
     data, _ = parse(read_text(example_path()))

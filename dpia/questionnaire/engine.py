@@ -1,7 +1,7 @@
 """`dpia new` and `dpia edit`: start, resume or finish a questionnaire and save the file.
 
-The questions are in :mod:`dpia.questions`, the engine in :mod:`dpia.interview`,
-the prompts in :mod:`dpia.prompting`. Here: which sections to ask in which
+The questions are in :mod:`dpia.questionnaire.questions`, the engine in :mod:`dpia.questionnaire.interview`,
+the prompts in :mod:`dpia.questionnaire.prompting`. Here: which sections to ask in which
 mode, saving after every section (marked incomplete until the file is valid),
 and saving everything answered when someone presses Ctrl-C.
 """
@@ -13,8 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dpia import vocab
-from dpia.answers import (
+from dpia.answers import vocab
+from dpia.answers.loader import (
     INCOMPLETE_KEY,
     keep_commented_copy,
     parse,
@@ -23,14 +23,23 @@ from dpia.answers import (
     save_raw,
     to_data,
 )
+from dpia.answers.model import Loc, Project, path_text, problems_with_lines
+from dpia.answers.validate import validate
 from dpia.errors import AnswersError, Problem, QuestionnaireStopped, UsageError
-from dpia.interview import Interview, Mode, Saver, Unanswerable
-from dpia.model import Loc, Project, path_text, problems_with_lines, validate
-from dpia.questions import SECTION_NAMES, SECTIONS, WORDING, Section, parse_path, section, section_of
+from dpia.questionnaire.interview import Interview, Mode, Saver, Unanswerable
+from dpia.questionnaire.questions import (
+    SECTION_NAMES,
+    SECTIONS,
+    WORDING,
+    Section,
+    parse_path,
+    section,
+    section_of,
+)
 
 if TYPE_CHECKING:
-    from dpia.prompting import Prompter
-    from dpia.risks import Risk
+    from dpia.assessment.risks import Risk
+    from dpia.questionnaire.prompting import Prompter
 
 PromptFactory = Callable[[], "Prompter"]
 
@@ -212,8 +221,8 @@ def record_risks(
     path: Path, project: Project, risks: list[Risk], prompter: Prompter, shown: str | None = None,
 ) -> Project:
     """Offer to record measures for each medium or high risk that has none; save them."""
-    from dpia.asking import OTHER, split
-    from dpia.questions import RISK_WORDING as W
+    from dpia.questionnaire.asking import OTHER, split
+    from dpia.questionnaire.questions import RISK_WORDING as W
 
     open_risks = [r for r in risks if r.needs_measures and not r.has_measures]
     prompter.say("")

@@ -1,7 +1,7 @@
 """Risks as assessed: the rule table's risks with any recorded assessment, and scoring.
 
 The rules themselves (when each fires, its harm, defaults and suggested
-measures) are data in :mod:`dpia.risk_rules`. An entry in the answers file's
+measures) are data in :mod:`dpia.assessment.risk_rules`. An entry in the answers file's
 ``risks`` list with the id of a derived risk records its assessment and
 overrides the defaults; other entries are the project's own risks.
 
@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from dpia import vocab
-from dpia.risk_rules import (
+from dpia.answers import vocab
+from dpia.answers.vocab import Effect, Level, Likelihood, Severity, level_for_score
+from dpia.assessment.risk_rules import (
     DEFAULT_LARGE_SCALE,
     Hit,
     Kind,
@@ -25,10 +26,9 @@ from dpia.risk_rules import (
     rules,
     slug,
 )
-from dpia.vocab import Effect, Level, Likelihood, Severity, level_for_score
 
 if TYPE_CHECKING:
-    from dpia.model import Project, RiskEntry
+    from dpia.answers.model import Project, RiskEntry
 
 __all__ = [
     "DEFAULT_LARGE_SCALE",

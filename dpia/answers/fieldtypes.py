@@ -15,8 +15,8 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic.fields import FieldInfo
 
-from dpia import messages
-from dpia.model import Loc, Project
+from dpia.answers import messages
+from dpia.answers.model import Loc, Project
 
 
 def _bare(tp: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Field-level rules (types, allowed values, required keys, unknown keys) are
 declared on the pydantic models here; rules that relate one field to another
-live in :mod:`dpia.rules`, which returns every problem rather than the first.
+live in :mod:`dpia.answers.rules`, which returns every problem rather than the first.
 :func:`validate` runs both and is the one entry point used by the file loader
 and the questionnaire alike.
 """
@@ -22,13 +22,11 @@ from pydantic import (
     Discriminator,
     Field,
     Tag,
-    ValidationError,
 )
 
-from dpia import messages, vocab
-from dpia.messages import Loc, path_text, problems_with_lines
-from dpia.rules import cross_field_problems
-from dpia.vocab import (
+from dpia.answers import messages, vocab
+from dpia.answers.messages import Loc, path_text, problems_with_lines
+from dpia.answers.vocab import (
     AgreementForm,
     Arrangement,
     Article9Condition,
@@ -429,29 +427,9 @@ class Project(Base):
         return self.signoff is None or not self.signoff.complete
 
 
-# --- validation ---------------------------------------------------------------
-
-
-def validate(data: Any) -> tuple[Project | None, list[tuple[Loc, str]]]:
-    """Validate plain data (as loaded from YAML or gathered at prompts).
-
-    Returns the project, or ``None`` with every problem as (location, message).
-    """
-    try:
-        project = Project.model_validate(data)
-    except ValidationError as exc:
-        return None, [
-            (messages.clean_loc(e["loc"]), messages.message(e, Project)) for e in exc.errors()
-        ]
-    problems = list(cross_field_problems(project))
-    return (None if problems else project), problems
-
-
 __all__ = [
     "Loc",
     "Project",
-    "cross_field_problems",
     "path_text",
     "problems_with_lines",
-    "validate",
 ]
