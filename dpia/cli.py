@@ -339,9 +339,9 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from dpia import report
-    from dpia.answers.model import Project
+    from dpia.answers.model import json_schema
 
-    schema: dict[str, Any] = Project.model_json_schema(by_alias=True)
+    schema = json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "dpia answers file (format dpia-answers/1)"
     report.print_json(schema)

@@ -61,7 +61,10 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("no-ico-registration-ncc", {"organisations[3].ico_registration": DELETE}, A),
     ("public-authority-legitimate-interests-ngh", {
         "data_protection.controllers.organisations[3]": "ngh",
-        "processing.lawful_basis.ngh": "legitimate_interests"}, A),
+        "processing.lawful_basis.ngh": "legitimate_interests",
+        "processing.special_category_condition.ngh": "health_or_social_care",
+        "processing.schedule1_condition.ngh": "Schedule 1, paragraph 2: health or social care"},
+     A),
     ("no-safeguarding-process", {"data_protection.safeguarding.process": DELETE}, B),
     ("insecure-transfer-survey-export", {"sharing[1].method": "email"}, B),
     ("flow-review-overdue-findings-to-trust", {"sharing[3].review": "2026-11-01",

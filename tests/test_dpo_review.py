@@ -44,6 +44,7 @@ BLANK = r"\_\_\_\_\_\_\_\_\_\_\_\_"
 @pytest.mark.parametrize("which", ["contract", "embedded"])
 def test_dpo_advice_row_is_blank_lines_not_a_guessed_name(which: str) -> None:
     data = example_data(which)
+    data.get("signoff", {}).get("dpo_advice", {}).pop("given_by", None)
     dpo_names = [o["dpo"]["name"] for o in data["organisations"] if "dpo" in o]
     line = row(dpia_markdown(data), "DPO advice provided")
     cells = [c.strip() for c in line.strip("|").split("|")]
@@ -52,8 +53,17 @@ def test_dpo_advice_row_is_blank_lines_not_a_guessed_name(which: str) -> None:
     assert "does not record who gave the advice or when" in line
 
 
+def test_dpo_advice_row_names_who_gave_it_when_recorded() -> None:
+    line = row(dpia_markdown(example_data("contract")), "DPO advice provided")
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[1:4] == ["Priya Shah", "Data Protection Officer", "15 January 2026"]
+    assert "does not record" not in line
+
+
 def test_consultation_reviewer_row_is_blank_and_says_why() -> None:
-    line = row(dpia_markdown(example_data("contract")), "Consultation responses reviewed by")
+    data = example_data("contract")
+    data["signoff"].pop("consultation_reviewed_by")
+    line = row(dpia_markdown(data), "Consultation responses reviewed by")
     assert line.count(BLANK) == 3
     assert "does not record who reviewed the responses" in line
 
@@ -195,7 +205,7 @@ def test_step_4_criminal_offence_data_needs_an_article_10_condition() -> None:
     data["processing"]["criminal_offence_data"] = True
     step4 = section(dpia_markdown(data), "## Step 4", "## Step 5")
     assert "Article 10 and section 10(5) of the Data Protection Act 2018" in step4
-    assert "Check that it covers criminal-offence data as well." in step4
+    assert "Check that they cover criminal-offence data as well." in step4
 
     for key in ("special_category_condition", "schedule1_condition"):
         data["processing"].pop(key)
@@ -277,6 +287,8 @@ def test_notice_sole_controller_does_not_speak_of_other_organisations(tmp_path: 
     data["data_protection"]["controllers"] = {"arrangement": "sole", "organisations": ["hwn"]}
     data["processing"]["lawful_basis"] = "public_task"
     data["processing"].pop("legitimate_interests")
+    for key in ("special_category_condition", "schedule1_condition"):
+        data["processing"][key] = data["processing"][key]["hwn"]
     text = notice(data, tmp_path)
     assert "for every organisation" not in text
     assert "It is free, and we will reply within one month." in text

@@ -16,7 +16,7 @@ from urllib.parse import unquote
 
 import pytest
 from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY, RunDpia, assert_golden
-from texts_helpers import example_data, project_from, sole
+from texts_helpers import example_data, project_from, set_methods, sole
 
 from dpia.answers.loader import load
 from dpia.answers.model import Project
@@ -127,7 +127,7 @@ def test_every_file_is_linked_and_every_link_resolves(builds, example: str) -> N
 def test_a_sparse_project_links_every_file_too(tmp_path: Path) -> None:
     """Other methods, no agreement form, no shares: other files, the same promise."""
     data = sole(example_data("contract"), "public_task")
-    data["project"]["methods"] = ["paper_survey", "telephone_survey", "enter_and_view"]
+    set_methods(data, ["paper_survey", "telephone_survey", "enter_and_view"])
     data["project"].pop("agreement")
     data["sharing"] = []
     project, _, outputs = built(project_from(data), tmp_path)

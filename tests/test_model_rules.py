@@ -14,6 +14,12 @@ from variants import DELETE, change, contract_data, only_problem, paths, problem
 from dpia.answers.model import path_text
 from dpia.answers.validate import validate
 
+# With one controller, one Article 9 condition and one Schedule 1 condition for all.
+ONE_CONDITION = {
+    "processing.special_category_condition": "substantial_public_interest",
+    "processing.schedule1_condition": "Schedule 1, paragraph 6: statutory and government purposes",
+}
+
 # (name, changes, the one path reported, fragments of its message)
 BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     # format and shape
@@ -111,14 +117,16 @@ BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
      "data_protection.controllers.organisations", ("exactly one controller, not 2",)),
     ("joint-with-one", {"data_protection.controllers.organisations": ["hwn"],
                         "processing.lawful_basis": "public_task",
-                        "processing.legitimate_interests": DELETE},
+                        "processing.legitimate_interests": DELETE,
+                        **ONE_CONDITION},
      "data_protection.controllers.organisations", ("two or more controllers",)),
     ("independent-with-one", {"data_protection.controllers.arrangement": "independent",
                               "data_protection.controllers.organisations": ["hwn"],
                               "data_protection.controllers.joint_arrangement": DELETE,
                               "data_protection.controllers.contact_point": DELETE,
                               "processing.lawful_basis": "public_task",
-                              "processing.legitimate_interests": DELETE},
+                              "processing.legitimate_interests": DELETE,
+                              **ONE_CONDITION},
      "data_protection.controllers.organisations", ("two or more controllers",)),
     ("joint-needs-arrangement", {"data_protection.controllers.joint_arrangement": DELETE},
      "data_protection.controllers.joint_arrangement", ("Article 26",)),
@@ -182,12 +190,14 @@ KEPT: list[tuple[str, dict[str, Any]]] = [
                        "data_protection.controllers.joint_arrangement": DELETE,
                        "data_protection.controllers.contact_point": DELETE,
                        "processing.lawful_basis": "public_task",
-                       "processing.legitimate_interests": DELETE}),
+                       "processing.legitimate_interests": DELETE,
+                       **ONE_CONDITION}),
     ("independent-with-two", {"data_protection.controllers.arrangement": "independent",
                               "data_protection.controllers.joint_arrangement": DELETE,
                               "data_protection.controllers.contact_point": DELETE}),
     ("one-basis-for-all", {"processing.lawful_basis": "public_task",
-                           "processing.legitimate_interests": DELETE}),
+                           "processing.legitimate_interests": DELETE,
+                           **ONE_CONDITION}),
     ("no-special-category-no-condition", {"processing.special_category": [],
                                           "processing.special_category_condition": DELETE,
                                           "processing.schedule1_condition": DELETE}),

@@ -259,7 +259,7 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
         + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
         + ENTER  # suggested id
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
-        + down(6)  # ordinary email
+        + down(8)  # ordinary email (after the secure methods and the two kinds of link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
         + ENTER  # done
     ))
@@ -433,13 +433,14 @@ def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
         UP + ENTER  # sole
         + ENTER  # controller: hwn (was first)
         + ENTER * 7  # processors done, then the rest as they were
-        + ENTER  # asked again: the lawful basis now that ncc is no controller
+        + ENTER * 3  # asked again: the lawful basis and the two conditions, now that ncc is no controller
     )
     project, said = with_keys(keys, lambda ask: questionnaire.edit(path, ask, "roles"))
     ctl = project.data_protection.controllers
     assert ctl.arrangement == "sole" and ctl.organisations == ["hwn"]
     assert ctl.joint_arrangement is None and ctl.contact_point is None
     assert project.processing.lawful_basis == "public_task"
+    assert project.condition_for("hwn") == "substantial_public_interest"
     assert "Before going on, some answers need another look." in said
     assert "In the section: The data and the lawful basis" in said
     assert load(path) == project
@@ -449,7 +450,7 @@ def test_edit_keeps_a_copy_of_a_file_with_comments(tmp_path: Path, contract_text
     """Saving drops hand-written comments, so the file as it was is kept beside it."""
     path = tmp_path / "p.yaml"
     path.write_text(contract_text, encoding="utf-8")
-    keys = UP + ENTER + ENTER * 7 + ENTER  # as in the joint-to-sole test: a real change
+    keys = UP + ENTER + ENTER * 7 + ENTER * 3  # as in the joint-to-sole test: a real change
     _, said = with_keys(keys, lambda ask: questionnaire.edit(path, ask, "roles"))
     kept = tmp_path / "p.before-edit.yaml"
     assert kept.read_text(encoding="utf-8") == contract_text

@@ -15,6 +15,9 @@ REFERENCE_IDS = {
     "no-processor-contract", "international-transfer", "joint-controllers", "free-text",
     "recordings", "small-numbers", "retention-unclear", "rights-owner", "partner-reuse",
     "findings-suppressed", "large-scale",
+    # Second edition of the answers format: not in the reference table, derived from
+    # processing.mental_capacity and processing.third_party_subjects.
+    "mental-capacity", "third-party-subjects",
 }
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import RunDpia, assert_golden
 from markdown_it import MarkdownIt
-from texts_helpers import build_texts, example_data, sole
+from texts_helpers import build_texts, example_data, set_methods, sole
 
 from dpia.answers import vocab
 from dpia.render import readability
@@ -178,7 +178,7 @@ def test_one_text_per_method_used(built, tmp_path: Path) -> None:
         f"{s}.{e}" for s in ("survey-introduction", "survey-introduction-telephone") for e in ("txt", "html")
     }
     data = example_data("contract")
-    data["project"]["methods"] = ["enter_and_view", "other"]
+    set_methods(data, ["enter_and_view", "other"])
     assert participant_files(build_texts(data, tmp_path)) == {
         "enter-and-view.txt", "enter-and-view.html", "enter-and-view.md"
     }
@@ -500,7 +500,7 @@ def sparse_variants() -> dict[str, dict]:
     independent["data_protection"]["controllers"] = {
         "arrangement": "independent", "organisations": ["hwn", "ncc"]}
     independent["processing"]["lawful_basis"] = {"hwn": "consent", "ncc": "contract"}
-    independent["project"]["methods"] = ["telephone_survey", "engagement_event", "enter_and_view"]
+    set_methods(independent, ["telephone_survey", "engagement_event", "enter_and_view"])
     bare = sole(example_data("contract"), "public_task")
     bare["sharing"] = []
     bare["data_protection"]["processors"] = []
@@ -510,7 +510,12 @@ def sparse_variants() -> dict[str, dict]:
     bare["organisations"][0]["dpo"] = {"name": "Priya Shah"}
     for key in ("agreement", "checkins", "start", "end"):
         bare["project"].pop(key, None)
-    bare["project"]["methods"] = ["paper_survey", "interview"]
+    set_methods(bare, ["paper_survey", "interview"])
+    for key in ("contributions", "changes_process", "participation_minutes"):
+        bare["project"].pop(key, None)
+    bare["findings"].pop("outputs_owner", None)
+    for key in ("third_party_subjects", "mental_capacity"):
+        bare["processing"].pop(key, None)
     for key in ("anonymisation", "small_number_threshold", "lawful_basis_detail", "geography"):
         bare["processing"].pop(key, None)
     bare["processing"]["personal_data"] = ["age_band"]

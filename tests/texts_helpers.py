@@ -49,4 +49,15 @@ def sole(data: dict[str, Any], basis: str, condition: str | None = None) -> dict
     if condition:
         data["processing"]["special_category_condition"] = condition
         data["processing"].pop("schedule1_condition", None)
+    for key in ("special_category_condition", "schedule1_condition"):
+        if isinstance(data["processing"].get(key), dict):  # one per controller: keep hwn's
+            data["processing"][key] = data["processing"][key]["hwn"]
+    return data
+
+
+def set_methods(data: dict[str, Any], methods: list[str]) -> dict[str, Any]:
+    """Change the project's methods, keeping only the participation minutes of methods used."""
+    data["project"]["methods"] = methods
+    minutes = data["project"].get("participation_minutes", {})
+    data["project"]["participation_minutes"] = {m: n for m, n in minutes.items() if m in methods}
     return data

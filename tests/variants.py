@@ -118,6 +118,7 @@ def benign() -> Any:
             "processing.special_category": [],
             "processing.special_category_condition": DELETE,
             "processing.schedule1_condition": DELETE,
+            "processing.third_party_subjects": DELETE,
             "processing.data_subjects": ["public"],
             "processing.vulnerable_adults": "false",
             "processing.personal_data": ["age_band", "postcode_district"],

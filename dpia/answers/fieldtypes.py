@@ -28,7 +28,7 @@ def _bare(tp: Any) -> Any:
 def _arms(tp: Any) -> list[Any]:
     tp = _bare(tp)
     if get_origin(tp) in (typing.Union, types.UnionType):
-        return [_bare(a) for a in get_args(tp) if a is not type(None)]
+        return [arm for a in get_args(tp) if a is not type(None) for arm in _arms(a)]
     return [tp]
 
 

@@ -23,6 +23,7 @@ import yaml
 
 from dpia.answers import vocab
 from dpia.answers.model import Loc, Project, problems_with_lines
+from dpia.answers.placeholders import Placeholder
 from dpia.answers.validate import validate
 from dpia.errors import AnswersError, IncompleteAnswersError, Problem, UsageError
 from dpia.fileio import atomic_write_text, office_kind
@@ -308,6 +309,12 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
 def to_data(project: Project) -> dict[str, Any]:
     """The project as plain data in the contract's key order, without empty optionals."""
     data: dict[str, Any] = project.model_dump(mode="python", by_alias=True, exclude_none=True)
+    # A placeholder typed where a date, number or choice belongs loaded as empty: keep it.
+    for loc, typed in project.placeholders():
+        place: Any = data
+        for part in loc[:-1]:
+            place = place.setdefault(part, {}) if isinstance(place, dict) else place[part]
+        place[loc[-1]] = typed
     return data
 
 
@@ -330,6 +337,9 @@ def _str_presenter(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(str, _str_presenter)
+_Dumper.add_representer(
+    Placeholder, lambda d, v: _str_presenter(d, v.typed)
+)
 _Dumper.add_representer(
     date, lambda d, v: d.represent_scalar("tag:yaml.org,2002:timestamp", v.isoformat())
 )

@@ -6,7 +6,7 @@ run on a project that has passed them, and :func:`dpia.answers.validate.validate
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from dpia.answers import vocab
@@ -44,6 +44,14 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
     # project
     yield from ref(("project", "lead"), p.project.lead)
     yield from ref(("project", "commissioned_by"), p.project.commissioned_by)
+    for method in p.project.participation_minutes:
+        if method not in p.project.methods:
+            yield ("project", "participation_minutes", method), (
+                f"'{method}' is not one of the project's methods "
+                f"({', '.join(p.project.methods)}): give minutes only for methods used"
+            )
+    for org_id in p.project.contributions:
+        yield from ref(("project", "contributions", org_id), org_id)
     if p.project.start and p.project.end and p.project.end < p.project.start:
         yield ("project", "end"), "is before the project's start date"
 
@@ -71,7 +79,7 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
             yield ("data_protection", "controllers", "joint_arrangement"), (
                 "is required for joint controllers: say who does what (Article 26)"
             )
-        if not ctl.contact_point:
+        if not ctl.recorded("contact_point"):
             yield ("data_protection", "controllers", "contact_point"), (
                 "is required for joint controllers: the controller people contact"
             )
@@ -106,35 +114,51 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
 
     # processing
     pr = p.processing
-    # A misspelt controller id is reported once, above, not again for each basis.
-    if isinstance(pr.lawful_basis, dict) and controllers <= known:
-        for c in ctl.organisations:
-            if c not in pr.lawful_basis:
-                yield ("processing", "lawful_basis"), (
-                    f"names no basis for controller '{c}': every controller needs one"
-                )
-        for c in pr.lawful_basis:
-            if c not in controllers:
-                yield ("processing", "lawful_basis", c), (
-                    f"'{c}' is not a controller; list bases only for: {', '.join(ctl.organisations)}"
-                )
-    bases: Iterable[str] = (
+    # A misspelt controller id is reported once, above, not again for each mapping.
+    if controllers <= known:
+        yield from _per_controller(pr.lawful_basis, "lawful_basis", "basis", ctl.organisations)
+        yield from _per_controller(
+            pr.special_category_condition, "special_category_condition", "Article 9 condition",
+            [c for c in ctl.organisations
+             if not pr.recorded("special_category_condition", c)],
+            ctl.organisations,
+        )
+        yield from _per_controller(
+            pr.schedule1_condition, "schedule1_condition", "Schedule 1 condition",
+            [c for c in ctl.organisations if p.condition_for(c) in vocab.NEEDS_SCHEDULE1],
+            ctl.organisations,
+        )
+    bases: set[str] = set(
         pr.lawful_basis.values() if isinstance(pr.lawful_basis, dict) else [pr.lawful_basis]
-    )
+    ) | {f.lawful_basis for f in p.sharing if f.lawful_basis}
     if "legitimate_interests" in bases and not pr.legitimate_interests:
         yield ("processing", "legitimate_interests"), (
             "is required when legitimate interests is a lawful basis: say what the interests are"
         )
-    if pr.special_category and not pr.special_category_condition:
+    if pr.special_category and not pr.recorded("special_category_condition"):
         yield ("processing", "special_category_condition"), (
             "is required when special-category data is collected: choose the Article 9 "
             "condition, e.g. health_or_social_care or explicit_consent"
         )
-    if pr.special_category_condition in vocab.NEEDS_SCHEDULE1 and not pr.schedule1_condition:
-        yield ("processing", "schedule1_condition"), (
-            f"is required with the condition '{pr.special_category_condition}': name the Data "
-            "Protection Act 2018 Schedule 1 condition relied on"
+    if not isinstance(pr.schedule1_condition, dict) and not pr.recorded("schedule1_condition"):
+        needing = {
+            str(cond) for c in ctl.organisations
+            if (cond := p.condition_for(c)) in vocab.NEEDS_SCHEDULE1
+        }
+        if needing:
+            yield ("processing", "schedule1_condition"), (
+                f"is required with the condition '{sorted(needing)[0]}': name the Data "
+                "Protection Act 2018 Schedule 1 condition relied on"
+            )
+    if pr.may_lack_capacity and not pr.capacity_approach:
+        yield ("processing", "capacity_approach"), (
+            "is required when some participants may lack capacity to consent: say how they are "
+            "included or excluded under the Mental Capacity Act 2005 (e.g. a personal "
+            "consultee, supported decision-making, or only people who can consent)"
         )
+    for i, transfer in enumerate(pr.international_transfers):
+        yield from ref(("processing", "international_transfers", i, "organisation"),
+                       transfer.organisation)
 
     # sharing
     for i, flow in enumerate(p.sharing):
@@ -151,6 +175,8 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
     for i, o in enumerate(p.findings.report_authors):
         yield from ref(("findings", "report_authors", i), o)
     yield from ref(("findings", "publisher"), p.findings.publisher)
+    for i, o in enumerate(p.findings.outputs_owner or []):
+        yield from ref(("findings", "outputs_owner", i), o)
 
     # consultation
     if not p.consultation and not p.consultation_not_needed_because:
@@ -177,6 +203,26 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
                     f"is required: '{entry.id}' is not a risk the tool derives, so it is a "
                     "risk of the project's own and needs a description, likelihood and severity"
                 )
+
+
+def _per_controller(
+    answer: object, key: str, what: str, needed: list[str], allowed: list[str] | None = None
+) -> Iterator[tuple[Loc, str]]:
+    """A mapping 'controller id: value' must name each controller in ``needed`` and only
+    controllers (``allowed``, default ``needed``)."""
+    if not isinstance(answer, dict):
+        return
+    allowed = needed if allowed is None else allowed
+    for c in needed:
+        if c not in answer:
+            yield ("processing", key), (
+                f"names no {what} for controller '{c}': every controller needs one"
+            )
+    for c in answer:
+        if c not in allowed:
+            yield ("processing", key, c), (
+                f"'{c}' is not a controller; list each {what} only for: {', '.join(allowed)}"
+            )
 
 
 def _duplicates(loc: Loc, values: list[str], what: str) -> Iterator[tuple[Loc, str]]:

@@ -176,6 +176,12 @@ NEEDS_SCHEDULE1: Final = frozenset(
     }
 )
 
+MentalCapacity = Literal["not_expected", "may_lack_capacity"]
+MENTAL_CAPACITY: Final[dict[str, str]] = {
+    "not_expected": "all participants are expected to have capacity to consent",
+    "may_lack_capacity": "some participants may lack capacity to consent (Mental Capacity Act 2005)",
+}
+
 TransferSafeguard = Literal["adequacy", "idta", "addendum", "binding_corporate_rules", "derogation"]
 TRANSFER_SAFEGUARDS: Final[dict[str, str]] = {
     "adequacy": "UK adequacy regulations",
@@ -231,6 +237,8 @@ TransferMethod = Literal[
     "nhsmail",
     "encrypted_email",
     "shared_workspace",
+    "protected_link",
+    "open_link",
     "email",
     "in_person",
     "post",
@@ -243,12 +251,14 @@ TRANSFER_METHODS: Final[dict[str, str]] = {
     "nhsmail": "NHSmail",
     "encrypted_email": "encrypted email",
     "shared_workspace": "shared workspace with access control",
+    "protected_link": "file-sharing link limited to named people (sign-in or separate password, expiry date)",
+    "open_link": "open file-sharing link (anyone who has the link can open it)",
     "email": "ordinary (unencrypted) email",
     "in_person": "handed over in person",
     "post": "post",
     "verbal": "spoken (verbal)",
 }
-INSECURE_METHODS: Final = frozenset({"email", "post", "verbal"})
+INSECURE_METHODS: Final = frozenset({"email", "open_link", "post", "verbal"})
 
 # --- risks -------------------------------------------------------------------
 
@@ -436,8 +446,9 @@ YES_NO_NA: Final[dict[str, str]] = {"yes": "yes", "no": "no", "not_applicable": 
 # the two together). Rules that give one risk per flow, processor or country carry a suffix.
 RISK_RULE_IDS = frozenset({
     "children", "findings-suppressed", "free-text", "insecure-transfer", "international-transfer",
-    "joint-controllers", "large-scale", "no-processor-contract", "partner-reuse", "recordings",
-    "retention-unclear", "rights-owner", "small-numbers", "special-category", "vulnerable-people",
+    "joint-controllers", "large-scale", "mental-capacity", "no-processor-contract", "partner-reuse",
+    "recordings", "retention-unclear", "rights-owner", "small-numbers", "special-category",
+    "third-party-subjects", "vulnerable-people",
 })
 PER_INSTANCE_RISKS = frozenset({"insecure-transfer", "no-processor-contract", "international-transfer"})
 

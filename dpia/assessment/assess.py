@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dpia.assessment.checks import Gap, find_gaps
 from dpia.assessment.risks import Risk, derive
@@ -47,8 +47,25 @@ def fingerprint(project: Project) -> str:
     layout in the YAML file do not change it.
     """
     data = project.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # A placeholder typed where a date or choice belongs loads as empty; it still counts.
+    blanked = [[list(loc), typed] for loc, typed in project.placeholders()
+               if loc[-1] not in _present(data, loc[:-1])]
+    if blanked:
+        data["(placeholders)"] = blanked
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def _present(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        inside = part in data if isinstance(data, dict) else (
+            isinstance(data, list) and isinstance(part, int) and part < len(data)
+        )
+        if inside:
+            data = data[part]
+        else:
+            return {}
+    return data
 
 
 def assess(project: Project, today: date, settings: Settings | None = None) -> Assessment:

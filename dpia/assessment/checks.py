@@ -13,6 +13,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from dpia.answers import vocab
+from dpia.answers.messages import path_text
+from dpia.assessment.facts import transfer_holders
 from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
 
@@ -272,7 +274,7 @@ def relies_on_consent(p: Project) -> bool:
     """Consent is an Article 6 basis of a controller, or explicit consent the Article 9 condition."""
     return "consent" in p.bases.values() or (
         bool(p.processing.special_category)
-        and p.processing.special_category_condition in vocab.CONSENT_CONDITIONS
+        and any(c in vocab.CONSENT_CONDITIONS for c in p.conditions.values())
     )
 
 
@@ -345,6 +347,30 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
         )
 
 
+def _placeholder_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    for loc, _typed in p.placeholders():
+        where = path_text(loc)
+        yield Gap(
+            f"placeholder-{where}", B, where,
+            f"'{where}' holds a placeholder, not an answer: the documents say it is not yet "
+            "decided.",
+            "Record the decision in its place before sign-off.",
+        )
+
+
+def _transfer_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    for i, t in enumerate(p.processing.international_transfers, start=1):
+        if t.organisation is None and not transfer_holders(p, t):
+            yield Gap(
+                f"transfer-no-organisation-{i}", B,
+                f"processing.international_transfers[{i}].organisation",
+                f"The transfer to {t.country} names no organisation, and no processor is "
+                f"located in {t.country}, so it is not known who receives the data there.",
+                "Add 'organisation' (the id of the organisation that receives or holds the data "
+                "in that country), or the processor's 'location'.",
+            )
+
+
 def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     proj = p.project
     if proj.agreement is None:
@@ -375,7 +401,9 @@ CHECKS: tuple[Check, ...] = (
     _contact_gaps,
     _sharing_gaps,
     _processing_gaps,
+    _transfer_gaps,
     _partnership_gaps,
+    _placeholder_gaps,
 )
 
 

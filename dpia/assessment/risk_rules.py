@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from dpia.answers import vocab
+from dpia.answers import placeholders, vocab
 from dpia.answers.vocab import Likelihood, Severity
 
 if TYPE_CHECKING:
@@ -75,6 +75,20 @@ def _vulnerable(p: Project) -> list[Hit]:
     if subjects:
         why.append(f"processing.data_subjects: {_list(subjects)}")
     return [Hit(triggers=tuple(why))] if why else []
+
+
+def _capacity(p: Project) -> list[Hit]:
+    if p.processing.may_lack_capacity:
+        return [Hit(triggers=("processing.mental_capacity: may_lack_capacity",))]
+    return []
+
+
+def _third_parties(p: Project) -> list[Hit]:
+    subjects = p.processing.third_party_subjects
+    if subjects:
+        typed = _list([placeholders.typed(s) for s in subjects])
+        return [Hit(triggers=(f"processing.third_party_subjects: {typed}",))]
+    return []
 
 
 def _children(p: Project) -> list[Hit]:
@@ -171,7 +185,7 @@ def retention_unclear(period: str) -> bool:
 
 def _retention(p: Project) -> list[Hit]:
     why = tuple(
-        f"processing.retention[{i}].period: {r.period}"
+        f"processing.retention[{i}].period: {placeholders.typed(r.period)}"
         for i, r in enumerate(p.processing.retention, start=1)
         if retention_unclear(r.period)
     )
@@ -259,6 +273,35 @@ def rules(large_scale_threshold: int = DEFAULT_LARGE_SCALE) -> tuple[Rule, ...]:
                 "Make clear that taking part is voluntary and will not affect their care",
             ),
             _vulnerable,
+        ),
+        Rule(
+            "mental-capacity",
+            "People who may lack capacity to consent",
+            "Someone takes part, or their information is used, without a valid decision: they "
+            "could not understand or weigh up what taking part means, and no one acted for them "
+            "as the Mental Capacity Act 2005 requires.",
+            "possible", "severe",
+            (
+                "Assess capacity before taking part, and record how it was assessed",
+                "Support people to decide for themselves (simpler information, more time)",
+                "Where someone cannot consent, follow the recorded approach (e.g. a personal "
+                "consultee) or do not include them",
+            ),
+            _capacity,
+        ),
+        Rule(
+            "third-party-subjects",
+            "Information about people who do not take part",
+            "People who never agreed to take part are described in the answers without knowing, "
+            "and may be recognised or upset (UK GDPR Article 14).",
+            "possible", "significant",
+            (
+                "Ask participants to describe others only as far as the project needs",
+                "Remove names and identifying details of other people before analysis",
+                "Publish the privacy notice, which covers people the data is about who do not "
+                "take part",
+            ),
+            _third_parties,
         ),
         Rule(
             "children",

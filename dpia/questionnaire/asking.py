@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -265,22 +266,25 @@ class Asking:
         return answer
 
     def _basis(self, q: Ask, loc: Loc, state: State, default: Any) -> Any:
+        """One answer for every controller, or one per controller (a mapping)."""
         controllers = state.controllers()
-        descriptions = q.descriptions or {}
-        options: list[Option] = [(c, label, descriptions.get(c))
-                                 for c, label in self._choices(q).items()]
         each = isinstance(default, dict) and len(controllers) > 1
-        if len(controllers) > 1:
-            self.p.say(WORDING.basis_same_help, "help")
-            each = not self.p.confirm(WORDING.basis_same, default=not each)
+        # The lawful basis always offers one per controller; the conditions do so when the
+        # answers already give one per controller (see issue 12 for asking it afresh).
+        if len(controllers) > 1 and (not q.same_question or isinstance(default, dict)):
+            self.p.say(q.same_help or WORDING.basis_same_help, "help")
+            each = not self.p.confirm(q.same_question or WORDING.basis_same, default=not each)
+        one = replace(q, kind="select")
+        fallback = "public_task" if "public_task" in self._choices(q) else None
         if not each:
             first = next(iter(default.values()), None) if isinstance(default, dict) else default
-            return self.p.select(q.text, options, default=first or "public_task")
-        answers: dict[str, str] = {}
+            return self._select(one, loc, first or fallback)
+        answers: dict[str, Any] = {}
         for c in controllers:
             current = default.get(c) if isinstance(default, dict) else default
-            answers[c] = self.p.select(WORDING.basis_for.format(name=org_name(state, c)), options,
-                                       default=current or "public_task")
+            ask = replace(one, text=(q.each_question or WORDING.basis_for).format(
+                name=org_name(state, c)))
+            answers[c] = self._select(ask, (*loc, c), current or fallback)
         return answers
 
     def _helper(self) -> str:

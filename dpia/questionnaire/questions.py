@@ -89,6 +89,10 @@ class Ask:
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     warn: Pick | None = None  # after the answer: a warning to show, or None
+    # basis: one answer for all controllers or one each; the wording of those questions
+    same_question: str = ""  # "Do all the controllers rely on the same ...?"
+    same_help: str = ""
+    each_question: str = ""  # "... for {name}"
 
 
 @dataclass(frozen=True)
@@ -317,6 +321,23 @@ def _bases(state: State) -> list[str]:
     if isinstance(basis, dict):
         return [str(v) for v in basis.values()]
     return [str(basis)] if basis else []
+
+
+def _conditions(state: State) -> set[str]:
+    """The Article 9 conditions answered: one for all controllers, or one each."""
+    cond = state.get("processing", "special_category_condition")
+    if isinstance(cond, dict):
+        return {str(v) for v in cond.values()}
+    return {str(cond)} if cond else set()
+
+
+def _schedule1_default(state: State) -> Any:
+    """The Schedule 1 condition that usually goes with each controller's Article 9 condition."""
+    cond = state.get("processing", "special_category_condition")
+    if isinstance(cond, dict):
+        return {c: SCHEDULE1_BY_CONDITION[str(v)] for c, v in cond.items()
+                if str(v) in SCHEDULE1_BY_CONDITION}
+    return SCHEDULE1_BY_CONDITION.get(str(cond))
 
 
 
@@ -653,20 +674,27 @@ SECTIONS: tuple[Section, ...] = (
                 "care providers, health or social care; university research, archiving, research "
                 "and statistics; a charity with no statutory role, explicit consent. Check the "
                 "choice with your DPO.",
-                kind="select", choices=vocab.ARTICLE9_CONDITIONS, descriptions=ARTICLE9_HELP,
+                kind="basis", choices=vocab.ARTICLE9_CONDITIONS, descriptions=ARTICLE9_HELP,
                 default="substantial_public_interest",
+                same_question="Do all the controllers rely on the same Article 9 condition?",
+                same_help="Often they do. Choose No if, for example, a Healthwatch relies on "
+                "substantial public interest and a university on archiving, research and "
+                "statistics.",
+                each_question="Article 9 condition for {name}",
                 when=lambda s: bool(s.get("processing", "special_category"))),
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
                 "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
                 "this Article 9 condition; criminal-offence data needs one too (Article 10).",
-                kind="select", choices=SCHEDULE1, other=True,
+                kind="basis", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
-                default=lambda s: SCHEDULE1_BY_CONDITION.get(
-                    str(s.get("processing", "special_category_condition"))),
+                default=_schedule1_default,
+                same_question="Do all the controllers rely on the same Schedule 1 condition?",
+                same_help="Choose No if the controllers rely on different Article 9 conditions.",
+                each_question="Schedule 1 condition for {name}",
                 # Article 10: criminal-offence data needs a Schedule 1 condition too.
-                when=lambda s: s.get("processing", "special_category_condition")
-                in vocab.NEEDS_SCHEDULE1 or s.get("processing", "criminal_offence_data") is True),
+                when=lambda s: bool(_conditions(s) & vocab.NEEDS_SCHEDULE1)
+                or s.get("processing", "criminal_offence_data") is True),
             Ask(("processing", "storage"), "Where will the data be held?",
                 "e.g. Healthwatch Northtown's Microsoft 365, hosted in the UK."),
             Repeat(("processing", "international_transfers"), (

@@ -50,7 +50,7 @@ def flow_status(flow: Flow, today: date) -> str:
 
 
 def _join(items: Iterable[str]) -> str | None:
-    text = JOIN.join(i for i in items if i)
+    text = JOIN.join(str(i) for i in items if i)
     return text or None
 
 
@@ -76,6 +76,16 @@ def _bases(project: Project) -> str | None:
     if len(labels) == 1:
         return labels.pop()
     return _join(f"{project.org(c).name}: {vocab.LAWFUL_BASES[b]}" for c, b in bases.items())
+
+
+def _per_controller(project: Project, values: dict[str, str | None]) -> str | None:
+    """One value when every controller has the same, else 'controller: value' for each."""
+    shown = {c: v for c, v in values.items() if v}
+    if not shown:
+        return None
+    if len(set(shown.values())) == 1 and len(shown) == len(values):
+        return next(iter(shown.values()))
+    return _join(f"{project.org(c).name}: {v}" for c, v in shown.items())
 
 
 def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None = None) -> dict[str, Row]:
@@ -114,12 +124,16 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             "data_items": _join(flow.data),
             "identifiability": vocab.IDENTIFIABILITY[flow.identifiability],
             "special_category": special,
-            "article6_basis": _bases(p),
-            "article9_condition": (
-                vocab.ARTICLE9_CONDITIONS[pr.special_category_condition]
-                if pr.special_category_condition else None
+            "article6_basis": (
+                vocab.LAWFUL_BASES[flow.lawful_basis] if flow.lawful_basis else _bases(p)
             ),
-            "schedule1_condition": pr.schedule1_condition,
+            "article9_condition": _per_controller(p, {
+                c: vocab.ARTICLE9_CONDITIONS[cond] if (cond := p.condition_for(c)) else None
+                for c in p.controller_ids
+            }) if pr.special_category else None,
+            "schedule1_condition": _per_controller(p, {
+                c: str(s) if (s := p.schedule1_for(c)) else None for c in p.controller_ids
+            }),
             "where_told": _join(told),
             "dpia_status": vocab.DPIA_VERDICTS[assessment.screening.verdict],
             "dpia_reference": dpia_reference(p, assessment),

@@ -70,6 +70,10 @@ def _open_points(p: Project) -> Iterator[OpenPoint]:
         yield OpenPoint("acknowledgement")
     if not p.findings.conflicts_of_interest:
         yield OpenPoint("conflicts_of_interest")
+    if not p.findings.outputs_owner:
+        yield OpenPoint("outputs_owner")
+    if not info.changes_process:
+        yield OpenPoint("changes_process")
     if p.is_draft:
         yield OpenPoint("dpia_signoff")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.assessment import facts
 
 if TYPE_CHECKING:
     from dpia.render import Job
@@ -35,6 +36,9 @@ def base_context(job: Job) -> dict[str, Any]:
         "safeguarding_org": orgs[dp.safeguarding.owner],
         "breach_org": orgs[dp.breach_lead],
         "bases": p.bases,
+        "grounds": facts.grounds(p),
+        "grouped_grounds": facts.grouped_grounds(p),
+        "condition_groups": facts.condition_groups(p),
         "is_draft": p.is_draft,
         "today": job.today,
         "fingerprint": a.fingerprint,

@@ -29,9 +29,22 @@ def survey_introductions(methods: Sequence[str]) -> list[tuple[str, str]]:
     ]
 
 
+def survey_minutes(job: Job, mode: str) -> list[tuple[str, int]]:
+    """How long the survey takes, from ``project.participation_minutes``: (method, minutes)
+    for each method of this introduction that has a time; one entry when they agree."""
+    p = job.project
+    methods = ("telephone_survey",) if mode == "telephone" else vocab.SELF_COMPLETED_SURVEYS
+    times: list[tuple[str, int]] = [
+        (m, n) for m in methods if m in p.project.methods and (n := p.minutes_for(m)) is not None
+    ]
+    if len({n for _, n in times}) == 1:
+        return times[:1]
+    return times
+
+
 def _time_note(text: str, mode: str) -> str:
-    """Participants should be told how long the survey takes, but the answers file
-    (format dpia-answers/1) has no field for it: the person building adds it by hand."""
+    """Participants should be told how long the survey takes: when the answers file
+    records no 'participation_minutes' for it, the person building adds it by hand."""
     from dpia.render.readability import SURVEY_WORD_LIMIT, word_count
 
     left = max(0, SURVEY_WORD_LIMIT - word_count(text))
@@ -39,8 +52,9 @@ def _time_note(text: str, mode: str) -> str:
     example = "It takes about 10 minutes."
     room = "" if left >= word_count(example) else ", so shorten the project summary first"
     return (
-        f"add how long {what} takes before using this text (the answers file has no place "
-        f"for it), e.g. '{example}': {left} word(s) left within the limit{room}"
+        f"add how long {what} takes before using this text (or record it in "
+        f"'project.participation_minutes'), e.g. '{example}': {left} word(s) left within the "
+        f"limit{room}"
     )
 
 
@@ -57,16 +71,20 @@ def write(job: Job) -> list[Output]:
         what = "survey introduction to paste into the survey tool" if mode == "self" else (
             "telephone survey introduction, read aloud"
         )
+        minutes = survey_minutes(job, mode)
         written = write_formats(
             job, f"{FOLDER}/{stem}", "participant/survey-introduction", ("txt", "html"),
-            {**context, "mode": mode}, what, measure_as="survey_introduction", width=0,
+            {**context, "mode": mode, "minutes": minutes}, what,
+            measure_as="survey_introduction", width=0,
         )
-        written[0].notes.append(_time_note(job.staged_text(written[0].path), mode))
+        if not minutes:
+            written[0].notes.append(_time_note(job.staged_text(written[0].path), mode))
         outputs += written
     for stem, method in information_sheets(methods):
         outputs += write_formats(
             job, f"{FOLDER}/{stem}", "participant/information-sheet", ("txt", "html", "md"),
-            {**context, "method": method},
+            {**context, "method": method,
+             "minutes": job.project.minutes_for(method)},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
         )
     notes = []

@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
-from dpia.answers import vocab
+from dpia.answers import placeholders, vocab
 from dpia.errors import OutputError
 from dpia.resources import templates_dir
 
@@ -103,7 +103,27 @@ def label(code: Any, table: str) -> str:
     return vocab.label(_vocab_table(table), str(code))
 
 
+def _shown_join(join: Any) -> Any:
+    """Jinja's ``join`` copies the characters of each item, so a placeholder would print
+    as typed: print each item as ``str`` gives it first (a placeholder says it is missing)."""
+
+    @jinja2.pass_eval_context
+    def shown_join(ctx: Any, value: Iterable[Any], d: str = "", attribute: Any = None) -> str:
+        items = value if attribute is not None else [
+            str(v) if isinstance(v, placeholders.Placeholder) else v for v in value
+        ]
+        return join(ctx, items, d, attribute)  # type: ignore[no-any-return]
+
+    return shown_join
+
+
+def extract(key: Any, container: Any) -> Any:
+    """``ids|map('extract', orgs)``: look each key up in a mapping."""
+    return container[key]
+
+
 def _configure(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["join"] = _shown_join(env.filters["join"])
     env.filters.update(
         md=md,
         mdcell=mdcell,
@@ -112,6 +132,7 @@ def _configure(env: jinja2.Environment) -> jinja2.Environment:
         join_and=join_and,
         first_upper=first_upper,
         label=label,
+        extract=extract,
     )
     env.globals.update(vocab=vocab)
     return env

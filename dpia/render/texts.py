@@ -72,10 +72,10 @@ class RightsGroup:
 
 
 def rights_groups(p: Project) -> list[RightsGroup]:
-    condition = p.processing.special_category_condition if p.processing.special_category else None
+    special = bool(p.processing.special_category)
     groups: dict[tuple[str, ...], RightsGroup] = {}
     for org_id, basis in p.bases.items():
-        rights = vocab.rights_for(basis, condition)
+        rights = vocab.rights_for(basis, p.condition_for(org_id) if special else None)
         group = groups.setdefault(rights, RightsGroup([], [], rights))
         group.orgs.append(p.org(org_id))
         if basis not in group.bases:
