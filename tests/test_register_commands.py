@@ -15,7 +15,8 @@ def test_register_commands_end_to_end(run_dpia: RunDpia, contract_path: Path, tm
                      "--register", reg)
     assert built.returncode == 0, built.stderr
     own = load_workbook(tmp_path / "out" / "data-sharing-register.xlsx", read_only=True)
-    assert len([r for r in own["Data sharing"].iter_rows(min_row=2, values_only=True) if r[0]]) == 3
+    # 3 flows and a row for the processor that holds the data
+    assert len([r for r in own["Data sharing"].iter_rows(min_row=2, values_only=True) if r[0]]) == 4
     own.close()
     added = run_dpia("register", "add", "--example", "--register", reg, "--date", "2026-11-26")
     assert added.returncode == 0, added.stderr
@@ -39,7 +40,7 @@ def test_register_commands_end_to_end(run_dpia: RunDpia, contract_path: Path, tm
 
     summary = run_dpia("register", "summary", reg)
     assert summary.returncode == 0, summary.stderr
-    assert "8 data flow(s)" in summary.stdout
+    assert "9 data flow(s)" in summary.stdout
     email = next(ln for ln in summary.stdout.splitlines() if "ordinary (unencrypted) email" in ln)
     assert "NO: insecure" in email and " 1 " in email
     assert any(ln.split()[:3] == ["Healthwatch", "Southby", "5"] for ln in summary.stdout.splitlines())

@@ -51,7 +51,8 @@ def test_rows_fill_register_columns_from_the_answers() -> None:
     p2, a2 = embedded()
     phone = sharing_rows(p2, a2)["hws-2027-waiting-well/phone-answers"]
     assert phone["method_secure"] == "no"
-    assert phone["processor_contract"] == "not applicable"  # the recipient is a controller
+    # Sent by a processor that has no contract (issue 9: it said "not applicable").
+    assert phone["processor_contract"] == "no"
     volunteers = sharing_rows(p2, a2)["hws-2027-waiting-well/interview-volunteers"]
     assert volunteers["transfer_country"] == "none"
     assert phone["decision_maker"] is None  # a draft: nobody approved yet
@@ -60,11 +61,12 @@ def test_rows_fill_register_columns_from_the_answers() -> None:
 def test_merge_of_several_projects_keeps_every_row_and_logs_each(tmp_path: Path) -> None:
     reg = tmp_path / "register.xlsx"
     r1 = add_projects(reg, [project()])
-    assert r1.created and r1.counts == {"add": 3 + 5 + 1}
+    # 3 flows and a row for the survey platform, which holds the data; 5 organisations; 1 project
+    assert r1.created and r1.counts == {"add": 4 + 5 + 1}
     add_projects(reg, [embedded()])
     add_projects(reg, [project(pid="hwn-2027-other")])
     keys = sharing_keys(reg)
-    assert len(keys) == 3 + 5 + 3
+    assert len(keys) == 4 + 5 + 4
     assert keys[:3] == [f"hwn-2026-discharge/{f}" for f in
                         ("survey-export", "recordings-to-transcriber", "findings-to-trust")]
     assert "hwn-2027-other/findings-to-trust" in keys
@@ -91,7 +93,7 @@ def test_workbook_has_table_filters_frozen_header_dropdowns_and_overdue_highligh
     ws = wb[SHEET]
     assert ws.freeze_panes == "A2"
     table = ws.tables["DataSharing"]
-    assert table.ref == f"A1:AL{ws.max_row}" and table.tableStyleInfo.name
+    assert table.ref == f"A1:AM{ws.max_row}" and table.tableStyleInfo.name
     assert ws["A1"].comment is not None and "Project id / flow id" in ws["A1"].comment.text
     method_col = header_col(reg, SHEET, "Transfer method")
     formulas = {dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -208,8 +210,8 @@ def test_people_rows_and_columns_survive_and_are_listed_as_theirs(tmp_path: Path
     ws.insert_cols(3)  # a person's column in the middle
     ws.cell(1, 3).value = "Our notes"
     ws.cell(2, 3).value = "checked by IG"
-    ws.cell(5, 1).value = "manual/phone-list"
-    ws.cell(5, 2).value = "a share we record by hand"
+    ws.cell(6, 1).value = "manual/phone-list"  # below the project's 4 rows
+    ws.cell(6, 2).value = "a share we record by hand"
     wb.save(reg)
     add_projects(reg, [embedded()])
     report = verify(reg)
@@ -219,8 +221,8 @@ def test_people_rows_and_columns_survive_and_are_listed_as_theirs(tmp_path: Path
     wb = load_workbook(reg)
     ws = wb[SHEET]
     assert ws.cell(2, 3).value == "checked by IG"
-    assert ws.cell(5, 1).value == "manual/phone-list"
-    assert ws.cell(6, 1).value == "hws-2027-waiting-well/survey-export"
+    assert ws.cell(6, 1).value == "manual/phone-list"
+    assert ws.cell(7, 1).value == "hws-2027-waiting-well/survey-export"
 
 
 def test_rich_text_a_person_added_survives_an_update(tmp_path: Path) -> None:

@@ -244,6 +244,6 @@ def test_several_processes_adding_at_once_lose_no_row(tmp_path: Path) -> None:
     wb = load_workbook(reg, read_only=True)
     keys = [r[0] for r in wb["Data sharing"].iter_rows(min_row=2, max_col=1, values_only=True) if r[0]]
     wb.close()
-    assert len(keys) == 4 * 3 and len(set(keys)) == 12
+    assert len(keys) == 4 * 4 and len(set(keys)) == 16  # 3 flows and 1 processor row each
     report = verify(reg)
     assert report.ok, report.problems

@@ -7,7 +7,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
-from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY
+from conftest import CONTRACT_EXAMPLE, DATA, EMBEDDED_EXAMPLE, TODAY
 
 from dpia.answers.loader import parse
 from dpia.answers.model import Project
@@ -19,7 +19,10 @@ TEXT_WRITERS = ("notice", "participant", "agreement")
 
 
 def example_data(which: str) -> dict[str, Any]:
-    path = CONTRACT_EXAMPLE if which == "contract" else EMBEDDED_EXAMPLE
+    """'contract', 'embedded' or 'first-edition' (the contract example before the format's
+    second edition)."""
+    path = {"contract": CONTRACT_EXAMPLE, "first-edition": DATA / "first-edition-example.yaml"}.get(
+        which, EMBEDDED_EXAMPLE)
     data, _ = parse(path.read_text(encoding="utf-8"))
     return copy.deepcopy(data)
 

@@ -401,11 +401,14 @@ PARTNER_ROLES: Final[dict[str, str]] = {
     "collaborating": "collaborating",
     "processing": "processing (acts only on the controllers' instructions)",
 }
+# Each organisation's one role in a project (dpia.assessment.facts.roles): the DPIA, the
+# agreement record and the register's "Recipient's role" column all use these words.
 DATA_PROTECTION_ROLES: Final[dict[str, str]] = {
     "controller": "data controller",
     "joint_controller": "joint controller",
     "processor": "processor",
-    "recipient": "receives personal data",
+    "recipient": "receives personal data (a controller of the copy it receives)",
+    "anonymised_only": "receives anonymised or aggregate data only",
     "none": "no personal data",
 }
 # Short names of the rights, for tables.
@@ -426,11 +429,7 @@ REGISTER_STATUSES: Final[dict[str, str]] = {
     "active": "active",
     "ended": "ended",
 }
-RECIPIENT_RELATIONSHIPS: Final[dict[str, str]] = {
-    "controller": "controller",
-    "joint_controller": "joint controller",
-    "processor": "processor",
-}
+RECIPIENT_RELATIONSHIPS: Final[dict[str, str]] = DATA_PROTECTION_ROLES
 DPIA_VERDICTS: Final[dict[str, str]] = {
     "required": "required",
     "recommended": "recommended",

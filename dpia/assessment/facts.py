@@ -1,21 +1,40 @@
-"""Facts more than one document states, computed once from the answers (pure)."""
+"""Facts more than one document states, computed once from the answers (pure).
+
+The DPIA, the privacy-notice section, the participant texts, the agreement record and
+the register rows all read these, so a fact is worked out in one place and worded the
+same way everywhere:
+
+* :func:`holdings`: who collects the data and who holds a full or a coded record of it;
+* :func:`roles`: each organisation's one data protection role in this project;
+* :func:`flow_facts`: for each flow, its lawful basis, the agreement or processor contract
+  that covers it (none when none is recorded), its processor and the transfers it carries;
+* :func:`transfer_holders` / :func:`transfers_of`: which organisation each transfer
+  outside the UK belongs to;
+* :func:`grounds`: each controller's lawful basis and conditions;
+* :func:`measures_by_risk`: which listed security measures answer which risk.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from dpia.answers.vocab import Article9Condition, LawfulBasis
 
 if TYPE_CHECKING:
-    from dpia.answers.model import InternationalTransfer, Project
+    from dpia.answers.model import Flow, InternationalTransfer, Processor, Project, Retention
+    from dpia.assessment.risks import Risk
 
 
 def _same_country(country: str, location: str | None) -> bool:
+    """'United States' matches a processor located in 'United States' or 'Seattle, United
+    States' (the country is the location, or its last part)."""
     if not location:
         return False
-    a, b = country.strip().casefold(), location.strip().casefold()
-    return a == b or a in b.replace(",", " ").split(" ") or b.endswith(a)
+    a = " ".join(country.casefold().split())
+    b = " ".join(location.casefold().split())
+    return bool(a) and (a == b or b.split(",")[-1].strip() == a)
 
 
 def transfer_holders(p: Project, transfer: InternationalTransfer) -> list[str]:
@@ -75,3 +94,200 @@ def condition_groups(p: Project) -> list[tuple[list[str], Article9Condition | No
         key = (g.condition, None if g.schedule1 is None else str.__str__(g.schedule1))
         groups.setdefault(key, ([], g.condition, g.schedule1))[0].append(g.controller)
     return list(groups.values())
+
+
+def transfers_of(p: Project, org_id: str) -> list[InternationalTransfer]:
+    """The transfers outside the UK that belong to one organisation."""
+    return [t for t in p.processing.international_transfers if org_id in transfer_holders(p, t)]
+
+
+# --- roles ------------------------------------------------------------------------------
+
+# One role per organisation; words in vocab.DATA_PROTECTION_ROLES.
+ROLE_ORDER = ("joint_controller", "controller", "processor", "recipient", "anonymised_only", "none")
+
+
+def roles(p: Project) -> dict[str, str]:
+    """Each organisation's data protection role in this project, used identically by the
+    DPIA, the agreement record and the register: a controller (joint when the arrangement is
+    joint), a processor, a recipient of personal data (which becomes a controller of the copy
+    it receives), a recipient of anonymised or aggregate data only, or no personal data."""
+    controllers = set(p.controller_ids)
+    joint = p.data_protection.controllers.arrangement == "joint"
+    processors = set(p.processor_ids)
+    personal = {f.to for f in p.sharing if f.is_personal}
+    other = {f.to for f in p.sharing if not f.is_personal}
+    out: dict[str, str] = {}
+    for org_id in p.org_ids:
+        if org_id in controllers:
+            out[org_id] = "joint_controller" if joint else "controller"
+        elif org_id in processors:
+            out[org_id] = "processor"
+        elif org_id in personal:
+            out[org_id] = "recipient"
+        elif org_id in other:
+            out[org_id] = "anonymised_only"
+        else:
+            out[org_id] = "none"
+    return out
+
+
+# --- who collects and who holds the data ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """Who collects the participants' data and who keeps it (organisation ids, in the
+    order of the file)."""
+
+    collectors: list[str]  # controllers that gather the data from participants
+    full_record: list[str]  # controllers that hold identifiable data
+    coded_record: list[str]  # organisations that receive pseudonymised data only
+    processors: list[str]  # processors that hold the data on the controllers' behalf
+
+    @property
+    def full_record_keepers(self) -> list[str]:
+        """Everyone who keeps a full record: the controllers, then processors holding it."""
+        return [*self.full_record, *self.processors]
+
+
+def holdings(p: Project) -> Holdings:
+    controllers = p.controller_ids
+    processors = set(p.processor_ids)
+    personal = [f for f in p.sharing if f.is_personal]
+    identifiable_in = {f.to for f in personal if f.identifiability == "identifiable"}
+    # A controller that sends personal data on holds it; a controller that receives
+    # identifiable data holds it; a processor's upload ends with the controller it serves.
+    holds = {f.from_ for f in personal if f.from_ in controllers} | (identifiable_in & set(controllers))
+    full = [c for c in controllers if c in holds] or list(controllers)
+    coded_in = {f.to for f in personal if f.identifiability == "pseudonymised"}
+    coded = [o for o in p.org_ids if o in coded_in and o not in full and o not in processors]
+    held_by_processor = [
+        proc.organisation for proc in p.data_protection.processors
+        if proc.holds_data or any(proc.organisation in (f.from_, f.to) for f in personal)
+    ]
+    collectors = [c for c in controllers if c in full] or list(controllers)
+    return Holdings(collectors, full, coded, held_by_processor)
+
+
+# --- flows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowFacts:
+    """What every document says about one flow."""
+
+    flow: Flow
+    number: int  # 1-based, as in the DPIA's table and Figure 1
+    basis: LawfulBasis | None  # the flow's own, else its controller's (None: not known)
+    basis_own: bool  # the flow records a basis of its own
+    controller: str | None  # the controller whose basis and conditions apply
+    condition: Article9Condition | None
+    schedule1: str | None
+    agreement: str | None  # the agreement recorded for this flow (never the project's)
+    processor: Processor | None  # the processor at either end, if any
+    transfers: list[InternationalTransfer] = field(default_factory=list)
+    retention: list[Retention] = field(default_factory=list)  # kept by the recipient
+
+    @property
+    def processor_contract(self) -> str | None:
+        """'yes' / 'no' for a processor flow, None when no processor is involved."""
+        if self.processor is None:
+            return None
+        return "yes" if self.processor.contract_in_place else "no"
+
+    @property
+    def contract_reference(self) -> str | None:
+        if self.processor is None or not self.processor.contract_in_place:
+            return None
+        return self.processor.contract_reference
+
+    @property
+    def covered(self) -> bool:
+        """An agreement is recorded for it, or its processor has a contract."""
+        return bool(self.agreement) or self.processor_contract == "yes"
+
+
+_WORD = re.compile(r"[a-z]{4,}")
+_COMMON = frozenset({"data", "including", "with", "from", "after", "each", "only", "their"})
+
+
+def _words(text: str) -> set[str]:
+    words = {w.rstrip("s") for w in _WORD.findall(str.__str__(text).casefold())}
+    return words - _COMMON
+
+
+def recipient_retention(p: Project, flow: Flow) -> list[Retention]:
+    """The retention entries that concern what this flow sends: those whose 'data' shares a
+    word with the flow's data items (none for anonymised or aggregate data)."""
+    if not flow.is_personal:
+        return []
+    sent = set().union(*(_words(d) for d in flow.data)) if flow.data else set()
+    return [r for r in p.processing.retention if _words(r.data) & sent]
+
+
+def flow_facts(p: Project) -> list[FlowFacts]:
+    controllers = p.controller_ids
+    procs = {x.organisation: x for x in p.data_protection.processors}
+    special = bool(p.processing.special_category)
+    out = []
+    for n, flow in enumerate(p.sharing, start=1):
+        controller = next((o for o in (flow.from_, flow.to) if o in controllers), None)
+        basis = flow.lawful_basis or (p.basis_for(controller) if controller else None)
+        processor = procs.get(flow.to) or procs.get(flow.from_)
+        out.append(FlowFacts(
+            flow=flow,
+            number=n,
+            basis=basis,
+            basis_own=flow.lawful_basis is not None,
+            controller=controller,
+            condition=p.condition_for(controller) if controller and special else None,
+            schedule1=p.schedule1_for(controller) if controller and special else None,
+            agreement=flow.agreement,
+            processor=processor,
+            transfers=transfers_of(p, flow.to) if flow.is_personal else [],
+            retention=recipient_retention(p, flow),
+        ))
+    return out
+
+
+# --- security measures and risks -------------------------------------------------------------
+
+# Which risks a security measure can answer, by the words it uses.
+_MEASURE_WORDS: dict[str, tuple[str, ...]] = {
+    "special-category": ("encrypt", "access", "password", "multi-factor", "mfa", "two-factor",
+                         "pseudonym", "role", "permission", "locked"),
+    "large-scale": ("encrypt", "access", "multi-factor", "mfa", "breach", "backup"),
+    "insecure-transfer": ("encrypt", "sftp", "nhsmail", "secure", "transfer", "portal"),
+    "recordings": ("record", "audio", "video", "transcri", "delete"),
+    "free-text": ("redact", "remove", "identif", "pseudonym", "anonymis"),
+    "small-numbers": ("suppress", "small number", "fewer than"),
+    "retention-unclear": ("delete", "deletion", "destroy", "retention"),
+    "international-transfer": ("encrypt", "uk-hosted", "hosted in the uk", "transfer"),
+}
+
+
+def _rule_of(risk_id: str) -> str:
+    for rule in _MEASURE_WORDS:
+        if risk_id == rule or risk_id.startswith(f"{rule}-"):
+            return rule
+    return risk_id
+
+
+def measures_by_risk(p: Project, risks: list[Risk] | tuple[Risk, ...]) -> dict[str, list[str]]:
+    """For each risk, the listed security measures (processing.security_measures) that bear
+    on it, in the order listed. A risk no listed measure answers is left out."""
+    out: dict[str, list[str]] = {}
+    for r in risks:
+        words = _MEASURE_WORDS.get(_rule_of(r.id), ())
+        found = [m for m in p.processing.security_measures
+                 if any(w in str.__str__(m).casefold() for w in words)]
+        if found:
+            out[r.id] = found
+    return out
+
+
+def risks_by_measure(p: Project, risks: list[Risk] | tuple[Risk, ...]) -> list[tuple[str, list[str]]]:
+    """Each listed security measure with the ids of the risks it answers."""
+    linked = measures_by_risk(p, risks)
+    return [(m, [r for r, ms in linked.items() if m in ms]) for m in p.processing.security_measures]

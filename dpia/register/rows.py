@@ -16,10 +16,11 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from dpia.answers import vocab
+from dpia.assessment import facts
 from dpia.register.layout import Layout, load_layout
 
 if TYPE_CHECKING:
-    from dpia.answers.model import Flow, Project
+    from dpia.answers.model import Flow, InternationalTransfer, Project, Retention
     from dpia.assessment.assess import Assessment
 
 Value = str | date | None
@@ -42,32 +43,12 @@ def dpia_reference(project: Project, assessment: Assessment) -> str:
 
 
 def flow_status(flow: Flow, today: date) -> str:
-    if flow.ends is not None and flow.ends < today:
-        return vocab.REGISTER_STATUSES["ended"]
-    if flow.starts > today:
-        return vocab.REGISTER_STATUSES["planned"]
-    return vocab.REGISTER_STATUSES["active"]
+    return _dated_status(flow.starts, flow.ends, today)
 
 
 def _join(items: Iterable[str]) -> str | None:
     text = JOIN.join(str(i) for i in items if i)
     return text or None
-
-
-def _relationship(project: Project, org_id: str) -> str:
-    if org_id in project.processor_ids:
-        return vocab.RECIPIENT_RELATIONSHIPS["processor"]
-    ctl = project.data_protection.controllers
-    if org_id in ctl.organisations and ctl.arrangement == "joint":
-        return vocab.RECIPIENT_RELATIONSHIPS["joint_controller"]
-    return vocab.RECIPIENT_RELATIONSHIPS["controller"]
-
-
-def _processor_contract(project: Project, org_id: str) -> str:
-    for proc in project.data_protection.processors:
-        if proc.organisation == org_id:
-            return vocab.YES_NO["yes" if proc.contract_in_place else "no"]
-    return vocab.YES_NO_NA["not_applicable"]
 
 
 def _bases(project: Project) -> str | None:
@@ -88,7 +69,46 @@ def _per_controller(project: Project, values: dict[str, str | None]) -> str | No
     return _join(f"{project.org(c).name}: {v}" for c, v in shown.items())
 
 
+def _conditions(p: Project) -> tuple[str | None, str | None]:
+    """(Article 9 condition, Schedule 1 condition) of the project's controllers."""
+    if not p.processing.special_category:
+        return None, _per_controller(p, {c: p.schedule1_for(c) for c in p.controller_ids})
+    grounds = facts.grounds(p)
+    return (
+        _per_controller(p, {g.controller: vocab.ARTICLE9_CONDITIONS[g.condition] if g.condition
+                            else None for g in grounds}),
+        _per_controller(p, {g.controller: g.schedule1 for g in grounds}),
+    )
+
+
+def _transfers(transfers: list[InternationalTransfer], none: str | None) -> tuple[str | None, str | None]:
+    return (
+        _join(t.country for t in transfers) or none,
+        _join(vocab.TRANSFER_SAFEGUARDS[t.safeguard] for t in transfers) or none,
+    )
+
+
+def _retention(entries: list[Retention]) -> str | None:
+    return _join(f"{r.data}: {r.period}" for r in entries)
+
+
+def _dated_status(starts: date | None, ends: date | None, today: date) -> str:
+    if ends is not None and ends < today:
+        return vocab.REGISTER_STATUSES["ended"]
+    if starts is not None and starts > today:
+        return vocab.REGISTER_STATUSES["planned"]
+    return vocab.REGISTER_STATUSES["active"]
+
+
+# Register keys of the rows that are not flows. A flow id may be any text, so these use
+# words no flow id is likely to take; a project whose flow ids collide keeps the flow's row.
+PROCESSOR_KEY = "processor: {org}"
+NO_SHARING_KEY = "no sharing"
+
+
 def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None = None) -> dict[str, Row]:
+    """The Article 30 record of the project's sharing: one row per flow, one per processor
+    that holds the data itself, and one row for a project that shares nothing."""
     layout = layout or load_layout()
     words = layout.words
     p = project
@@ -99,62 +119,124 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
     approved = p.signoff.measures_approved_by if p.signoff else None
     told = [p.org(c).privacy_notice_url or "" for c in p.controller_ids]
     told.append(words.get("participant_information", ""))
-    transfers = pr.international_transfers
-    rows: dict[str, Row] = {}
-    for flow in p.sharing:
-        personal = flow.is_personal
-        recipient = p.org(flow.to)
-        if not personal:
-            special: str | None = words.get("not_personal")
-        elif pr.special_category:
-            special = _join(vocab.SPECIAL_CATEGORIES[c] for c in pr.special_category)
-        else:
-            special = words.get("none")
-        rows[sharing_key(p.project.id, flow.id)] = {
-            "register_key": sharing_key(p.project.id, flow.id),
+    roles = facts.roles(p)
+    article9, schedule1 = _conditions(p)
+    subjects = _join(vocab.label(vocab.DATA_SUBJECTS, s) for s in pr.data_subjects)
+    special_personal = (
+        _join(vocab.SPECIAL_CATEGORIES[c] for c in pr.special_category) if pr.special_category
+        else words.get("none")
+    )
+    security = _join(pr.security_measures) or words.get("none")
+
+    def common(personal: bool) -> Row:
+        return {
             "project_id": p.project.id,
             "project_title": p.project.title,
-            "status": flow_status(flow, today),
-            "from_org": p.org(flow.from_).name,
-            "to_org": recipient.name,
-            "recipient_type": vocab.ORG_TYPES[recipient.type],
-            "recipient_relationship": _relationship(p, flow.to),
-            "purpose": flow.purpose,
-            "data_subjects": _join(vocab.label(vocab.DATA_SUBJECTS, s) for s in pr.data_subjects),
-            "data_items": _join(flow.data),
-            "identifiability": vocab.IDENTIFIABILITY[flow.identifiability],
-            "special_category": special,
-            "article6_basis": (
-                vocab.LAWFUL_BASES[flow.lawful_basis] if flow.lawful_basis else _bases(p)
-            ),
-            "article9_condition": _per_controller(p, {
-                c: vocab.ARTICLE9_CONDITIONS[cond] if (cond := p.condition_for(c)) else None
-                for c in p.controller_ids
-            }) if pr.special_category else None,
-            "schedule1_condition": _per_controller(p, {
-                c: str(s) if (s := p.schedule1_for(c)) else None for c in p.controller_ids
-            }),
+            "data_subjects": subjects,
+            "special_category": special_personal if personal else words.get("not_personal"),
+            "article9_condition": article9 if personal else None,
+            "schedule1_condition": schedule1 if personal else None,
             "where_told": _join(told),
             "dpia_status": vocab.DPIA_VERDICTS[assessment.screening.verdict],
             "dpia_reference": dpia_reference(p, assessment),
             "agreement_form": vocab.AGREEMENT_FORMS[agreement.form] if agreement else None,
-            "agreement_reference": flow.agreement or (agreement.reference if agreement else None),
-            "processor_contract": _processor_contract(p, flow.to),
-            "transfer_method": vocab.TRANSFER_METHODS[flow.method],
-            "method_secure": vocab.YES_NO["no" if flow.method in vocab.INSECURE_METHODS else "yes"],
-            "frequency": flow.frequency,
-            "starts": flow.starts,
-            "ends": flow.ends,
-            "transfer_country": _join(t.country for t in transfers) or words.get("none"),
-            "transfer_safeguard": _join(vocab.TRANSFER_SAFEGUARDS[t.safeguard] for t in transfers)
-            or words.get("none"),
-            "retention": _join(f"{r.data}: {r.period}" for r in pr.retention),
+            "security_measures": security if personal else words.get("not_personal"),
             "rights_requests": p.org(dp.subject_access).name,
             "safeguarding_owner": p.org(dp.safeguarding.owner).name,
             "breach_lead": p.org(dp.breach_lead).name,
             "decision_maker": f"{approved.name}, {approved.role}" if approved else None,
             "decision_date": approved.date if approved else None,
+        }
+
+    rows: dict[str, Row] = {}
+    for ff in facts.flow_facts(p):
+        flow = ff.flow
+        recipient = p.org(flow.to)
+        key = sharing_key(p.project.id, flow.id)
+        country, safeguard = _transfers(ff.transfers, words.get("none"))
+        rows[key] = {
+            **common(flow.is_personal),
+            "register_key": key,
+            "status": flow_status(flow, today),
+            "from_org": p.org(flow.from_).name,
+            "to_org": recipient.name,
+            "recipient_type": vocab.ORG_TYPES[recipient.type],
+            "recipient_relationship": vocab.DATA_PROTECTION_ROLES[roles[flow.to]],
+            "purpose": flow.purpose,
+            "data_items": _join(flow.data),
+            "identifiability": vocab.IDENTIFIABILITY[flow.identifiability],
+            "article6_basis": vocab.LAWFUL_BASES[ff.basis] if ff.basis else _bases(p),
+            "agreement_reference": ff.agreement or ff.contract_reference,
+            "processor_contract": vocab.YES_NO_NA[ff.processor_contract or "not_applicable"],
+            "transfer_method": vocab.TRANSFER_METHODS[flow.method],
+            "method_secure": vocab.YES_NO["no" if flow.method in vocab.INSECURE_METHODS else "yes"],
+            "frequency": flow.frequency,
+            "starts": flow.starts,
+            "ends": flow.ends,
+            "transfer_country": country,
+            "transfer_safeguard": safeguard,
+            "retention": (_retention(ff.retention) or words.get("see_schedule"))
+            if flow.is_personal else words.get("not_personal"),
             "review_date": flow.review,
+        }
+    senders = _join(p.org(c).name for c in facts.holdings(p).collectors)
+    data_items = _join(vocab.label(vocab.PERSONAL_DATA, d) for d in pr.personal_data)
+    next_review = p.signoff.next_review if p.signoff else None
+    for proc in dp.processors:
+        key = sharing_key(p.project.id, PROCESSOR_KEY.format(org=proc.organisation))
+        if not proc.holds_data or key in rows:
+            continue
+        org = p.org(proc.organisation)
+        country, safeguard = _transfers(facts.transfers_of(p, org.id), words.get("none"))
+        rows[key] = {
+            **common(True),
+            "register_key": key,
+            "status": _dated_status(p.project.start, p.project.end, today),
+            "from_org": senders,
+            "to_org": org.name,
+            "recipient_type": vocab.ORG_TYPES[org.type],
+            "recipient_relationship": vocab.DATA_PROTECTION_ROLES["processor"],
+            "purpose": f"{words.get('processor_holds', '')}{proc.service}",
+            "data_items": data_items,
+            "identifiability": vocab.IDENTIFIABILITY["identifiable"],
+            "article6_basis": _bases(p),
+            "agreement_reference": proc.contract_reference if proc.contract_in_place else None,
+            "processor_contract": vocab.YES_NO["yes" if proc.contract_in_place else "no"],
+            "transfer_method": None,
+            "method_secure": None,
+            "frequency": None,
+            "starts": p.project.start,
+            "ends": p.project.end,
+            "transfer_country": country,
+            "transfer_safeguard": safeguard,
+            "retention": _retention(pr.retention),
+            "review_date": next_review,
+        }
+    if not rows:
+        key = sharing_key(p.project.id, NO_SHARING_KEY)
+        rows[key] = {
+            **common(True),
+            "register_key": key,
+            "status": _dated_status(p.project.start, p.project.end, today),
+            "from_org": _join(p.org(c).name for c in p.controller_ids),
+            "to_org": words.get("no_sharing"),
+            "recipient_type": None,
+            "recipient_relationship": None,
+            "purpose": p.project.summary,
+            "data_items": data_items,
+            "identifiability": vocab.IDENTIFIABILITY["identifiable"],
+            "article6_basis": _bases(p),
+            "agreement_reference": None,
+            "processor_contract": vocab.YES_NO_NA["not_applicable"],
+            "transfer_method": None,
+            "method_secure": None,
+            "frequency": None,
+            "starts": p.project.start,
+            "ends": p.project.end,
+            "transfer_country": words.get("none"),
+            "transfer_safeguard": words.get("none"),
+            "retention": _retention(pr.retention),
+            "review_date": next_review,
         }
     return rows
 

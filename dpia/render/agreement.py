@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dpia.assessment import facts
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:
@@ -61,11 +62,11 @@ def _open_points(p: Project) -> Iterator[OpenPoint]:
     for proc in p.data_protection.processors:
         if not proc.contract_in_place:
             yield OpenPoint("processor_contract", p.org(proc.organisation))
-    for flow in p.sharing:
-        if flow.is_insecure:
-            yield OpenPoint("insecure_flow", flow)
-        if flow.is_personal and not flow.agreement:
-            yield OpenPoint("flow_agreement", flow)
+    for ff in facts.flow_facts(p):
+        if ff.flow.is_insecure:
+            yield OpenPoint("insecure_flow", ff.flow)
+        if ff.flow.is_personal and not ff.covered and ff.processor is None:
+            yield OpenPoint("flow_agreement", ff.flow)
     if not p.findings.acknowledgement:
         yield OpenPoint("acknowledgement")
     if not p.findings.conflicts_of_interest:
@@ -88,10 +89,8 @@ class Member:
 
 
 def members(p: Project) -> list[Member]:
-    controllers = set(p.controller_ids)
     processors = set(p.processor_ids)
-    receivers = {f.to for f in p.sharing if f.is_personal}
-    joint = p.data_protection.controllers.arrangement == "joint"
+    roles = facts.roles(p)  # the same role as in the DPIA and the register
     out = []
     for org in p.organisations:
         if org.id in processors:
@@ -100,15 +99,7 @@ def members(p: Project) -> list[Member]:
             partner = "commissioning"
         else:
             partner = "collaborating"
-        if org.id in controllers:
-            data = "joint_controller" if joint else "controller"
-        elif org.id in processors:
-            data = "processor"
-        elif org.id in receivers:
-            data = "recipient"
-        else:
-            data = "none"
-        out.append(Member(org, partner, data))
+        out.append(Member(org, partner, roles[org.id]))
     return out
 
 

@@ -39,6 +39,13 @@ def base_context(job: Job) -> dict[str, Any]:
         "grounds": facts.grounds(p),
         "grouped_grounds": facts.grouped_grounds(p),
         "condition_groups": facts.condition_groups(p),
+        "dp_roles": facts.roles(p),
+        "holdings": facts.holdings(p),
+        "flow_facts": facts.flow_facts(p),
+        # The names of the organisations a transfer outside the UK belongs to.
+        "transfer_owner": lambda t: [orgs[o].name for o in facts.transfer_holders(p, t)],
+        "measures_by_risk": facts.measures_by_risk(p, a.risks),
+        "risks_by_measure": facts.risks_by_measure(p, a.risks),
         "is_draft": p.is_draft,
         "today": job.today,
         "fingerprint": a.fingerprint,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from dpia.assessment import facts
 from dpia.assessment.checks import GAP_LEVELS
 from dpia.assessment.screening import NOT_ASSESSED, SOURCES
 from dpia.render import blocks, diagrams
@@ -61,21 +62,18 @@ def document_context(job: Job) -> dict[str, Any]:
 
 
 def _roles(job: Job, org_id: str) -> list[tuple[str, str]]:
-    """(role code, detail) pairs; the template words them."""
+    """(role code, detail) pairs; the template words them. The first is the organisation's
+    data protection role (facts.roles, the same in every document); then its other parts."""
     p = job.project
-    ctl = p.data_protection.controllers
-    roles: list[tuple[str, str]] = []
-    if org_id in p.controller_ids:
-        roles.append(("joint-controller" if ctl.arrangement == "joint" else "controller", ""))
-        if ctl.contact_point == org_id:
-            roles.append(("contact-point", ""))
-    roles += [("processor", x.service) for x in p.data_protection.processors if x.organisation == org_id]
+    role = facts.roles(p)[org_id]
+    service = next((x.service for x in p.data_protection.processors if x.organisation == org_id), "")
+    roles: list[tuple[str, str]] = [(role, service if role == "processor" else "")]
+    if p.data_protection.controllers.contact_point == org_id:
+        roles.append(("contact-point", ""))
     if org_id == p.project.lead:
         roles.append(("lead", ""))
     if org_id == p.project.commissioned_by:
         roles.append(("commissioner", ""))
-    if not roles and any(f.to == org_id for f in p.sharing):
-        roles.append(("recipient", ""))
     return roles
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from markupsafe import escape
 
 from dpia.answers import vocab
+from dpia.assessment import facts
 from dpia.assessment.checks import relies_on_consent
 from dpia.errors import OutputError
 from dpia.render.context import base_context
@@ -120,17 +121,15 @@ def privacy_url(p: Project) -> str | None:
 
 
 def answer_holders(p: Project) -> list[Organisation]:
-    """Controllers that receive identifiable answers, or every controller if no flow says."""
-    receivers = {f.to for f in p.sharing if f.is_personal}
-    holders = [c for c in p.controller_ids if c in receivers]
-    return [p.org(c) for c in (holders or p.controller_ids)]
+    """The controllers that keep a full record of the answers (facts.holdings): the one that
+    collects them is never left out for one that only receives a coded copy."""
+    return [p.org(c) for c in facts.holdings(p).full_record]
 
 
 def answer_processors(p: Project) -> list[Organisation]:
-    """Processors that send or receive personal data: they see answers too, on the
-    controllers' behalf, so participants are never told that only the controllers do."""
-    involved = {o for f in p.sharing if f.is_personal for o in (f.from_, f.to)}
-    return [p.org(o) for o in p.processor_ids if o in involved]
+    """Processors that hold or handle the answers on the controllers' behalf, so participants
+    are never told that only the controllers see them."""
+    return [p.org(o) for o in facts.holdings(p).processors]
 
 
 def other_sources(p: Project) -> list[Any]:
