@@ -136,10 +136,8 @@ def _pieces(text: str, width: float, size: float, bold: bool) -> list[tuple[str,
             continue
         parts: list[str] = []
         for part in _BREAK_AFTER.findall(word):
-            while fonts.text_width(part, size, bold) > width and len(part) > 1:
-                cut = len(part) - 1
-                while cut > 1 and fonts.text_width(part[:cut], size, bold) > width:
-                    cut -= 1
+            while len(part) > 1 and (fit := fonts.prefix_fitting(part, width, size, bold)) < len(part):
+                cut = min(max(fit, 1), len(part) - 1)
                 parts.append(part[:cut])
                 part = part[cut:]
             parts.append(part)

@@ -142,6 +142,19 @@ class _Heading(Paragraph):  # type: ignore[misc]
         self.plain = plain
 
 
+class _Table(Table):  # type: ignore[misc]
+    """A table that splits a row across pages only when the row is taller than a page (a cell
+    listing hundreds of flows, a field thousands of characters long); every other row moves
+    to the next page whole."""
+
+    page_height = A4[1] - 40 * mm - 12  # the frame's height, less its padding
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self._calc(avail_width, avail_height)
+        self.splitInRow = int(max(self._rowHeights, default=0) > self.page_height)
+        return super().split(avail_width, avail_height)  # type: ignore[no-any-return]
+
+
 def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Table:
     ncols = t.columns
     weights = t.widths if len(t.widths) == ncols else [1.0] * ncols
@@ -177,7 +190,7 @@ def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Tabl
         commands.append(("BACKGROUND", (0, first), (0, -1), PALE))
     if t.style == "signoff":
         commands += [("TOPPADDING", (0, first), (-1, -1), 9), ("BOTTOMPADDING", (0, first), (-1, -1), 9)]
-    return Table(data, colWidths=col_widths, repeatRows=first, style=TableStyle(commands), hAlign="LEFT")
+    return _Table(data, colWidths=col_widths, repeatRows=first, style=TableStyle(commands), hAlign="LEFT")
 
 
 def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> list[Flowable]:
@@ -228,9 +241,7 @@ class _Template(BaseDocTemplate):  # type: ignore[misc]
 def _fit(text: str, size: float, bold: bool, width: float) -> str:
     if fonts.text_width(text, size, bold) <= width:
         return text
-    while text and fonts.text_width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return text[: fonts.prefix_fitting(text, width, size, bold, "…")].rstrip() + "…"
 
 
 def _decorate(meta: dict[str, str]) -> Callable[[Canvas, BaseDocTemplate], None]:

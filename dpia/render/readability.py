@@ -42,8 +42,10 @@ class Readability:
         return self.ease >= target.min_ease and self.grade <= target.max_grade
 
 
-# A web or email address, without the punctuation that may follow it in a sentence.
-_ADDRESS = re.compile(r"(?:(?:https?://|www\.)|[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
+# A web or email address, without the punctuation that may follow it in a sentence. An email
+# address is only tried from the start of a word (or after an @), which finds the same
+# addresses and keeps a long run of letters linear, not quadratic.
+_ADDRESS = re.compile(r"(?:(?:https?://|www\.)|(?<![^\s@])[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM = re.compile(r"^\s*-\s+")
 _FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,40}: \S")
