@@ -55,14 +55,20 @@ def big_data(orgs: int, flows: int) -> Any:
                 "organisation": oid, "service": f"Service number {i + 1}",
                 "contract_in_place": True, "location": "United Kingdom",
             })
-    del existing[orgs:]
+    if orgs < len(existing):  # keep the two controllers, drop the rest and every mention of them
+        existing[:] = [o for o in existing if o["id"] in ("hwn", "ncc")] + [
+            o for o in existing if o["id"] not in ("hwn", "ncc")][: orgs - 2]
+        ids = [o["id"] for o in existing]
+        dp = data["data_protection"]
+        dp["processors"] = [x for x in dp["processors"] if x["organisation"] in ids]
+        data["sharing"] = [f for f in data["sharing"] if f["from"] in ids and f["to"] in ids]
     controllers = data["data_protection"]["controllers"]["organisations"]
-    sharing = data["sharing"][: min(flows, len(data["sharing"]))]
-    template = sharing[0] if sharing else data["sharing"][0]
+    template = _contract()["sharing"][0]
+    sharing = data["sharing"][:flows]
     others = [o for o in ids if o not in controllers]
     for k in range(len(sharing), flows):
         ctl = controllers[k % len(controllers)]
-        other = others[(k * 7) % len(others)]
+        other = others[(k * 7) % len(others)] if others else controllers[(k + 1) % len(controllers)]
         flow = dict(template)
         flow.update({
             "id": f"flow-{k + 1:03d}",

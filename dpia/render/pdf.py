@@ -193,7 +193,7 @@ def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Tabl
     return _Table(data, colWidths=col_widths, repeatRows=first, style=TableStyle(commands), hAlign="LEFT")
 
 
-def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> list[Flowable]:
+def story(doc: Document, pics: dict[str, list[diagrams.Picture]], width: float) -> list[Flowable]:
     st = _styles()
     out: list[Flowable] = []
     for b in doc.blocks:
@@ -211,8 +211,11 @@ def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> lis
             table = _table(b, st, width)
             out += [KeepTogether([table]) if b.style == "signoff" else table, Spacer(1, 8)]
         elif isinstance(b, blocks.Figure):
-            drawing = diagrams.to_drawing(pics[b.name])
-            out.append(KeepTogether([Spacer(1, 4), drawing, Paragraph(markup(b.caption), st["caption"])]))
+            # Each panel fits a page; the caption stays with the last one.
+            *first, last = [diagrams.to_drawing(pic) for pic in pics[b.name]]
+            caption = Paragraph(markup(b.caption), st["caption"])
+            out += [Spacer(1, 4), *first, KeepTogether([last, caption])] if first else [
+                KeepTogether([Spacer(1, 4), last, caption])]
         elif isinstance(b, blocks.Toc):
             toc = TableOfContents(levelStyles=[st["toc0"]], dotsMinLevel=0, tableStyle=TableStyle([
                 ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9.5),
@@ -318,7 +321,7 @@ def _canvas_class(meta: dict[str, str], created: date) -> type[Canvas]:
     return PagedCanvas
 
 
-def render_pdf(doc: Document, pics: dict[str, diagrams.Picture], created: date) -> bytes:
+def render_pdf(doc: Document, pics: dict[str, list[diagrams.Picture]], created: date) -> bytes:
     """The PDF's bytes; identical for the same document and date (reportlab's invariant
     mode, with ``created`` as the creation date)."""
     fonts.register()
