@@ -198,3 +198,31 @@ def test_a_10000_character_title_builds(title: str, tmp_path: Path, run_dpia: Ru
     assert "internal error" not in result.stderr
     assert took < 60, took  # generous: about 1.5 s on a quiet machine, 100 s when it was quadratic
     assert (tmp_path / "out" / "dpia.pdf").stat().st_size > 0
+
+
+def test_contents_pass_without_drawing_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first layout pass (it only learns the contents' page numbers) draws nothing; the
+    PDF must be byte for byte the one two drawn passes give, on a many-page document too."""
+    from datetime import date
+
+    from reportlab.platypus import Frame
+
+    from dpia.assessment.assess import assess
+    from dpia.render import Job, dpia_doc
+
+    project = load_text(big_project(20, 50), "big.yaml")
+    job = Job(project=project, assessment=assess(project, date(2026, 11, 26)), out_dir=Path("unused"))
+    doc, _ = dpia_doc.render_document(job)
+    pics = dpia_doc.pictures(job, doc)
+    drawn: list[int] = []
+    original = pdf._Frame.add
+
+    def counting(self: pdf._Frame, flowable: object, canv: object, trySplit: int = 0) -> int:  # noqa: N803
+        drawn.append(not self.dry)
+        return original(self, flowable, canv, trySplit)
+
+    monkeypatch.setattr(pdf._Frame, "add", counting)
+    fast = pdf.render_pdf(doc, pics, date(2026, 11, 26))
+    assert 0 < sum(drawn) < len(drawn), "one pass placed without drawing, one drew"
+    monkeypatch.setattr(pdf._Frame, "add", Frame.add)  # every pass drawn, as reportlab does
+    assert pdf.render_pdf(doc, pics, date(2026, 11, 26)) == fast

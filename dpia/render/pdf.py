@@ -231,7 +231,46 @@ def story(doc: Document, pics: dict[str, list[diagrams.Picture]], width: float) 
     return out
 
 
+def _not_drawn(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _Frame(Frame):  # type: ignore[misc]
+    """A frame that, while ``dry``, places flowables without drawing them."""
+
+    dry = False
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        if not self.dry:
+            return super().add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        # This flowable only, for this placing only (past reportlab's attribute checks).
+        object.__setattr__(flowable, "drawOn", _not_drawn)
+        try:
+            return super().add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        finally:
+            flowable.__dict__.pop("drawOn", None)
+
+
 class _Template(BaseDocTemplate):  # type: ignore[misc]
+    """Laid out twice, as the contents page needs: the first pass only learns on which
+    page each heading falls, so it places every flowable without drawing it (drawing is
+    half the work of a pass); the second lays out and draws with the page numbers known.
+    Layout never depends on drawing, so the PDF is the same as from two drawn passes."""
+
+    _passes = 0
+    _dry = False  # the last pass placed without drawing
+
+    def build(self, flowables: list[Flowable], filename: Any = None, canvasmaker: Any = Canvas) -> None:
+        self._dry = self._passes == 0 and bool(getattr(self, "_indexingFlowables", ()))
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                frame.dry = self._dry
+        self._passes += 1
+        super().build(flowables, filename, canvasmaker)
+
+    def _allSatisfied(self) -> bool:  # noqa: N802 - reportlab's name
+        return not self._dry and bool(super()._allSatisfied())
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading) and flowable.style.name in ("h2", "h3"):
             level = 0 if flowable.style.name == "h2" else 1
@@ -339,7 +378,7 @@ def render_pdf(doc: Document, pics: dict[str, list[diagrams.Picture]], created: 
         invariant=1,
         initialFontName=fonts.REGULAR,
     )
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")
+    frame = _Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(doc.meta))])
     template.multiBuild(story(doc, pics, template.width), canvasmaker=_canvas_class(doc.meta, created))
     return buf.getvalue()
