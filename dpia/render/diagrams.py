@@ -265,14 +265,17 @@ def _row_height(row: _Row) -> float:
 
 
 def shorten(text: str, width: float, size: float, bold: bool, max_lines: int) -> list[str]:
-    """Wrapped lines, at most ``max_lines``, the last ending in an ellipsis if text was left out.
-    Words are never broken: one wider than ``width`` is shortened with an ellipsis."""
+    """Wrapped lines, at most ``max_lines``, the last ending in " …" if words were left out.
+    Words are never broken across lines: one wider than ``width`` is shortened with "…"."""
     words = [w if fonts.text_width(w, size, bold) <= width else _ellipsis(w, width, size, bold)
              for w in text.split()]
     lines = wrap(" ".join(words), width, size, bold)
     if len(lines) > max_lines:
         lines = lines[:max_lines]
-        lines[-1] = _ellipsis(lines[-1] + " …", width, size, bold)
+        kept = lines[-1].split()
+        while kept and fonts.text_width(" ".join([*kept, "…"]), size, bold) > width:
+            kept.pop()  # whole words go, never part of one
+        lines[-1] = " ".join([*kept, "…"])
     return lines
 
 
