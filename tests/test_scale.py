@@ -7,8 +7,10 @@ from __future__ import annotations
 import copy
 import re
 import time
+from datetime import date
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -209,20 +211,22 @@ def test_a_10000_character_title_builds(title: str, tmp_path: Path, run_dpia: Ru
     assert (tmp_path / "out" / "dpia.pdf").stat().st_size > 0
 
 
-def test_contents_pass_without_drawing_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first layout pass (it only learns the contents' page numbers) draws nothing; the
-    PDF must be byte for byte the one two drawn passes give, on a many-page document too."""
-    from datetime import date
-
-    from reportlab.platypus import Frame
-
+def _dpia_document(orgs: int, flows: int) -> tuple[Any, Any]:
     from dpia.assessment.assess import assess
     from dpia.render import Job, dpia_doc
 
-    project = load_text(big_project(20, 50), "big.yaml")
+    project = load_text(big_project(orgs, flows), "big.yaml")
     job = Job(project=project, assessment=assess(project, date(2026, 11, 26)), out_dir=Path("unused"))
     doc, _ = dpia_doc.render_document(job)
-    pics = dpia_doc.pictures(job, doc)
+    return doc, dpia_doc.pictures(job, doc)
+
+
+def test_contents_pass_without_drawing_gives_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first layout pass (it only learns the contents' page numbers) draws nothing; the
+    PDF must be byte for byte the one two drawn passes give, on a many-page document too."""
+    from reportlab.platypus import Frame
+
+    doc, pics = _dpia_document(20, 50)
     drawn: list[int] = []
     original = pdf._Frame.add
 
@@ -235,3 +239,31 @@ def test_contents_pass_without_drawing_gives_the_same_pdf(monkeypatch: pytest.Mo
     assert 0 < sum(drawn) < len(drawn), "one pass placed without drawing, one drew"
     monkeypatch.setattr(pdf._Frame, "add", Frame.add)  # every pass drawn, as reportlab does
     assert pdf.render_pdf(doc, pics, date(2026, 11, 26)) == fast
+
+
+def test_long_tables_measure_each_row_once_and_give_the_same_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rest of a table split over pages keeps the row heights already measured; the PDF
+    is byte for byte the one reportlab gives measuring every remaining row on every page."""
+    from reportlab.platypus import Table
+
+    doc, pics = _dpia_document(8, 150)
+    measured: list[int] = []
+    original = Table._calc_height
+
+    def counting(self: Table, *args: Any, **kwargs: Any) -> Any:
+        measured.append(sum(h is None for h in self._argH))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Table, "_calc_height", counting)
+    fast = pdf.render_pdf(doc, pics, date(2026, 11, 26))
+    once = sum(measured)
+    measured.clear()
+
+    def split_measuring_again(self: pdf._Table, width: float, height: float) -> Any:
+        self._calc(width, height)
+        self.splitInRow = int(max(self._rowHeights, default=0) > self.page_height)
+        return Table.split(self, width, height)
+
+    monkeypatch.setattr(pdf._Table, "split", split_measuring_again)
+    assert pdf.render_pdf(doc, pics, date(2026, 11, 26)) == fast
+    assert once * 2 < sum(measured)  # rows measured again on every page, before

@@ -145,13 +145,17 @@ class _Heading(Paragraph):  # type: ignore[misc]
 class _Table(Table):  # type: ignore[misc]
     """A table that splits a row across pages only when the row is taller than a page (a cell
     listing hundreds of flows, a field thousands of characters long); every other row moves
-    to the next page whole."""
+    to the next page whole. Rows are measured once, however many pages the table runs to."""
 
     page_height = A4[1] - 40 * mm - 12  # the frame's height, less its padding
 
     def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
         self._calc(avail_width, avail_height)
         self.splitInRow = int(max(self._rowHeights, default=0) > self.page_height)
+        if not self.splitInRow:
+            # The rest of the table, on the next page, keeps the row heights measured here
+            # (reportlab would measure every remaining row again on every page).
+            self._argH = list(self._rowHeights)
         return super().split(avail_width, avail_height)  # type: ignore[no-any-return]
 
 
