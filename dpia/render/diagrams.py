@@ -172,7 +172,7 @@ def role_of(p: Project, org_id: str) -> str:
 MAX_COLUMNS = 6  # organisations side by side in one panel: 80 pt each on the page
 PANEL_HEIGHT = 670.0  # a panel, the space above it and the figure's caption fit one A4 page
 HEAD_SIZES = (7.5, 7.0, 6.5, 6.0)  # organisation names shrink this far before being shortened
-HEAD_LINES = 4
+HEAD_LINES = 5
 LABEL_LINES = 3  # an arrow's label; the flow table beside the figure has the full text
 
 
