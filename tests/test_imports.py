@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -59,3 +60,19 @@ def test_edit_still_lists_and_checks_its_sections(capsys: pytest.CaptureFixture[
     assert main(["edit", "x.yaml", "--section", "nope"]) == 2
     err = capsys.readouterr().err
     assert "invalid choice: 'nope'" in err and repr(SECTION_NAMES[-1]) in err
+
+
+def test_build_does_not_import_numpy_and_numpy_still_imports_afterwards(tmp_path: Path) -> None:
+    """openpyxl would import numpy (a tenth of a second) that a build never uses; anything
+    that needs numpy later in the same process (pandas) must still get it."""
+    code = (
+        "import contextlib, gc, io, sys\nfrom dpia.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['build', '--example', '--out', {str(tmp_path)!r}, '--date', '2026-11-26']) == 0\n"
+        "assert 'openpyxl' in sys.modules and 'numpy' not in sys.modules, 'the build imported numpy'\n"
+        "assert gc.isenabled(), 'main() left the garbage collector off'\n"
+        "import numpy, pandas\n"
+        "assert isinstance(pandas.DataFrame({'a': [1]}).a.sum(), numpy.integer)\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+    assert (tmp_path / "data-sharing-register.xlsx").stat().st_size > 0

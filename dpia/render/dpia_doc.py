@@ -84,20 +84,21 @@ def _heat_rows(cells: dict[diagrams.Cell, list[str]]) -> list[tuple[str, list[tu
     ]
 
 
-def pictures(job: Job, doc: blocks.Document) -> dict[str, diagrams.Picture]:
-    """Lay out every figure the document asks for, once for all formats."""
+def pictures(job: Job, doc: blocks.Document) -> dict[str, list[diagrams.Picture]]:
+    """Lay out every figure the document asks for, once for all formats: each figure is one
+    or more panels (a large data-flow diagram continues over several pages)."""
     from dpia.errors import OutputError
 
-    out: dict[str, diagrams.Picture] = {}
+    out: dict[str, list[diagrams.Picture]] = {}
     for fig in doc.blocks:
         if not isinstance(fig, blocks.Figure):
             continue
         title = blocks.plain(fig.caption)
         if fig.name == "flows":
-            out[fig.name] = diagrams.flow_picture(job.project, doc.meta, title)
+            out[fig.name] = diagrams.flow_pictures(job.project, doc.meta, title)
         elif fig.name in ("heatmap-before", "heatmap-after"):
             after = fig.name == "heatmap-after"
-            out[fig.name] = diagrams.heatmap_picture(job.assessment, after, doc.meta, title)
+            out[fig.name] = [diagrams.heatmap_picture(job.assessment, after, doc.meta, title)]
         else:
             raise OutputError(
                 f"the DPIA template asks for a figure '{fig.name}'; known: {', '.join(FIGURES)}"
@@ -110,12 +111,12 @@ def render_document(job: Job) -> tuple[blocks.Document, dict[str, Any]]:
     return blocks.parse(render("dpia.blocks.j2", ctx, job.templates)), ctx
 
 
-def render_html(job: Job, doc: blocks.Document, pics: dict[str, diagrams.Picture],
+def render_html(job: Job, doc: blocks.Document, pics: dict[str, list[diagrams.Picture]],
                 ctx: dict[str, Any]) -> str:
     def svg_render(name: str, context: dict[str, Any]) -> str:
         return render(name, context, job.templates)
 
-    svg = {name: Markup(diagrams.to_svg(pic, f"fig-{name}", svg_render)) for name, pic in pics.items()}
+    svg = {name: Markup(diagrams.to_svg(parts, f"fig-{name}", svg_render)) for name, parts in pics.items()}
     return render("dpia.html.j2", {**ctx, "doc": doc, "svg": svg, "plain": blocks.plain}, job.templates)
 
 

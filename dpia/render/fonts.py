@@ -41,3 +41,28 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
 
     register()
     return float(stringWidth(text, BOLD if bold else REGULAR, size))
+
+
+def prefix_fitting(text: str, width: float, size: float, bold: bool = False, suffix: str = "") -> int:
+    """The length of the longest start of ``text`` that, followed by ``suffix``, is at most
+    ``width`` wide. Linear in that length (glyph widths add up), so cutting a long text into
+    lines, or shortening it with an ellipsis, never re-measures it from the start."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    register()
+    face = getFont(BOLD if bold else REGULAR).face
+    per_point = 0.001 * size
+    room = width / per_point - sum(face.charWidths.get(ord(c), face.defaultWidth) for c in suffix)
+    used = 0.0
+    n = 0
+    for c in text:
+        used += face.charWidths.get(ord(c), face.defaultWidth)
+        if used > room:
+            break
+        n += 1
+    # Settle rounding at the edge against the exact measure the layout uses.
+    while n and text_width(text[:n] + suffix, size, bold) > width:
+        n -= 1
+    while n < len(text) and text_width(text[: n + 1] + suffix, size, bold) <= width:
+        n += 1
+    return n

