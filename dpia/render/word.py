@@ -531,13 +531,13 @@ def _properties(d: WordDocument, meta: dict[str, str], created: date) -> None:
 
     moment = datetime(created.year, created.month, created.day, tzinfo=UTC).replace(tzinfo=None)
     cp = d.core_properties
-    cp.title = literal(meta["title"])
-    cp.subject = literal(meta["subject"])
-    cp.author = cp.last_modified_by = literal(meta["author"])
+    cp.title = _short(meta["title"])
+    cp.subject = _short(meta["subject"])
+    cp.author = cp.last_modified_by = _short(meta["author"])
     cp.comments = ""
     cp.keywords = ""
     cp.language = meta["lang"]
-    cp.content_status = literal(meta["header.right"])
+    cp.content_status = _short(meta["header.right"])
     cp.created = cp.modified = moment
     cp.last_printed = moment
     cp.revision = 1
@@ -548,6 +548,12 @@ def _properties(d: WordDocument, meta: dict[str, str], created: date) -> None:
     for part in package.iter_parts():
         if str(part.partname) == "/docProps/app.xml":
             part._blob = part.blob.replace(b"Microsoft Macintosh Word", b"dpia")
+
+
+def _short(text: str, limit: int = 255) -> str:
+    """A file property: the format allows at most 255 characters."""
+    text = literal(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _fixed_zip(data: bytes, created: date) -> bytes:
