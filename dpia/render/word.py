@@ -334,26 +334,34 @@ def _table_properties(table: Any, widths: list[int], caption: Inline, heat: bloc
         col.set(qn("w:w"), str(width))
 
 
-def _field_start(p: Any, instruction: str, dirty: bool = False) -> None:
+def _field_run(p: Any, color: str | None) -> Any:
+    """A run of a field's code; LibreOffice shows the result in the first run's colour."""
+    r = _el("w:r", parent=p)
+    if color:
+        _el("w:color", parent=_el("w:rPr", parent=r), val=color)
+    return r
+
+
+def _field_start(p: Any, instruction: str, dirty: bool = False, color: str | None = None) -> None:
     """Begin a field in paragraph ``p``; ``dirty``: Word computes it again when it opens the file."""
-    begin = _el("w:fldChar", parent=_el("w:r", parent=p), fldCharType="begin")
+    begin = _el("w:fldChar", parent=_field_run(p, color), fldCharType="begin")
     if dirty:
         begin.set(f"{{{W_NS}}}dirty", "true")
-    instr = _el("w:instrText", parent=_el("w:r", parent=p))
+    instr = _el("w:instrText", parent=_field_run(p, color))
     instr.set(_SPACE, "preserve")
     instr.text = f" {instruction} "
-    _el("w:fldChar", parent=_el("w:r", parent=p), fldCharType="separate")
+    _el("w:fldChar", parent=_field_run(p, color), fldCharType="separate")
 
 
-def _field_end(p: Any) -> None:
-    _el("w:fldChar", parent=_el("w:r", parent=p), fldCharType="end")
+def _field_end(p: Any, color: str | None = None) -> None:
+    _el("w:fldChar", parent=_field_run(p, color), fldCharType="end")
 
 
 def _field(p: Any, instruction: str, shown: str, color: str | None = None) -> None:
     """A field (PAGE, NUMPAGES) with ``shown`` as its last known result."""
-    _field_start(p, instruction)
+    _field_start(p, instruction, color=color)
     _run(p, shown, color=color)
-    _field_end(p)
+    _field_end(p, color)
 
 
 def _styles(d: WordDocument) -> None:
