@@ -89,5 +89,5 @@ def to_png(pic: Picture, dpi: int = DPI) -> bytes:
             font = _font(name, round(s.size * scale))
             draw.text(pt(s.x, s.y), s.text, fill=s.color, font=font, anchor=_ANCHOR[s.anchor])
     buf = io.BytesIO()
-    img.save(buf, "PNG", dpi=(dpi, dpi), compress_level=3)  # twice as fast as the default, 4% larger
+    img.save(buf, "PNG", dpi=(dpi, dpi), compress_level=1)  # a third of the default's time, 8% larger
     return buf.getvalue()

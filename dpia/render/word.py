@@ -398,7 +398,10 @@ def _styles(d: WordDocument) -> None:
         for attr in ("themeColor", "themeShade", "themeTint"):
             el.attrib.pop(qn(f"w:{attr}"), None)
 
-    normal = d.styles["Normal"]
+    from docx.styles.style import StyleFactory
+
+    named: dict[str, Any] = {style.name: style for style in d.styles}  # d.styles[name] searches each time
+    normal = named["Normal"]
     normal.font.size = Pt(9.5)
     normal.font.color.rgb = RGBColor.from_string("1A1A1A")
     fmt = normal.paragraph_format
@@ -408,21 +411,21 @@ def _styles(d: WordDocument) -> None:
     fmt.widow_control = True
 
     for level, size, before, after in ((1, 22, 4, 4), (2, 15, 14, 8), (3, 11, 9, 4)):
-        h = d.styles[f"Heading {level}"]
+        h = named[f"Heading {level}"]
         h.font.size = Pt(size)
         h.font.bold = True
         h.font.color.rgb = RGBColor.from_string(NAVY)
         h.paragraph_format.space_before = Pt(before)
         h.paragraph_format.space_after = Pt(after)
-    toc_heading = d.styles["TOC Heading"]
+    toc_heading = named["TOC Heading"]
     toc_heading.font.size = Pt(15)
     toc_heading.paragraph_format.space_before = Pt(14)
     toc_heading.paragraph_format.space_after = Pt(8)
 
-    def add(name: str, base: str = "Normal") -> Any:
-        style = d.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = d.styles[base]
-        style.quick_style = True
+    def add(name: str, builtin: bool = False) -> Any:
+        style: Any = StyleFactory(styles_el.add_style_of_type(name, WD_STYLE_TYPE.PARAGRAPH, builtin))
+        style.base_style = normal
+        style.quick_style = not builtin
         return style
 
     lead = add("DPIA Lead")
@@ -456,18 +459,17 @@ def _styles(d: WordDocument) -> None:
     gap = add("DPIA Table Gap")
     gap.font.size = Pt(4)
     gap.paragraph_format.space_after = Pt(4)
-    caption = d.styles["Caption"]
+    caption = named["Caption"]
     caption.font.color.rgb = RGBColor.from_string("1A1A1A")
     caption.font.size = Pt(8.5)
     caption.font.bold = True
     caption.paragraph_format.space_before = Pt(4)
     caption.paragraph_format.space_after = Pt(10)
-    toc1 = d.styles.add_style("toc 1", WD_STYLE_TYPE.PARAGRAPH)
-    toc1.base_style = d.styles["Normal"]
+    toc1 = add("toc 1", builtin=True)  # Word's own name for the contents' entries
     toc1.paragraph_format.space_after = Pt(3)
     toc1.paragraph_format.left_indent = Mm(1.5)
     for name in ("Header", "Footer"):
-        d.styles[name].font.size = Pt(8)
+        named[name].font.size = Pt(8)
 
 
 def _page(d: WordDocument, meta: dict[str, str]) -> None:
