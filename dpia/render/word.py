@@ -185,14 +185,15 @@ class _Writer:
     def heading(self, b: blocks.Heading) -> None:
         self.runs(self.paragraph(f"Heading {b.level}"), b.text)
 
-    def para(self, b: blocks.Para) -> None:
+    def para(self, b: blocks.Para, keep: bool) -> None:
+        """``keep``: a table or figure follows, which the paragraph introduces."""
         style = {"": None, "lead": "DPIA Lead", "note": "DPIA Note", "warn": "DPIA Warning",
                  "small": "DPIA Small"}[b.style]
-        self.runs(self.paragraph(style), b.text)
+        self.runs(self.paragraph(style, keep_with_next=keep), b.text)
 
-    def bullets(self, b: blocks.ListBlock) -> None:
-        for item in b.items:
-            self.runs(self.paragraph("List Bullet"), item)
+    def bullets(self, b: blocks.ListBlock, keep: bool) -> None:
+        for n, item in enumerate(b.items, start=1):
+            self.runs(self.paragraph("List Bullet", keep_with_next=keep and n == len(b.items)), item)
 
     def figure(self, b: blocks.Figure, following: blocks.Block | None) -> None:
         from docx.shared import Mm
@@ -276,16 +277,18 @@ class _Writer:
     def write(self) -> None:
         items = self.doc.blocks
         for i, b in enumerate(items):
+            following = items[i + 1] if i + 1 < len(items) else None
+            keep = isinstance(following, (blocks.Table, blocks.Figure))
             if isinstance(b, blocks.Heading):
                 self.heading(b)
             elif isinstance(b, blocks.Para):
-                self.para(b)
+                self.para(b, keep)
             elif isinstance(b, blocks.ListBlock):
-                self.bullets(b)
+                self.bullets(b, keep)
             elif isinstance(b, blocks.Table):
                 self.table(b)
             elif isinstance(b, blocks.Figure):
-                self.figure(b, items[i + 1] if i + 1 < len(items) else None)
+                self.figure(b, following)
             elif isinstance(b, blocks.Toc):
                 self.toc(b)
             else:
@@ -468,8 +471,10 @@ def _styles(d: WordDocument) -> None:
     toc1 = add("toc 1", builtin=True)  # Word's own name for the contents' entries
     toc1.paragraph_format.space_after = Pt(3)
     toc1.paragraph_format.left_indent = Mm(1.5)
-    for name in ("Header", "Footer"):
+    for name in ("Header", "Footer"):  # one right tab, set on the paragraph: not Letter paper's stops
         named[name].font.size = Pt(8)
+        for tabs in named[name].element.iter(qn("w:tabs")):
+            tabs.getparent().remove(tabs)
 
 
 def _page(d: WordDocument, meta: dict[str, str]) -> None:
@@ -549,7 +554,6 @@ def _properties(d: WordDocument, meta: dict[str, str], created: date) -> None:
     cp.language = meta["lang"]
     cp.content_status = _short(meta["header.right"])
     cp.created = cp.modified = moment
-    cp.last_printed = moment
     cp.revision = 1
     package = d.part.package
     for rid, rel in list(package.rels.items()):
