@@ -164,6 +164,8 @@ def test_flow_diagram_is_a_print_resolution_picture_with_alt_text(built: dict[st
             assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
             assert img.width >= 2000  # the full text width at 300 dpi
     body = xml(built["draft"], "word/document.xml")
+    inline = re.search(r"<wp:inline [^>]*>", body)  # no margin around it
+    assert inline is not None and all(f'{side}="0"' in inline[0] for side in ("distT", "distL", "distR"))
     doc_pr = re.search(r"<wp:docPr [^>]*>", body)
     assert doc_pr is not None
     assert 'descr="Figure 1. Data flows between the organisations. The same information is given' in doc_pr[0]
@@ -186,6 +188,12 @@ def test_unsigned_has_draft_in_the_header_and_a_watermark(built: dict[str, Path]
     assert "DRAFT: not signed off" in header and 'string="DRAFT"' in header
     signed = " ".join(parts(built["signed"], "word/header"))
     assert "DRAFT" not in signed and "Signed off" in signed
+    # the status sits at the right margin: one right tab there, none inherited from the style
+    tabs = [dict(re.findall(r'w:(\w+)="([^"]*)"', tab)) for tab in re.findall(r"<w:tab [^>]*/>", signed)]
+    assert tabs == [{"val": "right", "pos": "9638"}]
+    styles = xml(built["signed"], "word/styles.xml")
+    header_style = re.search(r'<w:style [^>]*w:styleId="Header".*?</w:style>', styles)
+    assert header_style is not None and "<w:tabs>" not in header_style[0]
 
 
 def test_same_answers_and_date_give_identical_bytes(built: dict[str, Path], tmp_path: Path) -> None:

@@ -207,6 +207,9 @@ class _Writer:
         png = raster.to_png(pic, PICTURE_DPI)
         run.add_picture(io.BytesIO(png), width=Mm(TEXT_W * pic.width / diagrams.WIDTH))
         # The same text alternative as the web page: the figure's title and the note.
+        for inline in run._r.iter(f"{{{WP_NS}}}inline"):  # else LibreOffice adds 3 mm on each side
+            for side in ("distT", "distB", "distL", "distR"):
+                inline.set(side, "0")
         for prop in run._r.iter(f"{{{WP_NS}}}docPr"):
             prop.set("title", literal(blocks.plain(b.caption)))
             prop.set("descr", literal(f"{blocks.plain(b.caption)}. {self.doc.meta['figure.text_note']}"))
