@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY
+from conftest import CONTRACT_EXAMPLE, EMBEDDED_EXAMPLE, TODAY, RunDpia
 from registerkit import convert
 from test_dpia_document import HOSTILE, SIGNOFF_ROWS, STEPS, _hostile, build, pdf_pages, variant
 
@@ -202,6 +202,13 @@ def test_same_answers_and_date_give_identical_bytes(built: dict[str, Path], tmp_
     with zipfile.ZipFile(again) as z:
         assert {info.date_time for info in z.infolist()} == {(TODAY.year, TODAY.month, TODAY.day, 0, 0, 0)}
         assert "docProps/thumbnail.jpeg" not in z.namelist()  # python-docx's picture of another document
+
+
+def test_build_command_lists_the_word_copy(run_dpia: RunDpia, tmp_path: Path) -> None:
+    result = run_dpia("build", CONTRACT_EXAMPLE, "--out", tmp_path, "--date", "2026-11-26")
+    assert result.returncode == 0, result.stderr
+    assert "dpia.docx" in result.stdout and "review and edit with tracked changes" in result.stdout
+    assert (tmp_path / "dpia.docx").read_bytes()[:2] == b"PK"
 
 
 # --- what the user typed stays literal ----------------------------------------------------------

@@ -212,7 +212,7 @@ class _Writer:
                 inline.set(side, "0")
         for prop in run._r.iter(f"{{{WP_NS}}}docPr"):
             prop.set("title", literal(blocks.plain(b.caption)))
-            prop.set("descr", literal(f"{blocks.plain(b.caption)}. {self.doc.meta['figure.text_note']}"))
+            prop.set("descr", literal(f"{blocks.plain(b.caption)}. {self.doc.label('figure.text_note')}"))
         self.runs(self.paragraph("Caption"), b.caption)
 
     def toc(self, b: blocks.Toc) -> None:
@@ -480,7 +480,7 @@ def _styles(d: WordDocument) -> None:
             tabs.getparent().remove(tabs)
 
 
-def _page(d: WordDocument, meta: dict[str, str]) -> None:
+def _page(d: WordDocument, doc: Document) -> None:
     """A4 with 2 cm margins; the running header (DRAFT on every page of a draft) and the footer."""
     from docx.enum.text import WD_TAB_ALIGNMENT
     from docx.oxml import parse_xml
@@ -491,7 +491,7 @@ def _page(d: WordDocument, meta: dict[str, str]) -> None:
     section.left_margin = section.right_margin = Mm(MARGIN)
     section.top_margin = section.bottom_margin = Mm(MARGIN)
     section.header_distance = section.footer_distance = Mm(9)
-    draft = meta.get("draft.mark")
+    draft = doc.meta.get("draft.mark")
 
     def line(p: Paragraph, side: str) -> None:
         p.paragraph_format.tab_stops.add_tab_stop(Mm(TEXT_W), WD_TAB_ALIGNMENT.RIGHT)
@@ -501,19 +501,19 @@ def _page(d: WordDocument, meta: dict[str, str]) -> None:
 
     head = section.header.paragraphs[0]
     line(head, "bottom")
-    _run(head._p, meta["header.left"], color=MUTED)
+    _run(head._p, doc.label("header.left"), color=MUTED)
     _tab(head._p)
-    _run(head._p, meta["header.right"], bold=True, color=RED if draft else NAVY)
+    _run(head._p, doc.label("header.right"), bold=True, color=RED if draft else NAVY)
     if draft:
         head._p.append(parse_xml(_WATERMARK_XML.format(
             w=W_NS, color=WATERMARK, font=FONT, text=_attr(literal(draft)))))
 
     foot = section.footer.paragraphs[0]
     line(foot, "top")
-    _run(foot._p, meta["footer.left"], color=MUTED)
+    _run(foot._p, doc.label("footer.left"), color=MUTED)
     _tab(foot._p)
     # "Page {page} of {pages}" from the template, with the numbers as fields.
-    for piece in re.split(r"(\{page\}|\{pages\})", meta["footer.page"]):
+    for piece in re.split(r"(\{page\}|\{pages\})", doc.label("footer.page")):
         if piece == "{page}":
             _field(foot._p, "PAGE", "1", MUTED)
         elif piece == "{pages}":
@@ -544,18 +544,18 @@ def _settings(d: WordDocument) -> None:
         el.set(qn("w:val"), "en-GB")
 
 
-def _properties(d: WordDocument, meta: dict[str, str], created: date) -> None:
+def _properties(d: WordDocument, doc: Document, created: date) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE
 
     moment = datetime(created.year, created.month, created.day, tzinfo=UTC).replace(tzinfo=None)
     cp = d.core_properties
-    cp.title = _short(meta["title"])
-    cp.subject = _short(meta["subject"])
-    cp.author = cp.last_modified_by = _short(meta["author"])
+    cp.title = _short(doc.label("title"))
+    cp.subject = _short(doc.label("subject"))
+    cp.author = cp.last_modified_by = _short(doc.label("author"))
     cp.comments = ""
     cp.keywords = ""
-    cp.language = meta["lang"]
-    cp.content_status = _short(meta["header.right"])
+    cp.language = doc.label("lang")
+    cp.content_status = _short(doc.label("header.right"))
     cp.created = cp.modified = moment
     cp.revision = 1
     package = d.part.package
@@ -593,9 +593,9 @@ def render_docx(doc: Document, pics: dict[str, diagrams.Picture], created: date)
 
     d = docx.Document()
     _styles(d)
-    _page(d, doc.meta)
+    _page(d, doc)
     _settings(d)
-    _properties(d, doc.meta, created)
+    _properties(d, doc, created)
     body = d.element.body
     for p in body.findall(f"{{{W_NS}}}p"):  # the template's empty first paragraph
         body.remove(p)
