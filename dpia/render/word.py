@@ -531,13 +531,14 @@ def _attr(text: str) -> str:
 
 
 def _settings(d: WordDocument) -> None:
-    """Fields (the contents) updated on opening; changes tracked from the first edit; en-GB."""
+    """Fields (the contents) updated on opening; en-GB.
+
+    Tracked changes are left for the reviewer to switch on: were they on, Word would record its
+    own update of the contents on opening as a change nobody made.
+    """
     from docx.oxml.ns import qn
 
     settings = d.settings.element
-    settings.insert_element_before(_el("w:trackRevisions"), "w:doNotTrackMoves", "w:doNotTrackFormatting",
-                                   "w:documentProtection", "w:autoFormatOverride", "w:styleLockTheme",
-                                   "w:styleLockQFSet", "w:defaultTabStop")
     settings.insert_element_before(_el("w:updateFields", val="true"), "w:hdrShapeDefaults",
                                    "w:footnotePr", "w:endnotePr", "w:compat")
     for el in settings.iter(qn("w:themeFontLang")):
