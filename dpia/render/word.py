@@ -47,6 +47,7 @@ LEVEL_INK = {"low": "1E5E2A", "medium": "7A4A00", "high": "8A0015"}
 WATERMARK = "F3D6D9"
 BLANK = "_" * 13
 TOC_LEVELS = "2-2"  # the contents list the level-2 headings, as the PDF's and the web page's do
+TOC_STYLE = "toc 2"  # Word's own name for the style of a level-2 heading's entry in the contents
 PICTURE_DPI = raster.DPI
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -223,11 +224,11 @@ class _Writer:
         """
         self.runs(self.paragraph("TOC Heading"), b.title)
         entries = [h for h in self.doc.headings if h.level == 2]
-        p = self.paragraph("toc 1")
+        p = self.paragraph(TOC_STYLE)
         _field_start(p, f'TOC \\o "{TOC_LEVELS}" \\h \\z \\u', dirty=True)
         for n, h in enumerate(entries):
             if n:
-                p = self.paragraph("toc 1")
+                p = self.paragraph(TOC_STYLE)
             self.runs(p, h.text)
         _field_end(p)
 
@@ -471,7 +472,7 @@ def _styles(d: WordDocument) -> None:
     caption.font.bold = True
     caption.paragraph_format.space_before = Pt(4)
     caption.paragraph_format.space_after = Pt(10)
-    toc1 = add("toc 1", builtin=True)  # Word's own name for the contents' entries
+    toc1 = add(TOC_STYLE, builtin=True)
     toc1.paragraph_format.space_after = Pt(3)
     toc1.paragraph_format.left_indent = Mm(1.5)
     for name in ("Header", "Footer"):  # one right tab, set on the paragraph: not Letter paper's stops
