@@ -172,6 +172,20 @@ def test_flow_diagram_is_a_print_resolution_picture_with_alt_text(built: dict[st
     assert 'descr="Figure 1. Data flows between the organisations. The same information is given' in doc_pr[0]
 
 
+def _red_pixels(path: Path) -> int:
+    from PIL import Image
+
+    with zipfile.ZipFile(path) as z, z.open("word/media/image1.png") as f, Image.open(f) as img:
+        data = img.convert("RGB").tobytes()
+    return sum(1 for i in range(0, len(data), 3) if data[i] > 150 and data[i + 1] < 60 and data[i + 2] < 80)
+
+
+def test_the_picture_marks_an_insecure_flow_in_red(built: dict[str, Path]) -> None:
+    """The picture is drawn from the same layout as the PDF's: the draft sends data by plain email."""
+    assert _red_pixels(built["draft"]) > 500
+    assert _red_pixels(built["signed"]) == 0
+
+
 def test_signoff_rows_are_empty_cells_to_type_into(built: dict[str, Path]) -> None:
     import docx
 
