@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-HEAVY = ("pandas", "openpyxl", "reportlab")
+HEAVY = ("pandas", "openpyxl", "reportlab", "docx", "lxml", "PIL")
 
 
 def _imported_after(code: str) -> set[str]:
@@ -27,6 +27,25 @@ def _imported_after(code: str) -> set[str]:
 
 def test_importing_the_command_line_module_imports_no_heavy_library() -> None:
     assert _imported_after("import dpia.cli") == set()
+
+
+def test_help_imports_no_heavy_library() -> None:
+    code = (
+        "import contextlib, io\nfrom dpia.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main(['--help'])\n"
+    )
+    assert _imported_after(code) == set()
+
+
+def test_a_build_does_import_them(tmp_path: Path) -> None:
+    """The Word writer's libraries are named as they are imported, so the checks above can fail."""
+    code = (
+        "import contextlib, io\nfrom dpia.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['demo', '--out', {str(tmp_path / 'demo')!r}, '--date', '2026-11-26']) == 0\n"
+    )
+    assert {"docx", "lxml", "PIL", "reportlab"} <= _imported_after(code)
 
 
 def test_check_on_the_example_imports_no_heavy_library() -> None:

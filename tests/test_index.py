@@ -243,6 +243,9 @@ def test_documents_are_grouped_by_who_uses_them(builds) -> None:
     text = " ".join(page.text.split())
     for sentence in (
         "Keep the signed dpia.pdf with the project's records",
+        "Review dpia.docx in Word or LibreOffice: it is the copy to edit and comment on. Switch on "
+        "tracked changes before you edit",
+        "an edit made only in the Word copy is not kept.",
         "Publish dpia.html on your organisation's website",
         "Attach partnership-agreement.html to the memorandum of understanding (MOU-2026-03), or "
         "send it as the confirming email.",

@@ -1,11 +1,11 @@
-"""The DPIA document: dpia.pdf, dpia.html and dpia.md from one template.
+"""The DPIA document: dpia.pdf, dpia.docx, dpia.html and dpia.md from one template.
 
 ``templates/dpia.blocks.j2`` writes the document once in the block markup of
 :mod:`dpia.render.blocks`; this module renders it, draws the diagrams
 (:mod:`dpia.render.diagrams`) and turns the result into HTML and Markdown
-through ``dpia.html.j2`` and ``dpia.md.j2`` and into PDF through
-:mod:`dpia.render.pdf`. Only lookups and groupings live here; every sentence
-is in the templates or the vocabulary.
+through ``dpia.html.j2`` and ``dpia.md.j2``, into PDF through
+:mod:`dpia.render.pdf` and into Word through :mod:`dpia.render.word`. Only lookups and
+groupings live here; every sentence is in the templates or the vocabulary.
 """
 
 from __future__ import annotations
@@ -125,8 +125,9 @@ def render_markdown(job: Job, doc: blocks.Document, ctx: dict[str, Any]) -> str:
 
 
 def write(job: Job) -> list[Output]:
-    """The DPIA in PDF (print), HTML (accessible, to publish) and Markdown (for version control)."""
-    from dpia.render import pdf
+    """The DPIA in PDF (print), Word (to review and edit), HTML (accessible, to publish) and
+    Markdown (for version control)."""
+    from dpia.render import pdf, word
 
     doc, ctx = render_document(job)
     pics = pictures(job, doc)
@@ -134,6 +135,8 @@ def write(job: Job) -> list[Output]:
     page.anchors = tuple(b.anchor for b in doc.blocks if isinstance(b, blocks.Heading))
     return [
         job.write(f"{STEM}.pdf", pdf.render_pdf(doc, pics, job.today), "the DPIA, to print and sign (PDF)"),
+        job.write(f"{STEM}.docx", word.render_docx(doc, pics, job.today),
+                  "the DPIA, to review and edit with tracked changes (Word)"),
         page,
         job.write(f"{STEM}.md", render_markdown(job, doc, ctx), "the DPIA as text for version control"),
     ]
