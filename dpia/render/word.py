@@ -66,7 +66,7 @@ class _Writer:
     still makes the package, the styles, the tables' grid, the picture and the properties.
     """
 
-    def __init__(self, d: WordDocument, doc: Document, pics: dict[str, diagrams.Picture]) -> None:
+    def __init__(self, d: WordDocument, doc: Document, pics: dict[str, list[diagrams.Picture]]) -> None:
         self.d, self.doc, self.pics = d, doc, pics
         self.style_ids = {style.name: style.style_id for style in d.styles}  # looked up once: it is slow
         self.break_next = False
@@ -123,17 +123,18 @@ class _Writer:
         if b.name.startswith("heatmap") and isinstance(following, blocks.Table):
             self.heat = b  # drawn as a shaded Word table: the table that follows
             return
-        pic = self.pics[b.name]
-        picture = Paragraph(self.paragraph(keep_with_next=True), self.d._body).add_run()
-        png = raster.to_png(pic, PICTURE_DPI)
-        picture.add_picture(io.BytesIO(png), width=Mm(TEXT_W * pic.width / diagrams.WIDTH))
-        # The same text alternative as the web page: the figure's title and the note.
-        for inline in picture._r.iter(f"{{{WP_NS}}}inline"):  # else LibreOffice adds 3 mm on each side
-            for side in ("distT", "distB", "distL", "distR"):
-                inline.set(side, "0")
-        for prop in picture._r.iter(f"{{{WP_NS}}}docPr"):
-            prop.set("title", literal(blocks.plain(b.caption)))
-            prop.set("descr", literal(f"{blocks.plain(b.caption)}. {self.doc.label('figure.text_note')}"))
+        # A large data-flow diagram comes in panels (each says "Part n of m"): one picture each.
+        for pic in self.pics[b.name]:
+            picture = Paragraph(self.paragraph(keep_with_next=True), self.d._body).add_run()
+            png = raster.to_png(pic, PICTURE_DPI)
+            picture.add_picture(io.BytesIO(png), width=Mm(TEXT_W * pic.width / diagrams.WIDTH))
+            # The same text alternative as the web page: the figure's title and the note.
+            for inline in picture._r.iter(f"{{{WP_NS}}}inline"):  # else LibreOffice adds 3 mm a side
+                for side in ("distT", "distB", "distL", "distR"):
+                    inline.set(side, "0")
+            for prop in picture._r.iter(f"{{{WP_NS}}}docPr"):
+                prop.set("title", literal(blocks.plain(b.caption)))
+                prop.set("descr", literal(f"{blocks.plain(b.caption)}. {self.doc.label('figure.text_note')}"))
         self.runs(self.paragraph("Caption"), b.caption)
 
     def toc(self, b: blocks.Toc) -> None:
@@ -261,7 +262,7 @@ def _table_properties(table: Any, widths: list[int], caption: Inline, heat: bloc
         col.set(qn("w:w"), str(width))
 
 
-def render_docx(doc: Document, pics: dict[str, diagrams.Picture], created: date) -> bytes:
+def render_docx(doc: Document, pics: dict[str, list[diagrams.Picture]], created: date) -> bytes:
     """The Word document's bytes; identical for the same document and build date."""
     import docx
 
