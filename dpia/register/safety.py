@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import io
 import os
@@ -20,6 +21,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,25 +139,43 @@ def loss_messages(warnings: Sequence[object]) -> list[str]:
     return out
 
 
-def unkeepable_content(data: bytes) -> list[str]:
-    """Things people add in Excel that openpyxl drops without a warning."""
-    found: list[str] = []
+@dataclass
+class Parts:
+    """What a look through the workbook's parts found, in one pass."""
+
+    rich_text: bool = False  # a cell with formatted runs of text
+    unkeepable: list[str] = field(default_factory=list)  # what openpyxl would drop without a warning
+
+
+_RUN = re.compile(rb"<(\w+:)?r[ >]")  # a run of formatted text: an <r> (or <x:r>) element
+
+
+def scan_parts(data: bytes) -> Parts:
+    """Read each part of the workbook once: rich text, and things people add in Excel that
+    openpyxl drops without a warning (shapes, sparklines, slicers)."""
+    parts = Parts()
+    found: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():
             if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
                 xml = z.read(name)
                 if b"<xdr:sp>" in xml or b"<xdr:sp " in xml or b"<xdr:cxnSp" in xml:
-                    found.append("a text box or shape (drawing objects)")
+                    found.add("a text box or shape (drawing objects)")
             elif name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
-                if b"sparklineGroup" in z.read(name):
-                    found.append("sparklines")
+                xml = z.read(name)
+                if b"sparklineGroup" in xml:
+                    found.add("sparklines")
+                parts.rich_text = parts.rich_text or bool(_RUN.search(xml))
+            elif name.startswith("xl/sharedStrings"):
+                parts.rich_text = parts.rich_text or bool(_RUN.search(z.read(name)))
             elif name.startswith("xl/slicers/") or name.startswith("xl/timelines/"):
-                found.append("slicers or timelines")
-    return sorted(set(found))
+                found.add("slicers or timelines")
+    parts.unkeepable = sorted(found)
+    return parts
 
 
-def refuse_loss(register: Path, warnings: Sequence[object], data: bytes) -> None:
-    lost = loss_messages(warnings) + unkeepable_content(data)
+def refuse_loss(register: Path, warnings: Sequence[object], unkeepable: Sequence[str]) -> None:
+    lost = loss_messages(warnings) + list(unkeepable)
     if lost:
         raise RegisterError(
             f"{register} holds content that dpia's spreadsheet library would drop if it saved "
@@ -190,6 +210,43 @@ def prove_opens(path: Path, sheet_titles: Sequence[str]) -> None:
         raise RegisterError(f"the new register lacks sheets {missing}; nothing was changed")
 
 
+TEMP_SUFFIX = ".tmp.xlsx"
+
+
+def _temporary_prefix(register: Path) -> str:
+    return f".{register.stem}."
+
+
+def remove_stale_temporaries(register: Path) -> list[Path]:
+    """Remove new workbooks that updates killed part-way left beside the register
+    (``.NAME.PID.XXXX.tmp.xlsx``), unless the process that wrote one still runs.
+    Call with the register's lock held: no other update is writing one then."""
+    prefix = _temporary_prefix(register)
+    removed = []
+    for path in register.parent.glob(glob.escape(prefix) + "*" + TEMP_SUFFIX):
+        pid = path.name[len(prefix):].split(".", 1)[0]
+        if pid.isdigit() and _running(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # no cheap check; the lock already means no other update is running
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
+
+
 def keep_backup(register: Path, old: bytes, kept: int) -> Path:
     """Save the register's previous bytes as a timestamped backup; keep the newest ``kept``."""
     folder = backups_dir(register)
@@ -220,7 +277,8 @@ def replace_register(
     """
     folder = register.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp.xlsx", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=f"{_temporary_prefix(register)}{os.getpid()}.", suffix=TEMP_SUFFIX,
+                                dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:
