@@ -234,16 +234,27 @@ def _verify(register: Path, wb: Workbook, layout: Layout) -> Report:
     if recorded is not None:
         replay.hash_at[recorded[1]] = ""
     log_name = audit.log_path(register).name
-    for offset, number, entry in audit.iter_log(register):
+    report = Report(register, audit.GENESIS, 0)
+    pending = _pending(register, recorded, report)
+    # An update that stopped part-way may have left half its entries at the log's end:
+    # the log is read up to where it ended before that update.
+    end = pending.log_size if pending is not None else None
+    for offset, number, entry in audit.iter_log(register, end):
         if entry is None:
             replay.chain.unreadable(number, log_name)
         else:
             replay.take(entry, offset)
-    report = Report(register, replay.chain.head, replay.chain.count)
-    in_log = replay.chain.count
-    _pending(register, recorded, replay, report)
+    if pending is not None:
+        if pending.entries[0].get("prev") == replay.chain.head:
+            for entry in pending.entries:
+                replay.take(entry, -1)
+        else:
+            report.problems.append(
+                f"an update stopped part-way, and its entries ({audit.pending_path(register).name}) "
+                "do not follow the audit log's last entry"
+            )
     report.head, report.entries = replay.chain.head, replay.chain.count
-    if not in_log:
+    if not replay.chain.count:
         report.problems.append(
             f"there is no audit log ({log_name} is missing or empty), so nothing can be "
             "checked: put the log back beside the workbook (a copy of the workbook alone "
@@ -259,36 +270,35 @@ def _verify(register: Path, wb: Workbook, layout: Layout) -> Report:
     return report
 
 
-def _pending(register: Path, recorded: tuple[str, int] | None, replay: _Replay, report: Report) -> None:
-    """Count an update that stopped after the workbook was saved but before the log was
-    extended as dpia's (its entries wait in the pending notes), never as a person's edits."""
+def _pending(register: Path, recorded: tuple[str, int] | None, report: Report) -> audit.Pending | None:
+    """An update that stopped after the workbook was saved but before the log was extended:
+    its entries (waiting in the pending notes) are dpia's, never a person's edits. Returns
+    them when the workbook in place holds that update."""
     try:
         pending = audit.read_pending(register)
     except ValueError:
         report.notes.append(
             "an unfinished update left unreadable notes; the next 'dpia register add' removes them"
         )
-        return
+        return None
     if pending is None:
-        return
+        return None
     name = audit.pending_path(register).name
-    if replay.chain.head == pending.head:
+    if audit.read_tail(register).head == pending.head:
         report.notes.append(
             f"an update left its notes ({name}) behind; the next 'dpia register add' removes them"
         )
-        return
-    follows = pending.entries[0].get("prev") == replay.chain.head
-    if follows and audit.pending_applies(register, pending, recorded):
-        for entry in pending.entries:
-            replay.take(entry, -1)
-        report.notes.append(
-            f"an update stopped after saving the register but before adding its {len(pending.entries)} "
-            f"entries to the audit log; they wait in {name} and were checked with the log. The next "
-            "'dpia register add' adds them to the log"
-        )
-        return
-    report.notes.append("an update stopped before the register was replaced; the next 'dpia register add' "
-                        "discards its notes")
+        return None
+    if not audit.pending_applies(register, pending, recorded):
+        report.notes.append("an update stopped before the register was replaced; the next "
+                            "'dpia register add' discards its notes")
+        return None
+    report.notes.append(
+        f"an update stopped after saving the register but before adding its {len(pending.entries)} "
+        f"entries to the audit log; they wait in {name} and were checked with the log. The next "
+        "'dpia register add' adds them to the log"
+    )
+    return pending
 
 
 def _record_problems(recorded: tuple[str, int] | None, replay: _Replay, log_name: str) -> list[str]:
