@@ -166,23 +166,25 @@ def check_completed_as_dpias(reg: Path, log_before: int) -> None:
     assert report.ok and not report.notes, (report.problems, report.notes)
 
 
-def test_a_crash_before_the_log_is_never_blamed_on_a_person(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def crashed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int]:
+    """A register whose second update stopped before the log; the log's length before it."""
     reg = tmp_path / "register.xlsx"
     add_projects(reg, [project()])
     log_before = len(audit.read_log(reg).entries)
     crash_before_the_log(reg, monkeypatch)
-    check_completed_as_dpias(reg, log_before)
+    return reg, log_before
+
+
+def test_a_crash_before_the_log_is_never_blamed_on_a_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_completed_as_dpias(*crashed(tmp_path, monkeypatch))
 
 
 def test_a_crash_before_the_log_then_a_resave_is_still_dpias(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reg = tmp_path / "register.xlsx"
-    add_projects(reg, [project()])
-    log_before = len(audit.read_log(reg).entries)
-    crash_before_the_log(reg, monkeypatch)
+    reg, log_before = crashed(tmp_path, monkeypatch)
     saved = reg.read_bytes()
     load_workbook(reg).save(reg)  # a person opens and saves it (LibreOffice: test_register_libreoffice)
     assert reg.read_bytes() != saved
@@ -192,10 +194,7 @@ def test_a_crash_before_the_log_then_a_resave_is_still_dpias(
 def test_a_crash_half_way_through_extending_the_log_is_completed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reg = tmp_path / "register.xlsx"
-    add_projects(reg, [project()])
-    log_before = len(audit.read_log(reg).entries)
-    crash_before_the_log(reg, monkeypatch)
+    reg, log_before = crashed(tmp_path, monkeypatch)
     pending = audit.read_pending(reg)
     assert pending is not None
     half = b"".join(audit.canonical(e) + b"\n" for e in pending.entries[:5]) + b'{"seq": 1'
