@@ -24,7 +24,7 @@ from dpia.errors import RegisterError
 from dpia.register import audit
 from dpia.register.audit import NormRow, canonical, norm, norm_row
 from dpia.register.layout import Layout, Sheet, load_layout
-from dpia.register.workbook import HEADER_ROW, header_map, log_row, recorded_log
+from dpia.register.workbook import HEADER_ROW, LogRows, header_map, recorded_log
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -158,6 +158,7 @@ class _Replay:
                 min_row=HEADER_ROW + 1, max_col=len(layout.log_sheet.columns), values_only=True)
             if self.log_sheet else iter(())
         )
+        self.log_rows = LogRows(layout)
         self.sheet_problems: list[str] = []
         self.sheet_rows_differing = 0
 
@@ -184,7 +185,7 @@ class _Replay:
         if not self.log_sheet:
             return
         row = next(self._shown, None)
-        expected = log_row(entry, self.layout)
+        expected = self.log_rows.row(entry)
         shown = tuple(norm(v) for v in row) if row is not None else ()
         shown += ("",) * (len(expected) - len(shown))
         if shown == expected:

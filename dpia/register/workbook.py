@@ -405,15 +405,20 @@ def restore_how_to(wb: Workbook, layout: Layout) -> None:
             _how_to(wb.create_sheet(sheet.title), sheet, layout)
 
 
-def log_row(entry: Mapping[str, Any], layout: Layout) -> tuple[str, ...]:
-    """An audit-log entry as the change-log sheet shows it: time, user, operation, sheet,
+class LogRows:
+    """Audit-log entries as the change-log sheet shows them: time, user, operation, sheet,
     key, what changed, and the start of the entry's hash."""
-    headers = {c.key: c.header for s in layout.row_sheets for c in s.columns}
-    titles = {s.id: s.title for s in layout.sheets}
-    return tuple(norm(v) for v in (
-        entry.get("time"), entry.get("user"), entry.get("op"), titles.get(str(entry.get("sheet")), ""),
-        entry.get("key"), change_text(entry, headers), str(entry.get("hash", ""))[:16],
-    ))
+
+    def __init__(self, layout: Layout) -> None:
+        self.headers = {c.key: c.header for s in layout.row_sheets for c in s.columns}
+        self.titles = {s.id: s.title for s in layout.sheets}
+
+    def row(self, entry: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(norm(v) for v in (
+            entry.get("time"), entry.get("user"), entry.get("op"),
+            self.titles.get(str(entry.get("sheet")), ""), entry.get("key"),
+            change_text(entry, self.headers), str(entry.get("hash", ""))[:16],
+        ))
 
 
 def log_sheet_count(wb: Workbook, layout: Layout) -> tuple[int, str] | None:
@@ -444,9 +449,10 @@ def append_log_rows(wb: Workbook, layout: Layout, entries: Iterable[Mapping[str,
     """Mirror audit-log entries on the read-only change-log sheet, after its last row."""
     ws = wb[layout.log_sheet.title]
     row = last_value_row(ws)
+    shown = LogRows(layout)
     for entry in entries:
         row += 1
-        for idx, value in enumerate(log_row(entry, layout), start=1):
+        for idx, value in enumerate(shown.row(entry), start=1):
             write_cell(ws.cell(row, idx), value, layout.date_format, "change log")
 
 
