@@ -267,3 +267,39 @@ def test_temporary_workbooks_of_killed_runs_are_removed_under_the_lock(tmp_path:
         alive.wait()
     assert safety.remove_stale_temporaries(reg) == [running]
     assert verify(reg).ok
+
+
+def test_an_update_reads_only_the_end_of_the_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = two_updates(tmp_path)
+    log_before = audit.log_path(reg).read_bytes()
+
+    def whole_log(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an update read the whole audit log")
+
+    with monkeypatch.context() as m:
+        m.setattr(audit, "iter_log", whole_log)
+        m.setattr(audit, "read_log", whole_log)
+        result = add_projects(reg, [project(pid="hwn-2027-other")])
+    assert result.counts == {"add": 3 + 1}  # its flows and project row; the organisations are there
+    assert audit.log_path(reg).read_bytes().startswith(log_before)  # appended, not rewritten
+    assert verify(reg).ok
+
+
+def test_an_index_that_cannot_be_written_is_rebuilt_next_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reg = tmp_path / "register.xlsx"
+    add_projects(reg, [project()])
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(audit, "write_offsets", disk_full)
+        add_projects(reg, [embedded()])  # the index is a cache: the update itself went through
+    assert not audit.index_path(reg).exists() and not audit.pending_path(reg).exists()
+    key = "hws-2027-waiting-well/survey-export"
+    person_edits(reg, SHEET, {(row_of(reg, SHEET, key), header_col(reg, SHEET, "Frequency")): "Hourly"})
+    with pytest.raises(RegisterConflict, match="Hourly"):  # found through the rebuilt index
+        add_projects(reg, [embedded()])
+    assert any("Hourly" in p for p in verify(reg).problems)
