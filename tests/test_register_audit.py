@@ -266,6 +266,10 @@ def test_temporary_workbooks_of_killed_runs_are_removed_under_the_lock(tmp_path:
         alive.kill()
         alive.wait()
     assert safety.remove_stale_temporaries(reg) == [running]
+    # Another register's (register.old.xlsx) in the same folder is not this one's to remove.
+    theirs = tmp_path / ".register.old.1.abcd1234.tmp.xlsx"
+    theirs.write_bytes(b"PK")
+    assert safety.remove_stale_temporaries(reg) == [] and theirs.exists()
     assert verify(reg).ok
 
 

@@ -227,8 +227,9 @@ def remove_stale_temporaries(register: Path) -> list[Path]:
     prefix = _temporary_prefix(register)
     removed = []
     for path in register.parent.glob(glob.escape(prefix) + "*" + TEMP_SUFFIX):
-        pid = path.name[len(prefix):].split(".", 1)[0]
-        if pid.isdigit() and _running(int(pid)):
+        # Exactly PID.RANDOM.tmp.xlsx: ".register.old.123.x.tmp.xlsx" belongs to register.old.xlsx
+        parts = path.name[len(prefix):-len(TEMP_SUFFIX)].split(".")
+        if len(parts) != 2 or not parts[0].isdigit() or _running(int(parts[0])):
             continue
         with contextlib.suppress(OSError):
             path.unlink()
