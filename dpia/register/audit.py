@@ -300,8 +300,16 @@ def read_offsets(register: Path, tail: Tail) -> Offsets:
 
 
 def write_offsets(register: Path, offsets: Offsets, size: int, head: str) -> None:
+    """Replace the index (not synced to disk: after a power cut it may be old or empty, and
+    is then rebuilt, since it must match the log's size and head to be used)."""
     data = {"format": INDEX_FORMAT, "size": size, "head": head, "keys": offsets}
-    atomic_write_bytes(index_path(register), json.dumps(data, separators=(",", ":")).encode("utf-8"))
+    path = index_path(register)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def read_entry_at(register: Path, offset: int, sheet: str, key: str) -> Entry | None:
