@@ -312,7 +312,8 @@ def _record_problems(recorded: tuple[str, int] | None, replay: _Replay, log_name
         return []
     if count > has:
         return [f"the register was last updated with audit-log entry {count} (hash {head[:16]}...), but "
-                f"{log_name} has only {has} entries: entries were removed from the end of the log"]
+                f"{log_name} has only {has} entries: entries were removed from the end of the log "
+                "(rows that only they recorded are listed below as people's)"]
     if replay.hash_at.get(count) == head:
         return [f"the register records audit-log entry {count} as its last update, but the log has {has} "
                 "entries: this workbook is an older copy (restored from a backup?). Its rows are compared "
