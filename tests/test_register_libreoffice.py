@@ -18,6 +18,7 @@ from registerkit import convert, embedded, header_col, project, row_of
 from test_register_safety import PAYLOADS, payload_project_text
 
 from dpia.errors import RegisterConflict
+from dpia.register import audit
 from dpia.register.update import add_projects
 from dpia.register.verify import verify
 
@@ -29,7 +30,7 @@ EDITED_KEY = "hwn-2026-discharge/findings-to-trust"
 def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("lo")
     made: dict[str, Path] = {}
-    for name in ("people", "edited", "payloads"):
+    for name in ("people", "edited", "payloads", "crashed"):
         folder = base / name
         folder.mkdir()
         made[name] = folder / f"{name}-register.xlsx"  # distinct names: one LibreOffice output folder
@@ -54,9 +55,17 @@ def lo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
     add_projects(made["payloads"], [project(payload_project_text())])
 
+    # An update stopped after replacing the workbook, before extending the audit log.
+    add_projects(made["crashed"], [project()])
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(audit, "finish_pending", lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt()))
+        with pytest.raises(KeyboardInterrupt):
+            add_projects(made["crashed"], [embedded()])
+
     # A person opens each register in LibreOffice and saves it (one LibreOffice run).
-    resaved = convert([made["people"], made["edited"]], "xlsx", base / "resaved")
-    for name, path in zip(("people", "edited"), resaved, strict=True):
+    names = ("people", "edited", "crashed")
+    resaved = convert([made[n] for n in names], "xlsx", base / "resaved")
+    for name, path in zip(names, resaved, strict=True):
         shutil.copyfile(path, made[name])
     # LibreOffice shows the payload register's first sheet as text (another run).
     csv_filter = "csv:Text - txt - csv (StarCalc):44,34,76"  # comma, double quote, UTF-8
@@ -92,6 +101,22 @@ def test_edit_made_before_a_libreoffice_resave_is_found_by_verify_and_merge(lo: 
     assert EDITED_KEY in problems[0] and "Twice, edited by a person" in problems[0]
     with pytest.raises(RegisterConflict, match="Twice, edited by a person"):
         add_projects(reg, [project()])
+
+
+def test_a_crash_before_the_log_then_a_libreoffice_resave_is_never_blamed_on_a_person(
+    lo: dict[str, Path],
+) -> None:
+    reg = lo["crashed"]
+    assert audit.pending_path(reg).exists()
+    report = verify(reg)  # the stopped update's rows are dpia's, not five people's edits
+    assert report.ok, report.problems
+    assert any("they wait in crashed-register.audit.pending.json" in n for n in report.notes)
+    result = add_projects(reg, [embedded()])
+    assert any("was completed" in n for n in result.notes) and not result.changed
+    entries = audit.read_log(reg).entries
+    assert [e["op"] for e in entries[-12:]] == ["add"] * 12 and not audit.read_log(reg).problems
+    report = verify(reg)
+    assert report.ok and not report.notes, (report.problems, report.notes)
 
 
 def test_libreoffice_shows_injection_payloads_literally(lo: dict[str, Path]) -> None:

@@ -156,5 +156,7 @@ def load_layout(path: Path | None = None) -> Layout:
     from dpia.resources import registers_dir
 
     source = path or registers_dir() / LAYOUT_NAME
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    # libyaml's loader when PyYAML has it: ten times faster, and every register command reads this
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(source.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     return parse_layout(data, source.name)

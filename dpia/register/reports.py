@@ -5,6 +5,7 @@ Both read every row of the sharing sheet, people's rows included, by header.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,18 +23,30 @@ ACTIVE = vocab.REGISTER_STATUSES["active"]
 INSECURE_LABELS = frozenset(vocab.TRANSFER_METHODS[m] for m in vocab.INSECURE_METHODS)
 
 
-def frames(register: Path, layout: Layout | None = None) -> dict[str, pd.DataFrame]:
-    """Each row sheet as a DataFrame with one column per layout key (dates as dates)."""
+DUE_COLUMNS = {
+    "sharing": ("register_key", "from_org", "to_org", "status", "review_date", "ends"),
+    "projects": ("project_id", "title", "next_review"),
+}
+SUMMARY_COLUMNS = {"sharing": ("from_org", "to_org", "transfer_method", "identifiability", "status")}
+
+
+def frames(
+    register: Path, layout: Layout | None = None, columns: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, pd.DataFrame]:
+    """Each row sheet (or those in ``columns``) as a DataFrame with one column per layout key
+    (or those in ``columns``), dates as dates. Only what is asked for is read."""
     import pandas as pd
 
     layout = layout or load_layout()
     out = {}
-    for sheet_id, found in read_rows(register, layout).items():
-        keys = [c.key for c in found.sheet.columns]
+    for sheet_id, found in read_rows(register, layout, columns).items():
+        wanted = set(columns[sheet_id]) if columns is not None else None
+        chosen = [c for c in found.sheet.columns if wanted is None or c.key in wanted]
+        keys = [c.key for c in chosen]
         blank = dict.fromkeys(keys, "")
         records = [{"row": number, **blank, **values} for number, _, values in found.rows]
         df = pd.DataFrame.from_records(records, columns=["row", *keys])
-        for column in found.sheet.columns:
+        for column in chosen:
             if column.type == "date":
                 df[column.key] = pd.to_datetime(df[column.key], errors="coerce", format="ISO8601").dt.date
         out[sheet_id] = df
@@ -59,7 +72,7 @@ def _when(day: date, on: date) -> str:
 def due(register: Path, on: date, within_days: int = 30, layout: Layout | None = None) -> Due:
     import pandas as pd
 
-    sheets = frames(register, layout)
+    sheets = frames(register, layout, DUE_COLUMNS)
     limit = on + timedelta(days=within_days)
     flows = sheets["sharing"]
     has_review = flows["review_date"].notna()
@@ -99,7 +112,7 @@ def _counts(series: pd.Series, name: str) -> pd.DataFrame:
 def summary(register: Path, layout: Layout | None = None) -> Summary:
     import pandas as pd
 
-    flows = frames(register, layout)["sharing"]
+    flows = frames(register, layout, SUMMARY_COLUMNS)["sharing"]
     # A flow counts once for each organisation it involves (rows people typed in may
     # have no key, so a flow is its row).
     involved = pd.concat(

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import io
 import os
@@ -20,6 +21,7 @@ import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,25 +139,46 @@ def loss_messages(warnings: Sequence[object]) -> list[str]:
     return out
 
 
-def unkeepable_content(data: bytes) -> list[str]:
-    """Things people add in Excel that openpyxl drops without a warning."""
-    found: list[str] = []
+@dataclass
+class Parts:
+    """What a look through the workbook's parts found, in one pass."""
+
+    rich_text: bool = False  # a cell with formatted runs of text
+    unkeepable: list[str] = field(default_factory=list)  # what openpyxl would drop without a warning
+
+
+def _has_runs(xml: bytes) -> bool:
+    """A run of formatted text: an <r> (or <x:r>) element. (Plain ``in`` tests: a regular
+    expression over every sheet costs more; a rare false alarm only loads rich text.)"""
+    return any(tag in xml for tag in (b"<r>", b"<r ", b":r>", b":r "))
+
+
+def scan_parts(data: bytes) -> Parts:
+    """Read each part of the workbook once: rich text, and things people add in Excel that
+    openpyxl drops without a warning (shapes, sparklines, slicers)."""
+    parts = Parts()
+    found: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in z.namelist():
             if name.startswith("xl/drawings/drawing") and name.endswith(".xml"):
                 xml = z.read(name)
                 if b"<xdr:sp>" in xml or b"<xdr:sp " in xml or b"<xdr:cxnSp" in xml:
-                    found.append("a text box or shape (drawing objects)")
+                    found.add("a text box or shape (drawing objects)")
             elif name.startswith("xl/worksheets/sheet") and name.endswith(".xml"):
-                if b"sparklineGroup" in z.read(name):
-                    found.append("sparklines")
+                xml = z.read(name)
+                if b"sparklineGroup" in xml:
+                    found.add("sparklines")
+                parts.rich_text = parts.rich_text or _has_runs(xml)
+            elif name.startswith("xl/sharedStrings"):
+                parts.rich_text = parts.rich_text or _has_runs(z.read(name))
             elif name.startswith("xl/slicers/") or name.startswith("xl/timelines/"):
-                found.append("slicers or timelines")
-    return sorted(set(found))
+                found.add("slicers or timelines")
+    parts.unkeepable = sorted(found)
+    return parts
 
 
-def refuse_loss(register: Path, warnings: Sequence[object], data: bytes) -> None:
-    lost = loss_messages(warnings) + unkeepable_content(data)
+def refuse_loss(register: Path, warnings: Sequence[object], unkeepable: Sequence[str]) -> None:
+    lost = loss_messages(warnings) + list(unkeepable)
     if lost:
         raise RegisterError(
             f"{register} holds content that dpia's spreadsheet library would drop if it saved "
@@ -165,29 +188,70 @@ def refuse_loss(register: Path, warnings: Sequence[object], data: bytes) -> None
 
 
 def prove_opens(path: Path, sheet_titles: Sequence[str]) -> None:
-    """Raise unless the file is a complete workbook with the expected sheets."""
-    from openpyxl import load_workbook
+    """Raise unless the file is a complete workbook with the expected sheets.
+
+    A zip's directory is written last, so a save cut short (a full disk, a crash)
+    leaves a file whose directory does not read; the workbook part, read and
+    checked against its checksum, must list every sheet. The sheets' own parts are
+    not decompressed again: that would cost as much as the save itself.
+    """
+    from xml.etree import ElementTree
 
     try:
         with zipfile.ZipFile(path) as z:
-            bad = z.testzip()
-            if bad is not None:
-                raise RegisterError(f"the new register's part {bad} is damaged")
-        wb = load_workbook(path, read_only=True)
-        try:
-            missing = [t for t in sheet_titles if t not in wb.sheetnames]
-            for title in sheet_titles[:1]:
-                next(wb[title].iter_rows(max_row=1, values_only=True))
-        finally:
-            wb.close()
+            names = set(z.namelist())
+            missing_parts = [n for n in ("[Content_Types].xml", "xl/workbook.xml") if n not in names]
+            if missing_parts:
+                raise RegisterError(f"the new register lacks its parts {missing_parts}; nothing was changed")
+            root = ElementTree.fromstring(z.read("xl/workbook.xml"))
     except RegisterError:
         raise
     except Exception as exc:
         raise RegisterError(
             f"the new register did not open after saving ({exc}); nothing was changed"
         ) from None
+    found = {el.get("name") for el in root.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"}
+    missing = [t for t in sheet_titles if t not in found]
     if missing:
         raise RegisterError(f"the new register lacks sheets {missing}; nothing was changed")
+
+
+TEMP_SUFFIX = ".tmp.xlsx"
+
+
+def _temporary_prefix(register: Path) -> str:
+    return f".{register.stem}."
+
+
+def remove_stale_temporaries(register: Path) -> list[Path]:
+    """Remove new workbooks that updates killed part-way left beside the register
+    (``.NAME.PID.XXXX.tmp.xlsx``), unless the process that wrote one still runs.
+    Call with the register's lock held: no other update is writing one then."""
+    prefix = _temporary_prefix(register)
+    removed = []
+    for path in register.parent.glob(glob.escape(prefix) + "*" + TEMP_SUFFIX):
+        # Exactly PID.RANDOM.tmp.xlsx: ".register.old.123.x.tmp.xlsx" belongs to register.old.xlsx
+        parts = path.name[len(prefix):-len(TEMP_SUFFIX)].split(".")
+        if len(parts) != 2 or not parts[0].isdigit() or _running(int(parts[0])):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":
+        return False  # no cheap check; the lock already means no other update is running
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # PermissionError: it runs, as another user
+        return True
+    return True
 
 
 def keep_backup(register: Path, old: bytes, kept: int) -> Path:
@@ -220,7 +284,8 @@ def replace_register(
     """
     folder = register.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp.xlsx", dir=folder)
+    fd, name = tempfile.mkstemp(prefix=f"{_temporary_prefix(register)}{os.getpid()}.", suffix=TEMP_SUFFIX,
+                                dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import io
-import re
+import itertools
 import warnings
 import zipfile
 from collections.abc import Sequence
@@ -19,8 +20,13 @@ from dpia.register.rows import Row, project_of, project_register_rows
 from dpia.register.workbook import (
     SheetEditor,
     append_log_rows,
+    log_sheet_count,
+    new_log_sheet,
     new_workbook,
+    recorded_log,
+    recorded_log_in_file,
     restore_how_to,
+    set_log_record,
     write_lists,
 )
 
@@ -48,29 +54,26 @@ def load_register(register: Path, data: bytes) -> Workbook:
     """Open the register's bytes, refusing if openpyxl would drop something people added."""
     from openpyxl import load_workbook
 
+    try:
+        parts = safety.scan_parts(data)
+    except zipfile.BadZipFile as exc:
+        raise RegisterError(
+            f"{register} could not be read as an Excel workbook ({exc}). Restore the latest copy "
+            f"from {safety.backups_dir(register)} if it is damaged."
+        ) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             # Rich text (part of a cell in bold, say) survives only when loaded as rich
             # text, which doubles the load time: do it only when the workbook has some.
-            wb = load_workbook(io.BytesIO(data), rich_text=_has_rich_text(data))
+            wb = load_workbook(io.BytesIO(data), rich_text=parts.rich_text)
         except Exception as exc:
             raise RegisterError(
                 f"{register} could not be read as an Excel workbook ({exc}). Restore the latest copy "
                 f"from {safety.backups_dir(register)} if it is damaged."
             ) from None
-    safety.refuse_loss(register, caught, data)
+    safety.refuse_loss(register, caught, parts.unkeepable)
     return wb
-
-
-_RUN = re.compile(rb"<(\w+:)?r[ >]")
-
-
-def _has_rich_text(data: bytes) -> bool:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = [n for n in z.namelist() if n.startswith(("xl/sharedStrings", "xl/worksheets/sheet"))]
-        # A run of formatted text is an <r> (or <x:r>) element.
-        return any(_RUN.search(z.read(name)) for name in names)
 
 
 def wanted_rows(
@@ -110,66 +113,112 @@ def add_projects(
 def _add(
     register: Path, items: Sequence[tuple[Project, Assessment]], policy: Policy, layout: Layout
 ) -> UpdateResult:
-    with safety.writer_lock(register):
-        result = UpdateResult(register, created=not register.exists())
-        note = audit.recover(register)
-        if note:
-            result.notes.append(note)
-        safety.refuse_if_open(register)
-        log = audit.read_log(register)
-        broken = log.chain_problems()
-        if broken:
-            raise RegisterError(
-                f"the audit log {log.path} is damaged, so dpia will not add to it:\n  - "
-                + "\n  - ".join(broken[:10])
-                + "\nRun 'dpia register verify' for the full report."
-            )
-        changes: list[dict[str, Any]] = []
-        if register.exists():
-            old: bytes | None = register.read_bytes()
-            assert old is not None
-            wb = load_register(register, old)
-            if not log.entries:
-                raise RegisterError(_no_log(register, log.path, wb.sheetnames, layout))
-        else:
-            if log.entries:
-                raise RegisterError(
-                    f"{register} is missing but its audit log {log.path} exists. Restore the register "
-                    f"from {safety.backups_dir(register)} (or move the log away to start afresh)."
-                )
-            old = None
-            wb = new_workbook(layout)
-            changes.append({"op": "create", "sheet": "", "key": "", "before": None, "after": None})
+    # Garbage collection finds nothing to free while the workbook is read and written (its
+    # millions of cells all stay in use) but costs a quarter of the time: hold it off.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        with safety.writer_lock(register):
+            return _add_locked(register, items, policy, layout)
+    finally:
+        if collecting:
+            gc.enable()
 
-        editors = _editors(wb, layout)
-        actions = _plan(editors, layout, log, items, policy)
-        if not actions and not changes:
-            result.head = log.head
-            return result
-        _apply(editors, layout, actions)
-        entries = log.new_entries(
-            changes + [a.log_change() for a in actions], audit.current_user(), audit.now_text()
+
+def _add_locked(
+    register: Path, items: Sequence[tuple[Project, Assessment]], policy: Policy, layout: Layout
+) -> UpdateResult:
+    safety.remove_stale_temporaries(register)
+    result = UpdateResult(register, created=not register.exists())
+    note = audit.recover(register, recorded_log_in_file(register) if register.exists() else None)
+    if note:
+        result.notes.append(note)
+    safety.refuse_if_open(register)
+    log = audit.LogView(register)
+    damage = audit.tail_problem(log.tail)
+    if damage:
+        raise RegisterError(
+            f"the audit log {audit.log_path(register)} is damaged, so dpia will not add to it:\n  - "
+            f"{damage}\nRun 'dpia register verify' for the full report."
         )
-        # A change-log sheet a person deleted or renamed is rebuilt with the whole history.
-        history = [] if layout.log_sheet.title in wb.sheetnames else log.entries
-        append_log_rows(wb, layout, history + entries)
-        for editor in editors.values():
-            editor.finish(layout)
-        write_lists(wb, layout)
-        restore_how_to(wb, layout)
-        safety.replace_register(
-            register,
-            lambda tmp: wb.save(tmp),
-            [s.title for s in layout.sheets],
-            old,
-            layout.backups_kept,
-            lambda sha: audit.write_pending(register, entries, sha),
-        )
-        audit.finish_pending(register, entries)
-        for action in actions:
-            result.counts[action.op] = result.counts.get(action.op, 0) + 1
-        result.head = entries[-1]["hash"]
+    changes: list[dict[str, Any]] = []
+    if register.exists():
+        old: bytes | None = register.read_bytes()
+        assert old is not None
+        wb = load_register(register, old)
+        if log.empty:
+            raise RegisterError(_no_log(register, audit.log_path(register), wb.sheetnames, layout))
+        _check_record(register, wb, log)
+    else:
+        if not log.empty:
+            raise RegisterError(
+                f"{register} is missing but its audit log {audit.log_path(register)} exists. Restore the "
+                f"register from {safety.backups_dir(register)} (or move the log away to start afresh)."
+            )
+        old = None
+        wb = new_workbook(layout)
+        changes.append({"op": "create", "sheet": "", "key": "", "before": None, "after": None})
+
+    editors = _editors(wb, layout)
+    actions = _plan(editors, layout, log, items, policy)
+    if not actions and not changes:
+        result.head = log.tail.head
         return result
+    _apply(editors, layout, actions)
+    entries = log.new_entries(
+        changes + [a.log_change() for a in actions], audit.current_user(), audit.now_text()
+    )
+    _mirror_log(wb, layout, log, entries)
+    set_log_record(wb, entries[-1]["hash"], entries[-1]["seq"])
+    for editor in editors.values():
+        editor.finish(layout)
+    write_lists(wb, layout)
+    restore_how_to(wb, layout)
+    size = log.tail.size
+    offsets = log.offsets
+    safety.replace_register(
+        register,
+        lambda tmp: wb.save(tmp),
+        [s.title for s in layout.sheets],
+        old,
+        layout.backups_kept,
+        lambda sha: audit.write_pending(register, entries, sha, size),
+    )
+    audit.finish_pending(register, entries, size, offsets)
+    for action in actions:
+        result.counts[action.op] = result.counts.get(action.op, 0) + 1
+    result.head = entries[-1]["hash"]
+    return result
+
+
+def _check_record(register: Path, wb: Workbook, log: audit.LogView) -> None:
+    """The workbook records the log's head and length as of its last update: a log that is
+    shorter, or has another head at that length, lost entries from its end."""
+    recorded = recorded_log(wb)
+    if recorded is None:  # written by an earlier version of dpia
+        return
+    head, count = recorded
+    if count > log.tail.count or (count == log.tail.count and head != log.tail.head):
+        raise RegisterError(
+            f"the audit log {audit.log_path(register)} has {log.tail.count} entries, but the register "
+            f"was last updated with {count} (ending with hash {head[:16]}...): entries were removed "
+            "from the end of the log, or the log was replaced by another. Nothing was changed. Put "
+            "back the complete log (from a backup of the folder); 'dpia register verify' shows the details."
+        )
+
+
+def _mirror_log(wb: Workbook, layout: Layout, log: audit.LogView, entries: list[dict[str, Any]]) -> None:
+    """Add the new entries to the change-log sheet. A sheet that does not show exactly the
+    log so far (deleted, renamed, edited, or an older copy restored) is rebuilt from the log."""
+    expected = (log.tail.count, log.tail.head[:16] if log.tail.count else "")
+    if log_sheet_count(wb, layout) == expected:
+        append_log_rows(wb, layout, entries)
+        return
+    if layout.log_sheet.title in wb.sheetnames:
+        del wb[layout.log_sheet.title]
+    new_log_sheet(wb, layout)
+    history = (e for _, _, e in audit.iter_log(log.register, log.tail.size) if e is not None)
+    append_log_rows(wb, layout, itertools.chain(history, entries))
 
 
 def _no_log(register: Path, log: Path, sheets: Sequence[str], layout: Layout) -> str:
@@ -201,18 +250,20 @@ def _editors(wb: Workbook, layout: Layout) -> dict[str, SheetEditor]:
 
 
 def _plan(
-    editors: dict[str, SheetEditor], layout: Layout, log: audit.AuditLog,
+    editors: dict[str, SheetEditor], layout: Layout, log: audit.LogView,
     items: Sequence[tuple[Project, Assessment]], policy: Policy,
 ) -> list[Action]:
     wanted, project_ids = wanted_rows(items, layout)
-    state = log.state()
     actions: list[Action] = []
     differences: list[Difference] = []
     for sheet in layout.row_sheets:
         editor = editors[sheet.id]
-        _check_columns(editor, state, sheet.id)
-        sheet_state = {k: v for (s, k), v in state.items() if s == sheet.id}
+        _check_columns(editor, log, sheet.id)
         rows = dict(wanted[sheet.id])
+        relevant = set(rows)
+        if sheet.status_column:  # this project's earlier flows too
+            relevant.update(k for k in log.keys(sheet.id) if project_of(k) in project_ids)
+        sheet_state = log.states(sheet.id, relevant)
         ending: set[str] = set()
         if sheet.status_column:  # flows that left their project's answers end, never vanish
             for key, st in sheet_state.items():
@@ -240,10 +291,10 @@ def _plan(
     return actions
 
 
-def _check_columns(editor: SheetEditor, state: dict[tuple[str, str], audit.KeyState], sheet_id: str) -> None:
+def _check_columns(editor: SheetEditor, log: audit.LogView, sheet_id: str) -> None:
     if not editor.missing:
         return
-    used = {c for (s, _), st in state.items() if s == sheet_id for c in (st.after or {})}
+    used = log.columns_used(sheet_id)
     lost = [c.header for c in editor.missing if c.key in used or c.key == editor.sheet.key]
     if lost:
         raise RegisterError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dpia.errors import RegisterError
@@ -111,10 +112,20 @@ def header_map(header: Iterable[object], sheet: Sheet) -> tuple[dict[str, int], 
 
 def last_value_row(ws: Worksheet) -> int:
     """The last row holding a value. Not ``ws.max_row``: LibreOffice saves empty styled
-    cells far below the data (where dropdowns reach), and new rows go after the data."""
-    cells = ws._cells  # openpyxl's own map of (row, column) -> cell; far faster than iter_rows
-    used = (r for (r, _), c in cells.items() if c.value is not None and c.value != "")
-    return max(used, default=HEADER_ROW)
+    cells far below the data (where dropdowns reach), and new rows go after the data.
+
+    Looks from the bottom up, row by row, in openpyxl's own map of cells (far faster
+    than ``iter_rows``, which makes a cell for every gap)."""
+    cells = ws._cells
+    if not cells:
+        return HEADER_ROW
+    width = max(c for _, c in cells)
+    for row in range(max(r for r, _ in cells), HEADER_ROW, -1):
+        for col in range(1, width + 1):
+            cell = cells.get((row, col))
+            if cell is not None and cell.value is not None and cell.value != "":
+                return row
+    return HEADER_ROW
 
 
 class SheetEditor:
@@ -135,9 +146,12 @@ class SheetEditor:
 
     def _index_keys(self) -> None:
         col = self.col_of[self.sheet.key]
-        rows = self.ws.iter_rows(min_row=HEADER_ROW + 1, min_col=col, max_col=col, values_only=True)
-        for number, (value,) in enumerate(rows, start=HEADER_ROW + 1):
-            key = norm(value).strip()
+        cells = self.ws._cells  # openpyxl's map of (row, column) -> cell; no cells made for gaps
+        for number in range(HEADER_ROW + 1, self.last_row + 1):
+            cell = cells.get((number, col))
+            if cell is None or cell.value is None:
+                continue
+            key = norm(cell.value).strip()
             if not key:
                 continue
             if key in self.row_of:
@@ -352,10 +366,7 @@ def new_workbook(layout: Layout) -> Workbook:
             SheetEditor(ws, sheet).finish(layout)
             _print_setup(ws)
         elif sheet.kind == "log":
-            _headers(ws, sheet, layout, comments=False)
-            ws.freeze_panes = "A2"
-            ws.protection.sheet = True
-            _print_setup(ws)
+            _log_sheet_setup(ws, sheet, layout)
         else:
             _how_to(ws, sheet, layout)
     write_lists(wb, layout)
@@ -394,34 +405,140 @@ def restore_how_to(wb: Workbook, layout: Layout) -> None:
             _how_to(wb.create_sheet(sheet.title), sheet, layout)
 
 
+class LogRows:
+    """Audit-log entries as the change-log sheet shows them: time, user, operation, sheet,
+    key, what changed, and the start of the entry's hash."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.headers = {c.key: c.header for s in layout.row_sheets for c in s.columns}
+        self.titles = {s.id: s.title for s in layout.sheets}
+
+    def row(self, entry: Mapping[str, Any]) -> tuple[str, ...]:
+        return tuple(norm(v) for v in (
+            entry.get("time"), entry.get("user"), entry.get("op"),
+            self.titles.get(str(entry.get("sheet")), ""), entry.get("key"),
+            change_text(entry, self.headers), str(entry.get("hash", ""))[:16],
+        ))
+
+
+def log_sheet_count(wb: Workbook, layout: Layout) -> tuple[int, str] | None:
+    """How many entries the change-log sheet shows and the hash start on its last row
+    (None if the sheet is missing)."""
+    title = layout.log_sheet.title
+    if title not in wb.sheetnames:
+        return None
+    ws = wb[title]
+    last = last_value_row(ws)
+    hash_col = len(layout.log_sheet.columns)
+    return last - HEADER_ROW, norm(ws.cell(last, hash_col).value) if last > HEADER_ROW else ""
+
+
+def new_log_sheet(wb: Workbook, layout: Layout) -> None:
+    """An empty change-log sheet, at the end."""
+    _log_sheet_setup(wb.create_sheet(layout.log_sheet.title), layout.log_sheet, layout)
+
+
+def _log_sheet_setup(ws: Worksheet, sheet: Sheet, layout: Layout) -> None:
+    _headers(ws, sheet, layout, comments=False)
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    ws.protection.sheet = True  # read-only (no password: it is a copy of the log, not a lock)
+    _print_setup(ws)
+
+
 def append_log_rows(wb: Workbook, layout: Layout, entries: Iterable[Mapping[str, Any]]) -> None:
-    """Mirror new audit-log entries on the read-only change-log sheet."""
-    sheet = layout.log_sheet
-    if sheet.title not in wb.sheetnames:
-        ws = wb.create_sheet(sheet.title)
-        _headers(ws, sheet, layout, comments=False)
-        ws.protection.sheet = True
-    ws = wb[sheet.title]
-    headers = {c.key: c.header for s in layout.row_sheets for c in s.columns}
-    titles = {s.id: s.title for s in layout.sheets}
-    row = ws.max_row
+    """Mirror audit-log entries on the read-only change-log sheet, after its last row."""
+    ws = wb[layout.log_sheet.title]
+    row = last_value_row(ws)
+    shown = LogRows(layout)
     for entry in entries:
         row += 1
-        values = (
-            entry.get("time"), entry.get("user"), entry.get("op"), titles.get(str(entry.get("sheet")), ""),
-            entry.get("key"), change_text(entry, headers), str(entry.get("hash", ""))[:16],
-        )
-        for idx, value in enumerate(values, start=1):
-            write_cell(ws.cell(row, idx), norm(value), layout.date_format, "change log")
+        for idx, value in enumerate(shown.row(entry), start=1):
+            write_cell(ws.cell(row, idx), value, layout.date_format, "change log")
 
 
 def change_text(entry: Mapping[str, Any], headers: Mapping[str, str]) -> str:
+    """What an entry changed, in words a person reading the change-log sheet can follow."""
+    op = entry.get("op")
     before: NormRow = entry.get("before") or {}
     after: NormRow = entry.get("after") or {}
-    if entry.get("op") == "add" or not (before or after):
-        return ""
-    lines = []
-    for key in sorted(set(before) | set(after), key=lambda k: list(headers).index(k) if k in headers else 0):
-        if before.get(key, "") != after.get(key, ""):
-            lines.append(f"{headers.get(key, key)}: {before.get(key, '')} -> {after.get(key, '')}")
-    return "\n".join(lines)
+    if op == "create":
+        return "register created"
+    if op == "add":
+        return "new row" if not before else "row written again: " + _diff(before, after, headers)
+    if op == "accept" and entry.get("after") is None:
+        return "row deleted by a person; the deletion was kept"
+    lines = [_diff(before, after, headers)] if before != after else []
+    answers: NormRow | None = entry.get("answers")
+    if op == "accept" and answers is not None:
+        kept = [k for k in _ordered(set(after) | set(answers), headers)
+                if after.get(k, "") != answers.get(k, "")]
+        lines += [f"{headers.get(k, k)}: kept the register's {after.get(k, '')!r} "
+                  f"(the answers say {answers.get(k, '')!r})" for k in kept]
+    return "\n".join(line for line in lines if line)
+
+
+def _ordered(keys: Iterable[str], headers: Mapping[str, str]) -> list[str]:
+    order = list(headers)
+    return sorted(keys, key=lambda k: order.index(k) if k in headers else 0)
+
+
+def _diff(before: NormRow, after: NormRow, headers: Mapping[str, str]) -> str:
+    return "\n".join(
+        f"{headers.get(k, k)}: {before.get(k, '')} -> {after.get(k, '')}"
+        for k in _ordered(set(before) | set(after), headers)
+        if before.get(k, "") != after.get(k, "")
+    )
+
+
+# --- the log's head, recorded in the workbook ------------------------------------------------
+
+LOG_HEAD = "dpia audit head"
+LOG_ENTRIES = "dpia audit entries"
+
+
+def recorded_log(wb: Workbook) -> tuple[str, int] | None:
+    """The audit log's head hash and entry count this workbook records (document properties,
+    which Excel and LibreOffice keep on saving), or None."""
+    props = {p.name: p.value for p in wb.custom_doc_props}
+    return _record(props.get(LOG_HEAD), props.get(LOG_ENTRIES))
+
+
+def _record(head: object, count: object) -> tuple[str, int] | None:
+    try:
+        number = int(float(str(count)))
+    except ValueError:
+        return None
+    if not isinstance(head, str) or len(head) != 64:
+        return None
+    return head, number
+
+
+def set_log_record(wb: Workbook, head: str, count: int) -> None:
+    from openpyxl.packaging.custom import IntProperty, StringProperty
+
+    props = wb.custom_doc_props
+    props.props = [p for p in props.props if p.name not in (LOG_HEAD, LOG_ENTRIES)]
+    props.append(StringProperty(name=LOG_HEAD, value=head))
+    props.append(IntProperty(name=LOG_ENTRIES, value=count))
+
+
+def recorded_log_in_file(path: Path) -> tuple[str, int] | None:
+    """:func:`recorded_log` of a workbook file, reading only its small properties part."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("docProps/custom.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None
+    props: dict[str, str] = {}
+    try:
+        root = ElementTree.fromstring(xml)
+    except ElementTree.ParseError:
+        return None
+    for prop in root:
+        name = prop.get("name")
+        if name in (LOG_HEAD, LOG_ENTRIES) and len(prop):
+            props[name] = prop[0].text or ""
+    return _record(props.get(LOG_HEAD), props.get(LOG_ENTRIES))
