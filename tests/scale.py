@@ -62,6 +62,8 @@ def big_data(orgs: int, flows: int) -> Any:
         dp = data["data_protection"]
         dp["processors"] = [x for x in dp["processors"] if x["organisation"] in ids]
         data["sharing"] = [f for f in data["sharing"] if f["from"] in ids and f["to"] in ids]
+        project = data["project"]
+        project["contributions"] = {k: v for k, v in project.get("contributions", {}).items() if k in ids}
     controllers = data["data_protection"]["controllers"]["organisations"]
     template = _contract()["sharing"][0]
     sharing = data["sharing"][:flows]

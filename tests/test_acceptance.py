@@ -317,6 +317,7 @@ def test_summary_of_a_register_without_flows(folder: Path, run_dpia: RunDpia) ->
 
     data = yaml.safe_load(CONTRACT_EXAMPLE.read_text(encoding="utf-8"))
     data["sharing"] = []
+    data["data_protection"]["processors"] = []  # nor a processor holding the data
     no_flows = folder / "no flows.yaml"
     no_flows.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     reg = folder / "reg.xlsx"

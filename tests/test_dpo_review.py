@@ -344,8 +344,8 @@ def test_agreement_records_transfers_abroad(tmp_path: Path) -> None:
         {"country": "United States", "safeguard": "idta", "detail": "Signed 2026-01-10"}
     ]
     assert (
-        "**Transfers outside the UK:** United States, under International Data Transfer Agreement "
-        "(IDTA) (Signed 2026-01-10)." in agreement(data, tmp_path / "idta")
+        "**Transfers outside the UK:** United States (no organisation recorded), under International "
+        "Data Transfer Agreement (IDTA) (Signed 2026-01-10)." in agreement(data, tmp_path / "idta")
     )
 
 

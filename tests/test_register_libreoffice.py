@@ -91,7 +91,7 @@ def test_people_rows_columns_and_formatting_survive_a_libreoffice_resave(lo: dic
     assert ws.cell(7, 1).value == "hws-2027-waiting-well/survey-export"
     assert ws.freeze_panes == "A2"  # LibreOffice drops it on a headless save; dpia puts it back
     table = ws.tables["DataSharing"]  # covers the data (and people's column), not LibreOffice's empty rows
-    assert table.ref == "A1:AM11" and table.tableStyleInfo.name == "TableStyleMedium2"
+    assert table.ref == "A1:AN11" and table.tableStyleInfo.name == "TableStyleMedium2"
 
 
 def test_edit_made_before_a_libreoffice_resave_is_found_by_verify_and_merge(lo: dict[str, Path]) -> None:

@@ -210,7 +210,7 @@ def test_each_controller_is_described_with_its_own_condition(tmp_path: Path) -> 
     """A charity on legitimate interests is never said to rely on the Healthwatch's
     statutory-purposes condition."""
     md = dpia_markdown(contract_data(), tmp_path)
-    step4 = md[md.index("Step 4"):md.index("Step 5")]
+    step4 = md[md.index("## Step 4"):md.index("## Step 5")]
     row = next(line for line in step4.splitlines() if line.startswith("| Northtown Carers Centre"))
     assert "Archiving, research and statistics" in row and "paragraph 4: research" in row
     assert "statutory" not in row and "Substantial public interest" not in row
@@ -223,7 +223,7 @@ def test_each_controller_is_described_with_its_own_condition(tmp_path: Path) -> 
 
 def test_article_14_wording_when_people_do_not_take_part(tmp_path: Path) -> None:
     md = dpia_markdown(contract_data(), tmp_path)
-    step2 = md[md.index("Step 2"):md.index("Step 3")]
+    step2 = md[md.index("## Step 2"):md.index("## Step 3")]
     assert "collected directly" not in step2
     assert "Article 14" in step2 and "the person the carer looks after" in step2
     notice = build_texts(contract_data(), tmp_path / "t")["privacy-notice.md"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from dpia.answers import vocab
 from dpia.register.layout import Layout, load_layout
+from dpia.register.rows import NO_SHARING_KEY
 from dpia.register.verify import read_rows
 
 if TYPE_CHECKING:
@@ -27,7 +28,9 @@ DUE_COLUMNS = {
     "sharing": ("register_key", "from_org", "to_org", "status", "review_date", "ends"),
     "projects": ("project_id", "title", "next_review"),
 }
-SUMMARY_COLUMNS = {"sharing": ("from_org", "to_org", "transfer_method", "identifiability", "status")}
+SUMMARY_COLUMNS = {
+    "sharing": ("register_key", "from_org", "to_org", "transfer_method", "identifiability", "status")
+}
 
 
 def frames(
@@ -113,6 +116,8 @@ def summary(register: Path, layout: Layout | None = None) -> Summary:
     import pandas as pd
 
     flows = frames(register, layout, SUMMARY_COLUMNS)["sharing"]
+    # The row that records a project sharing nothing is not a flow.
+    flows = flows[~flows["register_key"].astype(str).str.endswith(f"/{NO_SHARING_KEY}")]
     # A flow counts once for each organisation it involves (rows people typed in may
     # have no key, so a flow is its row).
     involved = pd.concat(

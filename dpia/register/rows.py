@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from dpia.answers import vocab
+from dpia.answers import placeholders, vocab
 from dpia.assessment import facts
 from dpia.register.layout import Layout, load_layout
 
@@ -154,8 +154,13 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
         recipient = p.org(flow.to)
         key = sharing_key(p.project.id, flow.id)
         country, safeguard = _transfers(ff.transfers, words.get("none"))
+        own_conditions: Row = {}
+        if ff.condition and flow.is_personal:  # the conditions of the flow's own controller
+            own_conditions = {"article9_condition": vocab.ARTICLE9_CONDITIONS[ff.condition],
+                              "schedule1_condition": ff.schedule1}
         rows[key] = {
             **common(flow.is_personal),
+            **own_conditions,
             "register_key": key,
             "status": flow_status(flow, today),
             "from_org": p.org(flow.from_).name,
@@ -238,7 +243,12 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             "retention": _retention(pr.retention),
             "review_date": next_review,
         }
-    return rows
+    return _shown(rows)
+
+
+def _shown(rows: dict[str, Row]) -> dict[str, Row]:
+    """A placeholder in the answers is never written as a fact: its cell says it is missing."""
+    return {k: {c: placeholders.shown(v) for c, v in row.items()} for k, row in rows.items()}
 
 
 def organisation_rows(project: Project) -> dict[str, Row]:
@@ -283,6 +293,6 @@ def project_register_rows(project: Project, assessment: Assessment, layout: Layo
     """Every row this project contributes, by sheet."""
     return {
         "sharing": sharing_rows(project, assessment, layout),
-        "organisations": organisation_rows(project),
-        "projects": project_rows(project, assessment),
+        "organisations": _shown(organisation_rows(project)),
+        "projects": _shown(project_rows(project, assessment)),
     }
