@@ -284,7 +284,8 @@ def test_an_update_reads_only_the_end_of_the_log(tmp_path: Path, monkeypatch: py
         m.setattr(audit, "iter_log", whole_log)
         m.setattr(audit, "read_log", whole_log)
         result = add_projects(reg, [project(pid="hwn-2027-other")])
-    assert result.counts == {"add": 3 + 1}  # its flows and project row; the organisations are there
+    # its flows, its project row and its processor row; the organisations are there
+    assert result.counts == {"add": 3 + 1 + 1}
     assert audit.log_path(reg).read_bytes().startswith(log_before)  # appended, not rewritten
     assert verify(reg).ok
 
