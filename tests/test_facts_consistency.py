@@ -154,7 +154,7 @@ def cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
-@settings(max_examples=25, deadline=None,
+@settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(projects())
 def test_every_fact_is_stated_identically_everywhere(data: dict[str, Any]) -> None:
@@ -199,7 +199,7 @@ def test_every_fact_is_stated_identically_everywhere(data: dict[str, Any]) -> No
         assert row["processor_contract"] == vocab.YES_NO_NA[ff.processor_contract or "not_applicable"]
         # Transfers: only the recipient's, so a UK-only flow carries none.
         countries = sorted(t.country for t in ff.transfers)
-        assert (row["transfer_country"] or "none") == ("; ".join(countries) or "none")
+        assert sorted((row["transfer_country"] or "none").split("; ")) == (countries or ["none"])
         assert sorted(re.findall(r"Sent outside the UK: ([A-Za-z ]+?)(?:<br>| \|)", dpia_row)) == countries
         # Conditions: the flow's controller's own, as in that controller's Step 4 row.
         if ff.condition and flow.is_personal and ff.controller:
