@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.render.sandbox import plain_namespace
 
 if TYPE_CHECKING:
     from dpia.render import Job
@@ -38,5 +39,5 @@ def base_context(job: Job) -> dict[str, Any]:
         "is_draft": p.is_draft,
         "today": job.today,
         "fingerprint": a.fingerprint,
-        "vocab": vocab,
+        "vocab": plain_namespace(vocab),  # a read-only mapping, not the module
     }
