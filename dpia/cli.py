@@ -307,9 +307,9 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
 
     templates = str(args.templates) if getattr(args, "templates", None) else None
     if getattr(args, "register", None) is not None:  # refused before the documents, not after
-        from dpia.register.safety import refuse_unusable
+        from dpia.register.safety import refuse_before_work
 
-        refuse_unusable(args.register, creating=True)
+        refuse_before_work(args.register)
     job = Job(project=project, assessment=assessment, out_dir=out, templates=templates)
     try:
         outputs = build_all(job)

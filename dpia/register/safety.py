@@ -41,12 +41,25 @@ def backups_dir(register: Path) -> Path:
     return register.with_name(register.stem + ".backups")
 
 
+def refuse_linked_backups(register: Path) -> None:
+    """Refuse a backups folder that is a link: dpia would write (and prune old files) elsewhere."""
+    folder = backups_dir(register)
+    if folder.is_symlink():
+        raise RegisterError(
+            f"{folder} is a link to {os.path.realpath(folder)}; dpia keeps the register's "
+            "backups only in a real folder beside it, and never writes or removes files "
+            f"through a link. Nothing was changed. Replace the link with a folder (e.g. move "
+            f"the files it points to into a new folder {folder.name}) and run the command again."
+        )
+
+
 def refuse_unusable(register: Path, creating: bool) -> None:
     """Refuse a register path that cannot be the workbook, before any lock file is made.
 
     ``creating``: a missing workbook may be created (``register add``), but only in a
     folder that exists; a mistyped folder would otherwise start a second register.
     """
+    refuse_linked_backups(register)
     if register.is_dir():
         raise UsageError(
             f"{register} is a folder, not a register: name the workbook itself, e.g. "
@@ -82,6 +95,30 @@ def refuse_unusable(register: Path, creating: bool) -> None:
         "register workbook, or, to turn this file into one, open it in Excel and use File, "
         "Save As, 'Excel Workbook (*.xlsx)' under a new name."
     )
+
+
+def refuse_before_work(register: Path) -> None:
+    """Everything that would stop ``register add`` later, checked before a build does any work:
+    the name, the file, a workbook open in Excel or LibreOffice, the lock file, the folder."""
+    if register.suffix.lower() != ".xlsx":
+        raise RegisterError(f"{register}: the register must be an Excel workbook ending .xlsx")
+    refuse_unusable(register, creating=True)
+    refuse_if_open(register)
+    lock = lock_path(register)
+    if lock.is_symlink() or (lock.exists() and not lock.is_file()):
+        raise RegisterError(
+            f"{lock} (the register's lock file) is not a plain file; remove it and run the "
+            "command again. Nothing was changed."
+        )
+    usable = os.access(lock, os.R_OK | os.W_OK) if lock.exists() else os.access(
+        register.parent, os.W_OK | os.X_OK
+    )
+    if not usable:
+        raise RegisterError(
+            f"dpia cannot write its lock file {lock} beside the register (permission denied), "
+            "so it could not update the register. Nothing was changed. Ask whoever manages "
+            f"the folder {register.parent} for write access."
+        )
 
 
 @contextlib.contextmanager
@@ -220,6 +257,7 @@ def replace_register(
     """
     folder = register.parent
     folder.mkdir(parents=True, exist_ok=True)
+    refuse_linked_backups(register)
     fd, name = tempfile.mkstemp(prefix=f".{register.stem}.", suffix=".tmp.xlsx", dir=folder)
     os.close(fd)
     tmp = Path(name)
