@@ -207,7 +207,8 @@ def test_disk_full_changes_nothing(
 def test_a_real_write_failure_changes_nothing_and_prints_no_traceback(
     answers: Path, tmp_path: Path
 ) -> None:
-    """A file-size limit makes the first big write fail for real (EFBIG), as a full disk would."""
+    """A file-size limit makes a write part-way through fail for real (EFBIG), as a full disk
+    would: the DPIA's web page (72 kB) fits, its PDF (110 kB) does not."""
     import resource
 
     out = tmp_path / "documents"
@@ -216,7 +217,7 @@ def test_a_real_write_failure_changes_nothing_and_prints_no_traceback(
 
     def limited() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (90_000, 90_000))
 
     result = subprocess.run(
         [sys.executable, "-m", "dpia", "build", str(other_version(answers)), "--out", str(out),

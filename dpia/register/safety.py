@@ -13,10 +13,13 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import gc
 import hashlib
 import io
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -75,6 +78,11 @@ def refuse_unusable(register: Path, creating: bool) -> None:
                 "a second register), or create the folder first."
             )
         return
+    if not register.is_file():
+        raise RegisterError(
+            f"{register} is not a regular file (a named pipe or a device?), so it cannot be the "
+            "register; name the workbook itself. Nothing was changed."
+        )
     try:
         with register.open("rb") as handle:
             head = handle.read(8)
@@ -240,9 +248,48 @@ def keep_backup(register: Path, old: bytes, kept: int) -> Path:
     return path
 
 
+def workbook_bytes(save: Callable[[io.BytesIO], None], what: str) -> bytes:
+    """A workbook saved into memory, or a :class:`RegisterError` saying why it could not be.
+
+    Saving into memory keeps a half-written zip file off the disk. The spreadsheet library
+    still writes each sheet through a temporary file first; on a full disk that fails, and
+    its half-closed writers fail once more when they are collected, which Python reports as
+    "Exception ignored ..." after dpia's message. Those reports are swallowed while saving.
+    """
+    buffer = io.BytesIO()
+    failure: str | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        try:
+            save(buffer)
+        except Exception as exc:  # OSError, or lxml's SerialisationError('IO_ENOSPC')
+            failure = _reason(exc)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise RegisterError(
+            f"{what} could not be saved ({failure}). Nothing was changed. Free some disk space "
+            f"(the spreadsheet library also writes temporary files in {tempfile.gettempdir()}) "
+            "and run the command again."
+        )
+    return buffer.getvalue()
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return (exc.strerror or str(exc)).lower()
+    text = str(exc)
+    for code in ("ENOSPC", "EFBIG", "EDQUOT", "EIO"):
+        if code in text:
+            return os.strerror(getattr(errno, code)).lower()
+    return f"{type(exc).__name__}: {text}"
+
+
 def replace_register(
     register: Path,
-    save: Callable[[Path], None],
+    save: Callable[[io.BytesIO], None],
     sheet_titles: Sequence[str],
     old: bytes | None,
     backups_kept: int,
@@ -250,7 +297,7 @@ def replace_register(
 ) -> None:
     """Save a new register atomically.
 
-    ``save(tmp)`` writes the new workbook; ``before_replace(sha256)`` runs after it is
+    ``save(buffer)`` writes the new workbook (into memory); ``before_replace(sha256)`` runs after it is
     proved to open and before it replaces the register (the audit log's phase 1).
     ``old`` is the register's bytes as read (None for a new register): if the file no
     longer holds them, someone saved it in the meantime and nothing is written.
@@ -262,7 +309,10 @@ def replace_register(
     os.close(fd)
     tmp = Path(name)
     try:
-        save(tmp)
+        data = workbook_bytes(save, f"the new version of {register}")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        del data
         os.chmod(tmp, file_mode(register))
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

@@ -61,6 +61,13 @@ def is_dpias(relative: PurePosixPath) -> bool:
 
 def check_out_dir(out: Path) -> None:
     """Refuse, before any work, an output folder that is a file or cannot be written."""
+    try:
+        _check_out_dir(out)
+    except OSError as exc:  # a name too long, a folder that cannot be searched ...
+        raise OutputError(cannot_write(out, exc)) from None
+
+
+def _check_out_dir(out: Path) -> None:
     for folder in (out, *out.parents):
         if folder.exists() or folder.is_symlink():
             break
