@@ -61,19 +61,27 @@ def _bounded(found: Iterator[tuple[Loc, str]] | Any) -> list[tuple[Loc, str]]:
     return shown
 
 
-def text_problems(data: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
-    """Texts too long for one answer, or holding characters no document can hold."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            child = (*loc, key) if isinstance(key, str) else loc
-            if isinstance(key, str):
-                yield from _text_problem(key, child, "name")
-            yield from text_problems(value, child)
-    elif isinstance(data, list):
-        for n, value in enumerate(data):
-            yield from text_problems(value, (*loc, n))
-    elif isinstance(data, str):
-        yield from _text_problem(data, loc, "answer")
+def text_problems(data: Any) -> Iterator[tuple[Loc, str]]:
+    """Texts too long for one answer, or holding characters no document can hold.
+
+    Walks the data with its own stack, in file order: data built in Python (not read
+    from YAML, which stops at 50 levels) may nest deeper than Python's recursion allows.
+    """
+    stack: list[tuple[Loc, Any]] = [((), data)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, dict):
+            children: list[tuple[Loc, Any]] = []
+            for key, child in value.items():
+                where = (*loc, key) if isinstance(key, str) else loc
+                if isinstance(key, str):
+                    yield from _text_problem(key, where, "name")
+                children.append((where, child))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*loc, n), child) for n, child in enumerate(value)]))
+        elif isinstance(value, str):
+            yield from _text_problem(value, loc, "answer")
 
 
 def _text_problem(text: str, loc: Loc, what: str) -> Iterator[tuple[Loc, str]]:

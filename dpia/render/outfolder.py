@@ -224,7 +224,7 @@ def _carry_over(old: Path, new: Path, replaced: set[PurePosixPath]) -> None:
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
-                os.link(path, target, follow_symlinks=False)
+                os.link(path, target)  # not a link itself: those were handled above
             except OSError:
                 shutil.copy2(path, target, follow_symlinks=False)
 
