@@ -22,8 +22,9 @@ from dpia.answers.rules import cross_field_problems
 MAX_PROBLEMS = 50  # problems described in full; the rest are only counted
 MAX_TEXT = 10_000  # characters in one answer (a long description is about 2,000)
 # Characters no document can hold: C0 controls but tab and line breaks, DEL, C1 controls
-# (terminal escapes among them), and lone surrogates (half of a character).
-_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+# (terminal escapes among them) but NEL (a line break), and lone surrogates (half of a
+# character).
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
 
 
 def validate(data: Any) -> tuple[Project | None, list[tuple[Loc, str]]]:
