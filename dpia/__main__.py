@@ -1,9 +1,17 @@
+"""``python -m dpia`` and the ``dpia`` command (pyproject's entry point is :func:`run`)."""
+
 import sys
 
-try:  # Ctrl-C while Python is still loading dpia: stop quietly, as at any other moment
-    from dpia.cli import main
-except KeyboardInterrupt:
-    print("\nStopped.", file=sys.stderr)
-    raise SystemExit(130) from None
 
-raise SystemExit(main())
+def run() -> int:
+    """Load the command line and run it; Ctrl-C while Python is still loading dpia stops quietly."""
+    try:
+        from dpia.cli import main
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 130
+    return main()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run())

@@ -52,6 +52,16 @@ def _positive_int(text: str) -> int:
     return value
 
 
+MAX_DAYS = 36_500  # a hundred years: further ahead than any review
+
+
+def _days(text: str) -> int:
+    value = _positive_int(text)
+    if value > MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"'{text}' days is too far ahead: at most {MAX_DAYS:,}")
+    return value
+
+
 def _add_answers_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", nargs="?", type=Path, help="the answers file (YAML)")
     p.add_argument(
@@ -214,7 +224,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except DpiaError as exc:
         if args.debug:
             raise
-        print(str(exc), file=sys.stderr)
+        from dpia.report import visible
+
+        print(visible(str(exc)), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         if args.debug:
@@ -338,9 +350,9 @@ def _build(project: Project, assessment: Assessment, out: Path, args: argparse.N
 
     templates = str(args.templates) if getattr(args, "templates", None) else None
     if getattr(args, "register", None) is not None:  # refused before the documents, not after
-        from dpia.register.safety import refuse_unusable
+        from dpia.register.safety import refuse_before_work
 
-        refuse_unusable(args.register, creating=True)
+        refuse_before_work(args.register)
     job = Job(project=project, assessment=assessment, out_dir=out, templates=templates)
     try:
         outputs = build_all(job)
@@ -421,7 +433,7 @@ def _add_register_commands(sub: Any) -> None:
     p = rsub.add_parser("due", help="list reviews due or overdue, and ended flows still marked active")
     p.add_argument("register", type=Path, metavar="XLSX")
     p.add_argument("--on", type=_iso_date, metavar="YYYY-MM-DD", help="as of this date (default: today)")
-    p.add_argument("--within", type=_positive_int, default=30, metavar="DAYS",
+    p.add_argument("--within", type=_days, default=30, metavar="DAYS",
                    help="also list reviews due within this many days (default 30)")
     p.set_defaults(handler=cmd_register_due)
 
@@ -471,6 +483,9 @@ def cmd_register_due(args: argparse.Namespace) -> int:
     from dpia.register.show import due_text
 
     on = args.on or date.today()
+    if (date.max - on).days <= args.within:
+        raise UsageError(f"--on {on.isoformat()} with --within {args.within} reaches past the "
+                         "last date the calendar can hold; choose an earlier date or fewer days")
     print(due_text(due(_existing(args.register), on, args.within), on.isoformat()))
     return EXIT_OK
 
@@ -542,7 +557,8 @@ def _prompter() -> Any:
 
 
 def _terminal() -> bool:
-    return sys.stdin.isatty() and sys.stdout.isatty()
+    """Both standard input and output are a terminal (either may be closed: None)."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
 
 
 def cmd_new(args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import textwrap
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,27 @@ if TYPE_CHECKING:
 PIPE_WIDTH = 100
 # Below this many columns the risk table becomes a list, so nothing is cut.
 NARROW = 64
+
+
+# Characters a terminal acts on instead of showing: C0 and C1 controls (ESC starts the
+# sequences that clear the screen, move the cursor or add hidden links), DEL, and the
+# marks that reorder text (bidirectional overrides and isolates).
+_UNSHOWN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode control pictures: ␀ ... ␛ ... ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def visible(text: str) -> str:
+    """``text`` with every character a terminal would act on shown as a visible sign instead
+    (ESC as ␛, NUL as ␀, a C1 or direction control as <U+009B>); line breaks and tabs stay."""
+    return _UNSHOWN.sub(_picture, text)
 
 
 def _console(stderr: bool = False) -> Console:
@@ -51,7 +73,7 @@ def _wrap(
 
     rest = indent if hang is None else hang
     lines = textwrap.wrap(
-        text,
+        visible(text),
         width=max(24, con.width - 1),
         initial_indent=" " * indent,
         subsequent_indent=" " * rest,
@@ -69,7 +91,8 @@ def _wrap(
 def print_json(data: Any) -> None:
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "")
     text = json.dumps(data, indent=2, ensure_ascii=encoding != "utf8", default=str)
-    sys.stdout.write(text + "\n")
+    # JSON escapes C0 controls itself; the others are written as \uXXXX escapes too.
+    sys.stdout.write(_UNSHOWN.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def errors_json(exc: AnswersError) -> dict[str, Any]:
@@ -229,7 +252,7 @@ def _print_risks(con: Console, a: Assessment) -> None:
         parts = []
         last = len(cells) - 1
         for n, ((text, style), width) in enumerate(zip(cells, widths, strict=True)):
-            shown = escape(text if n == last else text.ljust(width))
+            shown = escape(visible(text if n == last else text.ljust(width)))
             parts.append(f"[{style}]{shown}[/]" if style and text.strip() else shown)
         return ("  " + _GUTTER.join(parts)).rstrip()
 
@@ -239,7 +262,7 @@ def _print_risks(con: Console, a: Assessment) -> None:
         pieces = textwrap.wrap(row[0][0], width=widths[0], break_on_hyphens=True) or [""]
         con.print(line([(pieces[0], "bold"), *row[1:]]), crop=False, overflow="ignore")
         for piece in pieces[1:]:
-            con.print(f"  [bold]{escape(piece)}[/]", crop=False)
+            con.print(f"  [bold]{escape(visible(piece))}[/]", crop=False)
 
 
 def _print_gaps(con: Console, a: Assessment, edit_file: str | None = None) -> None:

@@ -14,6 +14,8 @@ failure leaves the previous file intact; keys keep the contract's order.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -31,6 +33,10 @@ from dpia.fileio import atomic_write_text, office_kind
 MAX_BYTES = 1024 * 1024
 # Answers files nest about five levels; anything far deeper is a mistake or an attack.
 MAX_DEPTH = 50
+# A large project's file holds about 3,000 YAML events (values, lists, groups); reading
+# stops at these bounds, so a huge or hostile file is refused in a second or two.
+MAX_EVENTS = 30_000
+MAX_ITEMS = 1_000  # items in one list (organisations, flows, risks ...)
 # Top-level key written by the questionnaire into a file saved part-way through.
 INCOMPLETE_KEY = "incomplete"
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -43,26 +49,55 @@ def read_text(path: Path) -> str:
 
     A missing file or a folder is a usage error (exit 2): the command named the
     wrong thing. Everything wrong with the file's content is an :class:`AnswersError`.
+    Only a regular file is opened: a named pipe, a device or a socket is refused
+    from its ``stat``, before anything could wait on it.
     """
     source = str(path)
-    if path.is_dir():
-        raise UsageError(f"{source} is a folder, not an answers file: name the .yaml file")
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         raise UsageError(f"{source}: file not found; check the name and the folder") from None
     except OSError as exc:
-        raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
-    if size > MAX_BYTES:
+        raise AnswersError(source, [Problem("", _unreadable(exc))]) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UsageError(f"{source} is a folder, not an answers file: name the .yaml file")
+    _refuse_special(info.st_mode, source)
+    if info.st_size > MAX_BYTES:
         raise AnswersError(
-            source, [Problem("", f"is {size:,} bytes; answers files are limited to 1 MiB")]
+            source, [Problem("", f"is {info.st_size:,} bytes; answers files are limited to 1 MiB")]
         )
     try:
-        with path.open("rb") as handle:
+        # Not blocking: a file swapped for a named pipe after the check cannot hang the read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with os.fdopen(fd, "rb") as handle:
+            _refuse_special(os.fstat(handle.fileno()).st_mode, source)
             raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise AnswersError(source, [Problem("", f"cannot read the file: {exc.strerror}")]) from None
+        raise AnswersError(source, [Problem("", _unreadable(exc))]) from None
     return decode(raw, source)
+
+
+def _unreadable(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return ("cannot be read: permission denied (you, or this program, may not open the file "
+                "or one of the folders on its path). Ask whoever manages the folder, or copy "
+                "the file somewhere you can read it")
+    return f"cannot be read: {(exc.strerror or str(exc)).lower()}"
+
+
+def _refuse_special(mode: int, source: str) -> None:
+    if stat.S_ISREG(mode):
+        return
+    kind = (
+        "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+        else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "a socket" if stat.S_ISSOCK(mode)
+        else "not a regular file"
+    )
+    raise AnswersError(
+        source, [Problem("", f"is {kind}, not a file; an answers file must be a plain text file "
+                             "saved on disk (name the .yaml file itself)")]
+    )
 
 
 def decode(raw: bytes, source: str) -> str:
@@ -187,6 +222,11 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
         frame = stack[-1]
         container, loc = frame[0], frame[1]
         if isinstance(container, list):
+            if len(container) >= MAX_ITEMS:
+                raise problem(
+                    f"has more than {MAX_ITEMS:,} items; an answers file needs far fewer. "
+                    "Is it the right file?", event, loc,
+                )
             child: Loc = (*loc, len(container))
             container.append(value)
             lines[child] = line
@@ -211,7 +251,12 @@ def _build(events: Any, source: str) -> tuple[Any, Lines]:
         frame[2] = _NO_KEY
         return child
 
-    for event in events:
+    for count, event in enumerate(events):
+        if count >= MAX_EVENTS:
+            raise problem(
+                f"holds more than {MAX_EVENTS:,} values, lists and groups; an answers file "
+                "needs far fewer. Is it the right file? Reading stopped here", event, here()[:3],
+            )
         tag = getattr(event, "tag", None)
         if isinstance(event, yaml.AliasEvent):
             raise problem(
@@ -361,12 +406,23 @@ def dump(data: Mapping[str, Any], header: str = "") -> str:
 def save(project: Project, path: Path | str) -> None:
     """Write a valid project to ``path`` atomically."""
     header = f"# An answers file in format {vocab.FORMAT}. Check it with: dpia check <file>\n"
-    atomic_write_text(Path(path), dump(to_data(project), header))
+    _write_readable(Path(path), dump(to_data(project), header))
 
 
 def save_raw(data: Mapping[str, Any], path: Path | str, header: str = "") -> None:
     """Write plain (possibly incomplete) data atomically, e.g. a questionnaire in progress."""
-    atomic_write_text(Path(path), dump(data, header))
+    _write_readable(Path(path), dump(data, header))
+
+
+def _write_readable(path: Path, text: str) -> None:
+    """Write ``text`` only if loading would accept its size: a file dpia saved must open again."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise AnswersError(str(path), [Problem("", (
+            f"would be {size:,} bytes, over the 1 MiB an answers file may hold, so it was not "
+            "saved (the file on disk is as it was). Shorten the longest answers and save again"
+        ))])
+    atomic_write_text(path, text)
 
 
 def keep_commented_copy(path: Path) -> Path | None:

@@ -188,7 +188,7 @@ def problems_with_lines(
     result = []
     for loc, message in problems:
         line = None
-        if lines:
+        if lines and loc:  # a problem of the whole file has no one line
             probe = loc
             while probe and probe not in lines:
                 probe = probe[:-1]

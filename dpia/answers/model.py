@@ -56,11 +56,23 @@ MAX_PARTICIPANTS = 100_000_000
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+MAX_ID = 64  # ids name folders and files: well within every system's limit on a name
+# Names Windows keeps for devices: a folder or file so named cannot be opened there.
+_RESERVED = re.compile(r"(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?", re.IGNORECASE)
+
+
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         raise ValueError(
             "must be a short id of lowercase letters, digits and single hyphens, "
             "for example 'hwn' or 'nhs-trust-2'"
+        )
+    if len(value) > MAX_ID:
+        raise ValueError(f"is {len(value)} characters long; an id may have at most {MAX_ID}")
+    if _RESERVED.fullmatch(value):
+        raise ValueError(
+            f"'{value}' is a name Windows keeps for a device, so files named after it cannot "
+            "be opened there; choose another id, e.g. 'con-1' or 'the-council'"
         )
     return value
 

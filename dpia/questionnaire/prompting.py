@@ -21,10 +21,15 @@ from collections.abc import Callable, Collection, Sequence
 from typing import Any, TextIO
 
 import questionary
+from prompt_toolkit.buffer import Buffer
+from prompt_toolkit.document import Document
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.styles import Style
 
+from dpia.answers.validate import MAX_TEXT
+
+TOO_LONG = "too long: one answer may hold at most {limit:,} characters; shorten it"
 # (value, label, description or None)
 Option = tuple[str, str, str | None]
 Check = Callable[[Any], str | None]
@@ -78,11 +83,14 @@ class Prompter:
         self, message: str, *, default: str = "", instruction: str | None = None,
         check: Check | None = None,
     ) -> str:
-        answer = questionary.text(  # Ctrl-D on an empty answer already stops a text prompt
+        question = questionary.text(  # Ctrl-D on an empty answer already stops a text prompt
             message, default=default, instruction=_instruction(instruction),
-            validate=_validator(check), style=STYLE, **self._io,
-        ).unsafe_ask()
-        return str(answer)
+            validate=_validator(_within_limit(check)), style=STYLE, **self._io,
+        )
+        buffer = question.application.layout.current_buffer
+        if buffer is not None:
+            _bound(buffer)
+        return str(question.unsafe_ask())
 
     def select(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
         choices = [questionary.Choice(label, value=value, description=desc)
@@ -133,6 +141,29 @@ def _ask(question: Any) -> Any:
     app = question.application
     app.key_bindings = merge_key_bindings([app.key_bindings, _STOP])
     return question.unsafe_ask()
+
+
+def _within_limit(check: Check | None) -> Check:
+    """The answer's own check, after the limit on one answer's length."""
+
+    def within(value: Any) -> str | None:
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            return TOO_LONG.format(limit=MAX_TEXT)
+        return check(value) if check is not None else None
+
+    return within
+
+
+def _bound(buffer: Buffer) -> None:
+    """Keep what is typed or pasted to just over :data:`MAX_TEXT` characters, so a huge
+    paste costs neither time nor memory (the check then says the answer is too long)."""
+
+    def cut(changed: Buffer) -> None:
+        if len(changed.text) > MAX_TEXT + 1:
+            changed.set_document(Document(changed.text[: MAX_TEXT + 1], MAX_TEXT + 1),
+                                 bypass_readonly=True)
+
+    buffer.on_text_changed += cut
 
 
 def _instruction(text: str | None) -> str | None:

@@ -13,11 +13,14 @@
 from __future__ import annotations
 
 import contextlib
+import errno
+import gc
 import glob
 import hashlib
 import io
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -43,12 +46,25 @@ def backups_dir(register: Path) -> Path:
     return register.with_name(register.stem + ".backups")
 
 
+def refuse_linked_backups(register: Path) -> None:
+    """Refuse a backups folder that is a link: dpia would write (and prune old files) elsewhere."""
+    folder = backups_dir(register)
+    if folder.is_symlink():
+        raise RegisterError(
+            f"{folder} is a link to {os.path.realpath(folder)}; dpia keeps the register's "
+            "backups only in a real folder beside it, and never writes or removes files "
+            f"through a link. Nothing was changed. Replace the link with a folder (e.g. move "
+            f"the files it points to into a new folder {folder.name}) and run the command again."
+        )
+
+
 def refuse_unusable(register: Path, creating: bool) -> None:
     """Refuse a register path that cannot be the workbook, before any lock file is made.
 
     ``creating``: a missing workbook may be created (``register add``), but only in a
     folder that exists; a mistyped folder would otherwise start a second register.
     """
+    refuse_linked_backups(register)
     if register.is_dir():
         raise UsageError(
             f"{register} is a folder, not a register: name the workbook itself, e.g. "
@@ -64,6 +80,11 @@ def refuse_unusable(register: Path, creating: bool) -> None:
                 "a second register), or create the folder first."
             )
         return
+    if not register.is_file():
+        raise RegisterError(
+            f"{register} is not a regular file (a named pipe or a device?), so it cannot be the "
+            "register; name the workbook itself. Nothing was changed."
+        )
     try:
         with register.open("rb") as handle:
             head = handle.read(8)
@@ -84,6 +105,30 @@ def refuse_unusable(register: Path, creating: bool) -> None:
         "register workbook, or, to turn this file into one, open it in Excel and use File, "
         "Save As, 'Excel Workbook (*.xlsx)' under a new name."
     )
+
+
+def refuse_before_work(register: Path) -> None:
+    """Everything that would stop ``register add`` later, checked before a build does any work:
+    the name, the file, a workbook open in Excel or LibreOffice, the lock file, the folder."""
+    if register.suffix.lower() != ".xlsx":
+        raise RegisterError(f"{register}: the register must be an Excel workbook ending .xlsx")
+    refuse_unusable(register, creating=True)
+    refuse_if_open(register)
+    lock = lock_path(register)
+    if lock.is_symlink() or (lock.exists() and not lock.is_file()):
+        raise RegisterError(
+            f"{lock} (the register's lock file) is not a plain file; remove it and run the "
+            "command again. Nothing was changed."
+        )
+    usable = os.access(lock, os.R_OK | os.W_OK) if lock.exists() else os.access(
+        register.parent, os.W_OK | os.X_OK
+    )
+    if not usable:
+        raise RegisterError(
+            f"dpia cannot write its lock file {lock} beside the register (permission denied), "
+            "so it could not update the register. Nothing was changed. Ask whoever manages "
+            f"the folder {register.parent} for write access."
+        )
 
 
 @contextlib.contextmanager
@@ -267,9 +312,48 @@ def keep_backup(register: Path, old: bytes, kept: int) -> Path:
     return path
 
 
+def workbook_bytes(save: Callable[[io.BytesIO], None], what: str) -> bytes:
+    """A workbook saved into memory, or a :class:`RegisterError` saying why it could not be.
+
+    Saving into memory keeps a half-written zip file off the disk. The spreadsheet library
+    still writes each sheet through a temporary file first; on a full disk that fails, and
+    its half-closed writers fail once more when they are collected, which Python reports as
+    "Exception ignored ..." after dpia's message. Those reports are swallowed while saving.
+    """
+    buffer = io.BytesIO()
+    failure: str | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        try:
+            save(buffer)
+        except Exception as exc:  # OSError, or lxml's SerialisationError('IO_ENOSPC')
+            failure = _reason(exc)
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise RegisterError(
+            f"{what} could not be saved ({failure}). Nothing was changed. Free some disk space "
+            f"(the spreadsheet library also writes temporary files in {tempfile.gettempdir()}) "
+            "and run the command again."
+        )
+    return buffer.getvalue()
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return (exc.strerror or str(exc)).lower()
+    text = str(exc)
+    for code in ("ENOSPC", "EFBIG", "EDQUOT", "EIO"):
+        if code in text:
+            return os.strerror(getattr(errno, code)).lower()
+    return f"{type(exc).__name__}: {text}"
+
+
 def replace_register(
     register: Path,
-    save: Callable[[Path], None],
+    save: Callable[[io.BytesIO], None],
     sheet_titles: Sequence[str],
     old: bytes | None,
     backups_kept: int,
@@ -277,19 +361,23 @@ def replace_register(
 ) -> None:
     """Save a new register atomically.
 
-    ``save(tmp)`` writes the new workbook; ``before_replace(sha256)`` runs after it is
+    ``save(buffer)`` writes the new workbook (into memory); ``before_replace(sha256)`` runs after it is
     proved to open and before it replaces the register (the audit log's phase 1).
     ``old`` is the register's bytes as read (None for a new register): if the file no
     longer holds them, someone saved it in the meantime and nothing is written.
     """
     folder = register.parent
     folder.mkdir(parents=True, exist_ok=True)
+    refuse_linked_backups(register)
     fd, name = tempfile.mkstemp(prefix=f"{_temporary_prefix(register)}{os.getpid()}.", suffix=TEMP_SUFFIX,
                                 dir=folder)
     os.close(fd)
     tmp = Path(name)
     try:
-        save(tmp)
+        data = workbook_bytes(save, f"the new version of {register}")
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        del data
         os.chmod(tmp, file_mode(register))
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())

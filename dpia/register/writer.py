@@ -6,12 +6,12 @@ register (``--register``) is the one that accumulates history.
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from dpia.register.layout import load_layout
 from dpia.register.rows import project_register_rows
+from dpia.register.safety import workbook_bytes
 from dpia.register.workbook import SheetEditor, new_workbook, write_lists
 
 if TYPE_CHECKING:
@@ -34,9 +34,7 @@ def project_workbook_bytes(job: Job) -> bytes:
     wb.properties.created = stamp
     wb.properties.modified = stamp
     wb.properties.creator = "dpia"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb.save, "the register rows (data-sharing-register.xlsx)")
 
 
 def write(job: Job) -> list[Output]:

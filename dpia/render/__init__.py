@@ -5,19 +5,19 @@ function ``write(job) -> list[Output]`` that renders its documents and writes
 each file atomically into ``job.out_dir``. Each writer sees what the writers
 before it wrote in ``job.earlier``, so the last one (the start page,
 index.html) can list every document. Under :func:`build_all` the files are
-only kept in memory until every writer has finished, then written together, so
-a build that fails or is stopped (Ctrl-C) leaves the folder as it was, never
-half old and half new documents.
+only kept in memory until every writer has finished, then written into a folder
+beside the output folder and swapped in at once (:mod:`dpia.render.outfolder`),
+so a build that fails, is stopped (Ctrl-C) or killed leaves all the old
+documents or all the new ones, never a mix.
 """
 
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from dpia.errors import OutputError
@@ -85,8 +85,13 @@ class BuildStopped(KeyboardInterrupt):
 
 
 def build_all(job: Job) -> list[Output]:
-    """Render every document, then write them all; nothing is written if rendering fails."""
-    check_out_dir(job.out_dir)
+    """Render every document, then swap them all into the folder at once (:mod:`dpia.render.outfolder`).
+
+    Nothing in the folder changes if rendering or writing fails, or is stopped.
+    """
+    from dpia.render import outfolder
+
+    outfolder.check_out_dir(job.out_dir)
     job = replace(job, staged={})
     assert job.staged is not None
     outputs: list[Output] = []
@@ -94,42 +99,15 @@ def build_all(job: Job) -> list[Output]:
         module_name, _, func_name = spec.partition(":")
         writer: Writer = getattr(importlib.import_module(module_name), func_name)
         outputs.extend(writer(replace(job, earlier=tuple(outputs))))
-    written = 0
+    files = {
+        PurePosixPath(path.relative_to(job.out_dir).as_posix()): data
+        for path, data in job.staged.items()
+    }
     with interrupts_held() as stopped:
         try:
-            for path, data in job.staged.items():
-                atomic_write_bytes(path, data)
-                written += 1
+            outfolder.install(job.out_dir, files, outfolder.write_file)
         except OSError as exc:
-            raise OutputError(_cannot_write(job.out_dir, exc, written)) from None
+            raise OutputError(outfolder.cannot_write(job.out_dir, exc)) from None
     if stopped:
         raise BuildStopped()
     return outputs
-
-
-def check_out_dir(out: Path) -> None:
-    """Refuse, before any work, an output folder that is a file or cannot be written."""
-    for folder in (out, *out.parents):
-        if folder.exists() or folder.is_symlink():
-            break
-    if not folder.is_dir():
-        inside = "" if folder == out else f", so nothing can be written into {out}"
-        raise OutputError(
-            f"{folder} is a file, not a folder{inside}. Choose another folder with --out "
-            "(e.g. --out documents); the file was not touched."
-        )
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(_cannot_write(out, PermissionError(13, "permission denied"), 0))
-
-
-def _cannot_write(out: Path, exc: OSError, written: int) -> str:
-    reason = (exc.strerror or str(exc)).lower()
-    done = (
-        "Nothing was changed." if not written
-        else f"{written} file(s) were replaced before that; build again once it is fixed."
-    )
-    return (
-        f"cannot write the documents into {out} ({reason}). {done} Choose a folder you can "
-        "write to with --out (e.g. one in your Documents), or ask whoever manages that "
-        "folder for write access."
-    )

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment import facts
+from dpia.render.sandbox import plain_namespace
 
 if TYPE_CHECKING:
     from dpia.render import Job
@@ -49,5 +50,5 @@ def base_context(job: Job) -> dict[str, Any]:
         "is_draft": p.is_draft,
         "today": job.today,
         "fingerprint": a.fingerprint,
-        "vocab": vocab,
+        "vocab": plain_namespace(vocab),  # a read-only mapping, not the module
     }

@@ -5,8 +5,9 @@
   (``select_autoescape`` would miss that double extension).
 * Markdown and plain text are not escaped by Jinja: templates pipe user text
   through the ``md`` / ``mdcell`` filters in Markdown outputs.
-* A user's ``--templates DIR`` overrides shipped templates by name; then the
-  whole environment is sandboxed, since those templates are not ours.
+* A user's ``--templates DIR`` overrides shipped templates by name. Every
+  template, shipped or not, runs in dpia's sandbox (:mod:`dpia.render.sandbox`):
+  an allow-list of what it may read and call, and limits in time and size.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from dpia.answers import placeholders, vocab
 from dpia.errors import OutputError
+from dpia.render.sandbox import FolderLoader, SafeEnvironment, TemplateLimit, plain_namespace
 from dpia.resources import templates_dir
 
 
@@ -122,7 +123,7 @@ def extract(key: Any, container: Any) -> Any:
     return container[key]
 
 
-def _configure(env: jinja2.Environment) -> jinja2.Environment:
+def _configure(env: SafeEnvironment) -> SafeEnvironment:
     env.filters["join"] = _shown_join(env.filters["join"])
     env.filters.update(
         md=md,
@@ -134,14 +135,18 @@ def _configure(env: jinja2.Environment) -> jinja2.Environment:
         label=label,
         extract=extract,
     )
-    env.globals.update(vocab=vocab)
+    env.globals.update(vocab=plain_namespace(vocab))
     return env
 
 
 @lru_cache(maxsize=8)
-def environment(user_dir: str | None = None) -> jinja2.Environment:
-    """The environment for the shipped templates, or sandboxed with a user's overrides first."""
-    search = [str(templates_dir())]
+def environment(user_dir: str | None = None) -> SafeEnvironment:
+    """The sandboxed environment: the shipped templates, with a user's overrides first.
+
+    Shipped templates run in the same sandbox as a user's own (see
+    :mod:`dpia.render.sandbox`), so every template sees the same allow-list.
+    """
+    search = [templates_dir()]
     options: dict[str, Any] = {
         "undefined": jinja2.StrictUndefined,
         "autoescape": _autoescape,
@@ -155,22 +160,18 @@ def environment(user_dir: str | None = None) -> jinja2.Environment:
         # That saves about a quarter of a second on every build. A user's own templates
         # (below) are always compiled afresh.
         return _configure(
-            jinja2.Environment(
-                loader=jinja2.FileSystemLoader(search),
-                bytecode_cache=_bytecode_cache(),
-                **options,
-            )
+            SafeEnvironment(loader=FolderLoader(search), bytecode_cache=_bytecode_cache(), **options)
         )
     folder = Path(user_dir)
     if not folder.is_dir():
         raise OutputError(f"--templates: '{user_dir}' is not a folder")
-    loader = jinja2.FileSystemLoader([str(folder), *search])
-    return _configure(SandboxedEnvironment(loader=loader, **options))
+    return _configure(SafeEnvironment(loader=FolderLoader([folder, *search]), **options))
 
 
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     try:
-        return jinja2.FileSystemBytecodeCache()
+        # Its own file names: code compiled by an older dpia outside the sandbox is never loaded.
+        return jinja2.FileSystemBytecodeCache(pattern="__dpia_sandbox_1_%s.cache")
     except (OSError, RuntimeError):  # no usable temporary folder: compile every time
         return None
 
@@ -179,14 +180,66 @@ def render(name: str, context: dict[str, Any], user_dir: str | None = None) -> s
     """Render one template; template faults become an :class:`OutputError` naming the template."""
     env = environment(user_dir)
     try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateNotFound:
-        raise OutputError(f"template '{name}' was not found") from None
+        return env.render_bounded(name, context)
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name or name
+        where = _template_frame(exc, env)
+        if missing != name and where:
+            raise OutputError(
+                f"template '{where[0]}' line {where[1]} asks for template '{missing}', "
+                "which was not found"
+            ) from None
+        raise OutputError(f"template '{missing}' was not found") from None
     except jinja2.UndefinedError as exc:
-        raise OutputError(f"template '{name}' uses a value that is not defined: {exc}") from None
+        raise OutputError(f"template {_at(exc, name, env)} uses a value that is not defined: {exc}") from None
     except jinja2.TemplateSyntaxError as exc:
         raise OutputError(
             f"template '{exc.name or name}' line {exc.lineno} has a syntax error: {exc.message}"
         ) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise OutputError(f"template '{name}' tried something unsafe: {exc}") from None
+        raise OutputError(f"template {_at(exc, name, env)} tried something unsafe: {exc}") from None
+    except TemplateLimit as exc:
+        raise OutputError(f"template {_at(exc, name, env)} {exc.message}; it was stopped") from None
+    except RecursionError:
+        raise OutputError(
+            f"template {_at(None, name, env)} calls itself (or includes itself) too deeply; it was stopped"
+        ) from None
+    except MemoryError:
+        raise OutputError(f"template '{name}' ran out of memory; it was stopped") from None
+    except OutputError:
+        raise
+    except Exception as exc:
+        if user_dir is None:
+            raise  # a fault in a shipped template is dpia's bug: keep the traceback
+        raise OutputError(
+            f"template {_at(exc, name, env)} failed: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def _template_frame(exc: BaseException | None, env: SafeEnvironment) -> tuple[str, int] | None:
+    """The template name and line where ``exc`` was raised (the innermost template frame)."""
+    found = None
+    tb = exc.__traceback__ if exc is not None else None
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename.endswith(".j2"):
+            found = (_template_name(code.co_filename, env), tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _template_name(filename: str, env: SafeEnvironment) -> str:
+    """A template's file as its name in its folder ('privacy-notice/body.j2')."""
+    path = Path(filename)
+    assert isinstance(env.loader, FolderLoader)
+    for folder in env.loader.folders:
+        if path.is_relative_to(folder):
+            return path.relative_to(folder).as_posix()
+    return filename
+
+
+def _at(exc: BaseException | None, name: str, env: SafeEnvironment) -> str:
+    where = _template_frame(exc, env)
+    if where is None:
+        return f"'{name}'"
+    return f"'{where[0]}' line {where[1]}"
