@@ -47,6 +47,9 @@ def base_context(job: Job) -> dict[str, Any]:
         "measures_by_risk": facts.measures_by_risk(p, a.risks),
         "risks_by_measure": facts.risks_by_measure(p, a.risks),
         "is_draft": p.is_draft,
+        # "Data Protection Officer" only where one is appointed, else "data protection lead".
+        "dp_adviser": facts.dp_adviser(p),
+        "dp_adviser_short": facts.dp_adviser(p, short=True),
         "today": job.today,
         "fingerprint": a.fingerprint,
         "vocab": vocab,
