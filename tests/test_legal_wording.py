@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import TODAY
-from texts_helpers import build_texts, example_data, project_from
+from texts_helpers import build_texts, example_data, project_from, sole
 from variants import DELETE, change
 
 from dpia.assessment.assess import assess
@@ -74,3 +74,52 @@ def test_data_protection_officer_only_where_one_is_appointed(tmp_path: Path) -> 
     assert "| DPO for participants |" in md
     assert "**Data Protection Officer for participants:**" in build_texts(
         example_data("contract"), tmp_path / "c")["partnership-agreement.md"]
+
+
+def consent_project(**more: Any) -> dict[str, Any]:
+    data = sole(example_data("contract"), "consent", "explicit_consent")
+    data["processing"].pop("legitimate_interests", None)
+    data["findings"]["healthwatch_may_reuse_data"] = True
+    for key, value in more.items():
+        data["processing"][key] = value
+    return data
+
+
+def test_reuse_under_consent_needs_agreement_not_article_6_4(tmp_path: Path) -> None:
+    data = consent_project()
+    _, md = dpia_doc_of(data)
+    agreement = build_texts(data, tmp_path)["partnership-agreement.md"]
+    for text in (md, agreement):
+        assert "6(4)" not in text
+        assert "reused for another purpose only if participants agree to that purpose first" in " ".join(
+            text.split())
+    # under public task, compatible reuse (Article 6(4)) is what the law asks
+    assert "6(4)" in build_texts(example_data("contract"), tmp_path / "pt")["partnership-agreement.md"]
+
+
+def test_withdrawal_deadline_under_consent_says_what_can_still_be_withdrawn(tmp_path: Path) -> None:
+    notice = build_texts(consent_project(), tmp_path)["privacy-notice.md"]
+    said = " ".join(notice.split())
+    assert "you can withdraw it at any time" in said
+    assert ("The date below is the last day your answers can be taken out of the results. After it you "
+            "can still withdraw your consent") in said
+    without = consent_project(withdrawal="You can stop taking part at any time.")
+    assert "The date below" not in build_texts(without, tmp_path / "w")["privacy-notice.md"]
+
+
+def test_rights_follow_the_lawful_basis_without_overstating(tmp_path: Path) -> None:
+    texts = build_texts(example_data("contract"), tmp_path)
+    notice = " ".join(texts["privacy-notice.md"].split())
+    assert "Rights not listed do not apply" not in notice
+    assert ("You can also ask Healthwatch Northtown to delete your information. Because it relies on a "
+            "task in the public interest, this right is limited, not removed") in notice
+    assert not [name for name, text in texts.items() if "different law." in text]
+    assert [name for name, text in texts.items() if "Each one relies on its own lawful basis" in text]
+    consent = " ".join(build_texts(consent_project(), tmp_path / "c")["privacy-notice.md"].split())
+    assert "this right is limited" not in consent
+
+
+def test_processor_without_contract_is_said_once(tmp_path: Path) -> None:
+    _, md = dpia_doc_of(example_data("embedded"))
+    assert "No no contract" not in md and "no contract" not in md
+    assert "Contract in place: **No**" in md or "Contract in place: No" in md

@@ -20,6 +20,8 @@ from dpia.assessment.facts import (
     independence_concerns,
     recipient_retention,
     transfer_holders,
+    withdrawal_deadline,
+    withdrawal_explained,
 )
 from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
@@ -358,19 +360,6 @@ def relies_on_consent(p: Project) -> bool:
     )
 
 
-# A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
-_DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
-
-
-def withdrawal_explained(text: str) -> bool:
-    """The withdrawal answer says what happens after its deadline: what can still be
-    withdrawn and what cannot (e.g. answers already anonymised and analysed)."""
-    return bool(_AFTER.search(text) and _CANNOT.search(text))
-
-
-_AFTER = re.compile(r"\b(after|afterwards|from then|once)\b", re.IGNORECASE)
-_CANNOT = re.compile(r"\b(cannot|can ?not|can't|no longer|not possible|not be)\b", re.IGNORECASE)
-
 
 def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     pr = p.processing
@@ -415,9 +404,7 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "UK GDPR Article 10 allows criminal-offence data only under a condition in Parts 1 to 3 "
             "of Schedule 1: name it in 'schedule1_condition', or set 'criminal_offence_data: false'.",
         )
-    if relies_on_consent(p) and _DEADLINE.search(pr.withdrawal) and not withdrawal_explained(
-        pr.withdrawal
-    ):
+    if relies_on_consent(p) and withdrawal_deadline(p) and not withdrawal_explained(p):
         yield Gap(
             "consent-withdrawal-deadline", B, "processing.withdrawal",
             "Consent is relied on, and consent can be withdrawn at any time (UK GDPR Article 7(3)), "

@@ -335,3 +335,23 @@ def dp_adviser(p: Project, short: bool = False) -> str:
     if has_dpo:
         return "DPO" if short else "Data Protection Officer"
     return "data protection lead"
+
+
+# --- withdrawal -----------------------------------------------------------------------------
+
+# A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
+_DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
+_AFTER = re.compile(r"\b(after|afterwards|from then|once)\b", re.IGNORECASE)
+_CANNOT = re.compile(r"\b(cannot|can ?not|can't|no longer|not possible|not be)\b", re.IGNORECASE)
+
+
+def withdrawal_deadline(p: Project) -> bool:
+    """The withdrawal answer sets a deadline for taking answers back."""
+    return bool(_DEADLINE.search(str.__str__(p.processing.withdrawal)))
+
+
+def withdrawal_explained(p: Project) -> bool:
+    """The withdrawal answer says what happens after its deadline: what can still be
+    withdrawn and what cannot (e.g. answers already anonymised and analysed)."""
+    text = str.__str__(p.processing.withdrawal)
+    return bool(_AFTER.search(text) and _CANNOT.search(text))
