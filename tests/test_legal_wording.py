@@ -123,3 +123,48 @@ def test_processor_without_contract_is_said_once(tmp_path: Path) -> None:
     _, md = dpia_doc_of(example_data("embedded"))
     assert "No no contract" not in md and "no contract" not in md
     assert "Contract in place: **No**" in md or "Contract in place: No" in md
+
+
+def solo_project() -> dict[str, Any]:
+    """The contract example run by Healthwatch Northtown alone, sharing nothing."""
+    data = sole(example_data("contract"), "public_task", "substantial_public_interest")
+    data["organisations"] = [o for o in data["organisations"] if o["id"] == "hwn"]
+    data["data_protection"]["processors"] = []
+    data["sharing"] = []
+    data["processing"].pop("legitimate_interests", None)
+    data["processing"]["schedule1_condition"] = "Schedule 1, paragraph 6: statutory and government purposes"
+    data["project"]["contributions"] = {}
+    data["project"]["checkins"] = []
+    data["project"]["methods"] = ["paper_survey"]
+    data["project"]["participation_minutes"] = {"paper_survey": 10}
+    data["processing"]["storage"] = "Locked cabinet and Healthwatch Northtown's own server"
+    data["findings"]["report_authors"] = ["hwn"]
+    data["findings"]["acknowledgement"] = None
+    return data
+
+
+def test_one_organisation_sharing_nothing_gets_a_short_record(tmp_path: Path) -> None:
+    record = build_texts(solo_project(), tmp_path)["partnership-agreement.md"]
+    assert "## Signatures" not in record and "Signed for" not in record
+    assert "Reuse by other partners" not in record and "If a partner disagrees" not in record
+    assert "acknowledged in the report" not in record and "## Check-ins" not in record
+    assert "A date for the" not in record  # no check-ins between partners to agree
+    assert "runs this project alone and shares no data with another organisation" in record
+    full = build_texts(example_data("contract"), tmp_path / "full")["partnership-agreement.md"]
+    assert "## Signatures" in full and "Reuse by other partners" in full
+
+
+def test_agreement_states_healthwatch_independence_and_commission_points(tmp_path: Path) -> None:
+    record = " ".join(build_texts(example_data("contract"), tmp_path)["partnership-agreement.md"].split())
+    assert ("Healthwatch Northtown is a local Healthwatch, with statutory functions under section 221 of "
+            "the Local Government and Public Involvement in Health Act 2007 (as amended). Taking part in "
+            "this project does not limit its independence or its statutory powers.") in record
+    data = example_data("embedded")
+    data["project"]["agreement"]["form"] = "email"
+    data["findings"]["decision_process"] = "Southby Integrated Care Board approves the findings."
+    record = build_texts(data, tmp_path / "c")["partnership-agreement.md"]
+    still = record[record.index("## Still to agree"):]
+    assert "makes the Healthwatch's independence and statutory powers clear before the work starts" in still
+    assert "gives Southby Integrated Care Board, which commissions the work, approval of them" in still
+    nobody = build_texts(example_data("embedded"), tmp_path / "n")["partnership-agreement.md"]
+    assert "independence and statutory powers clear" not in nobody
