@@ -168,3 +168,31 @@ def test_agreement_states_healthwatch_independence_and_commission_points(tmp_pat
     assert "gives Southby Integrated Care Board, which commissions the work, approval of them" in still
     nobody = build_texts(example_data("embedded"), tmp_path / "n")["partnership-agreement.md"]
     assert "independence and statutory powers clear" not in nobody
+
+
+def test_heat_maps_only_with_risks_and_figures_numbered_from_1(tmp_path: Path) -> None:
+    import re
+
+    _, md = dpia_doc_of(solo_project())  # no flows, so no Figure 1 of flows
+    assert re.findall(r"Figure \d+\. Risks [a-z]+ measures", md) == [
+        "Figure 1. Risks before measures", "Figure 2. Risks after measures"]
+    data = solo_project()
+    pr = data["processing"]
+    pr.update(special_category=[], vulnerable_adults=False, data_subjects=["public"],
+              personal_data=["age_band"], third_party_subjects=[], approx_participants=50)
+    for key in ("special_category_condition", "schedule1_condition"):
+        pr.pop(key, None)
+    data["findings"]["healthwatch_may_reuse_data"] = False
+    _, md = dpia_doc_of(data)
+    assert "Figure" not in md and "Risks before measures" not in md
+    assert "No risks follow from the answers, and the partners recorded none of their own." in md
+
+
+def test_recordings_harm_names_only_what_is_recorded() -> None:
+    def harm(items: list[str]) -> str:
+        risks = assess(project_from(change({"processing.personal_data": items})), TODAY).risks
+        return next(r.harm for r in risks if r.id == "recordings")
+
+    assert harm(["audio_recordings"]) == "Voices identify people."
+    assert harm(["photographs"]) == "Faces identify people."
+    assert harm(["video_recordings"]) == "Voices and faces identify people."
