@@ -207,7 +207,8 @@ def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped
     ids = {g.id for g in a.gaps}
     assert {"draft", "insecure-transfer-phone-answers", "no-processor-contract-callpoint",
             "no-measures-large-scale"} <= ids
-    assert all(g.blocks for g in a.gaps)
+    # the example does not say whether its processors store the data: advice only
+    assert all(g.blocks for g in a.gaps if not g.id.startswith("processor-storage-"))
 
 
 def test_local_healthwatch_functions_cite_section_221(example_path) -> None:  # type: ignore[no-untyped-def]

@@ -43,7 +43,7 @@ OPTIONAL = {"erasure", "portability", "object", "withdraw_consent"}
 
 
 def rights_section(text: str) -> str:
-    return text.split("Your rights", 1)[1].split("Rights not listed", 1)[0]
+    return text.split("Your rights", 1)[1].split("To use your rights", 1)[0]
 
 
 @pytest.mark.parametrize("basis", sorted(EXPECTED_RIGHTS))
@@ -380,7 +380,8 @@ def test_hostile_text_is_escaped_in_every_format(tmp_path: Path) -> None:
     files = build_texts(data, tmp_path)
     assert len(files) >= 20
     for name, text in files.items():
-        assert "49" not in text.replace("0303", ""), name  # {{ 7*7 }} is never evaluated
+        # {{ 7*7 }} is never evaluated (the answers' fingerprint is hex and may hold "49")
+        assert "49" not in re.sub(r"fingerprint [0-9a-f]{12}", "", text.replace("0303", "")), name
         if name.endswith(".html"):
             assert "<script" not in text and "<img" not in text, name
             assert 'href="javascript' not in text, name
