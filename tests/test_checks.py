@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ def clean() -> Any:
         "signoff.next_review": "2027-03-31",
         "organisations[3].privacy_notice_url": "https://example.org/ncc/privacy",
         "sharing[3].ends": "2026-10-31",
+        "data_protection.processors[2].holds_data": "false",
     })
     data["risks"] = [
         {"id": r.id, "measures": ["A measure"], "effect": "reduced", "residual": "low",
@@ -37,6 +39,11 @@ def test_clean_variant_has_no_gaps() -> None:
 
 
 B, A = "blocks-signoff", "advice"
+CONSENT: dict[str, Any] = {"processing.lawful_basis": "consent",
+                           "processing.special_category_condition": "explicit_consent",
+                           "processing.schedule1_condition": DELETE,
+                           "processing.legitimate_interests": DELETE}
+COMMISSIONED: dict[str, Any] = {"project.commissioned_by": "ngh"}
 
 # (gap id, changes to the clean variant, level, path)
 FIRES: list[tuple[str, dict[str, Any], str]] = [
@@ -80,7 +87,32 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
         {"country": "Canada", "safeguard": "derogation"}]}, A),
     ("children-subjects", {"processing.children": "true"}, A),
     ("children-flag", {"processing.data_subjects": ["carers", "children"]}, A),
-    ("no-security-measures", {"processing.security_measures": []}, A),
+    ("no-security-measures", {"processing.security_measures": [],
+                              "processing.vulnerable_adults": "false"}, A),
+    # special-category data about vulnerable people with no measures: blocks
+    ("no-security-measures", {"processing.security_measures": []}, B),
+    # Article 35(2): DPO advice is needed even when nobody else is consulted
+    ("signoff-dpo-advice", {"signoff": DELETE}, B),
+    ("signoff-dpo-advice", {"signoff.dpo_advice": DELETE, "consultation": [],
+                            "consultation_not_needed_because": "An internal survey of staff views"},
+     B),
+    ("processor-no-flow-typeright", {"sharing[2].to": "ncc", "sharing[2].identifiability":
+                                     "anonymised"}, B),
+    ("processor-storage-typeright", {"data_protection.processors[2].holds_data": DELETE}, A),
+    ("processor-no-retention-formsco", {"processing.retention[1].data": "Identifiable notes"}, B),
+    ("hosted-storage-no-processor", {"data_protection.processors": [], "sharing[1].from": "hwn",
+                                     "sharing[1].to": "ncc", "sharing[1].identifiability":
+                                     "anonymised", "sharing[2].to": "ncc",
+                                     "sharing[2].identifiability": "anonymised"}, A),
+    ("consent-withdrawal-deadline", CONSENT, B),
+    ("consent-partner-reuse", {**CONSENT, "findings.partners_may_reuse_data": "true"}, B),
+    ("capacity-approach", {"processing.mental_capacity": "may_lack_capacity",
+                           "processing.capacity_approach": "TBC"}, B),
+    ("commissioned-email-agreement", {**COMMISSIONED, "project.agreement.form": "email"}, A),
+    ("commissioner-approves-findings", {
+        **COMMISSIONED, "findings.decision_process":
+        "Northtown General Hospital NHS Foundation Trust approves the findings before publication."},
+     A),
     ("no-anonymisation", {"processing.anonymisation": DELETE}, A),
     ("no-agreement", {"project.agreement": DELETE}, A),
     ("no-checkins", {"project.checkins": []}, A),
@@ -100,6 +132,41 @@ def test_safeguarding_process_blocks_only_with_vulnerable_people() -> None:
                    "processing.vulnerable_adults": "false",
                    "processing.data_subjects": ["public"]}, clean())
     assert gaps(data).get("no-safeguarding-process") == A
+
+
+def test_quiet_on_the_cases_the_law_allows() -> None:
+    # a deadline that says what can and cannot still be withdrawn after it
+    explained = change({**CONSENT, "processing.withdrawal":
+                        "You can withdraw your answers until 1 July 2026. After that you can "
+                        "still withdraw consent to further use and have your contact details "
+                        "deleted, but answers already anonymised and analysed cannot be taken "
+                        "out."}, clean())
+    assert "consent-withdrawal-deadline" not in gaps(explained)
+    # reuse under public task is not a consent gap; a placeholder capacity approach is one gap
+    assert "consent-partner-reuse" not in gaps(
+        change({"findings.partners_may_reuse_data": "true"}, clean()))
+    tbc = gaps(change({"processing.mental_capacity": "may_lack_capacity",
+                       "processing.capacity_approach": "TBC"}, clean()))
+    assert "capacity-approach" in tbc
+    assert not [g for g in tbc if g.startswith("placeholder")]
+    # a commissioned project agreed in a memorandum, with the Healthwatch deciding its findings
+    assert not {"commissioned-email-agreement", "commissioner-approves-findings"} & set(
+        gaps(change(COMMISSIONED, clean())))
+
+
+def test_gaps_name_a_dpo_only_where_one_is_appointed() -> None:
+    lead = {"name": "Ann Bell", "role": "Office Manager", "email": "ann@hwn.example"}
+    data = change({"organisations[1].dpo": DELETE, "organisations[1].data_protection_lead": lead,
+                   "signoff.dpo_advice": DELETE, "signoff.next_review": "2026-11-25"}, clean())
+    by_id = {g.id: g for g in assessment(data).gaps}
+    assert by_id["signoff-dpo-advice"].problem.startswith(
+        "No advice from the data protection lead is recorded.")
+    assert "the data protection lead" in by_id["review-overdue"].fix
+    assert "DPO" not in by_id["review-overdue"].fix
+    with_dpo = {g.id: g for g in assessment(change({"signoff.dpo_advice": DELETE}, clean())).gaps}
+    assert "Article 35(2)" in with_dpo["signoff-dpo-advice"].problem
+    assert with_dpo["signoff-dpo-advice"].problem.startswith(
+        "No advice from the Data Protection Officer is recorded.")
 
 
 def test_review_date_today_is_not_overdue() -> None:
@@ -140,7 +207,20 @@ def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped
     ids = {g.id for g in a.gaps}
     assert {"draft", "insecure-transfer-phone-answers", "no-processor-contract-callpoint",
             "no-measures-large-scale"} <= ids
-    assert all(g.blocks for g in a.gaps)
+    # the example does not say whether its processors store the data: advice only
+    assert all(g.blocks for g in a.gaps if not g.id.startswith("processor-storage-"))
+
+
+def test_local_healthwatch_functions_cite_section_221(example_path) -> None:  # type: ignore[no-untyped-def]
+    from dpia.questionnaire import questions
+
+    act = ("section 221 of the Local Government and Public Involvement in Health Act 2007 "
+           "(as amended)")
+    example = " ".join(example_path.read_text(encoding="utf-8").split())
+    assert act in example
+    assert "Health and Social Care Act 2012" not in example
+    source = " ".join(Path(questions.__file__).read_text(encoding="utf-8").replace('"\n', "").split())
+    assert "Health and Social Care Act 2012" not in source
 
 
 def test_find_gaps_is_pure() -> None:

@@ -371,14 +371,14 @@ def test_agreement_rights_requests_follow_the_arrangement(tmp_path: Path) -> Non
 # --- checks ------------------------------------------------------------------------------
 
 
-def test_consent_with_a_withdrawal_deadline_is_advice() -> None:
+def test_consent_with_an_unexplained_withdrawal_deadline_blocks_sign_off() -> None:
     data = example_data("contract")
     gaps = {g.id for g in assess(project_from(data), TODAY).gaps}
     assert "consent-withdrawal-deadline" not in gaps  # public task and legitimate interests
     data["processing"]["special_category_condition"] = "explicit_consent"
     data["processing"].pop("schedule1_condition")
     gap = {g.id: g for g in assess(project_from(data), TODAY).gaps}["consent-withdrawal-deadline"]
-    assert not gap.blocks and gap.path == "processing.withdrawal"
+    assert gap.blocks and gap.path == "processing.withdrawal"  # issue 10
     data["processing"]["withdrawal"] = "Participants can withdraw at any time by emailing us."
     assert "consent-withdrawal-deadline" not in {g.id for g in assess(project_from(data), TODAY).gaps}
 

@@ -53,8 +53,9 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("combining-datasets", {"data_protection.controllers.arrangement": "independent",
                             "data_protection.controllers.joint_arrangement": DELETE,
                             "data_protection.controllers.contact_point": DELETE,
-                            "sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"},
-     "sharing[3]: identifiable data from hwn to ncc"),
+                            "sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable",
+                            "sharing[3].purpose": "Matched with the carers' records it holds"},
+     "sharing[3]: identifiable data from hwn to ncc, Matched with the carers' records it holds"),
 ]
 
 
@@ -83,6 +84,11 @@ QUIET: list[tuple[str, dict[str, Any]]] = [
     # between joint controllers: within the one processing their arrangement covers
     ("combining-datasets", {"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"}),
     ("combining-datasets", {"sharing[1].identifiability": "identifiable"}),  # from a processor
+    # one flow between independent controllers only passes the data on
+    ("combining-datasets", {"data_protection.controllers.arrangement": "independent",
+                            "data_protection.controllers.joint_arrangement": DELETE,
+                            "data_protection.controllers.contact_point": DELETE,
+                            "sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"}),
 ]
 
 
@@ -174,10 +180,15 @@ def test_research_with_children_alone_is_recommended_for_the_vulnerable_criterio
     assert verdict(children) == "recommended"
 
 
-def test_data_passed_between_joint_controllers_is_not_combining_but_from_a_third_party_is() -> None:
+def test_matching_or_combining_needs_a_real_linkage() -> None:
     joint = change({"sharing[3].to": "ncc", "sharing[3].identifiability": "identifiable"}, benign())
     assert "combining-datasets" not in fired(joint)
-    # the trust is not a controller of this project: data it sends in comes from another source
-    from_trust = change({"sharing[3].from": "ngh", "sharing[3].to": "hwn",
-                         "sharing[3].identifiability": "identifiable"}, benign())
-    assert fired(from_trust)["combining-datasets"] == ("sharing[3]: identifiable data from ngh to hwn",)
+    # data from an organisation outside the project, only passed on: not combining either
+    from_trust = {"sharing[3].from": "ngh", "sharing[3].to": "hwn",
+                  "sharing[3].identifiability": "identifiable"}
+    assert "combining-datasets" not in fired(change(from_trust, benign()))
+    # linked with the recipient's own data: combining
+    linked = change({**from_trust, "sharing[3].purpose": "Linked to Healthwatch case records"},
+                    benign())
+    assert fired(linked)["combining-datasets"] == (
+        "sharing[3]: identifiable data from ngh to hwn, Linked to Healthwatch case records",)

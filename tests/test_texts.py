@@ -43,7 +43,7 @@ OPTIONAL = {"erasure", "portability", "object", "withdraw_consent"}
 
 
 def rights_section(text: str) -> str:
-    return text.split("Your rights", 1)[1].split("Rights not listed", 1)[0]
+    return text.split("Your rights", 1)[1].split("To use your rights", 1)[0]
 
 
 @pytest.mark.parametrize("basis", sorted(EXPECTED_RIGHTS))

@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Literal
 
 from dpia.answers import vocab
 from dpia.answers.messages import path_text
-from dpia.assessment.facts import transfer_holders
+from dpia.answers.placeholders import Placeholder
+from dpia.assessment.facts import (
+    dp_adviser,
+    independence_concerns,
+    recipient_retention,
+    transfer_holders,
+    withdrawal_deadline,
+    withdrawal_explained,
+)
 from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
 
@@ -96,19 +104,37 @@ def _risk_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             )
 
 
+def _dpo_advice_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
+    if p.signoff is None or p.signoff.dpo_advice is None:
+        # Whether or not people are consulted (consultation_not_needed_because), the
+        # controller must seek the DPO's advice when carrying out a DPIA.
+        yield Gap(
+            "signoff-dpo-advice", B, "signoff.dpo_advice",
+            f"No advice from the {dp_adviser(p)} is recorded. "
+            + ("A controller must seek its Data Protection Officer's advice when carrying out a "
+               "DPIA (UK GDPR Article 35(2)), even when the views of participants are not sought."
+               if dp_adviser(p) == "Data Protection Officer" else
+               "Without a Data Protection Officer, the data protection lead's advice does the "
+               "work Article 35(2) of the UK GDPR gives a DPO's: record it even when the views "
+               "of participants are not sought."),
+            "Ask for the advice and record it in 'signoff.dpo_advice' (summary, given_by, "
+            "accepted, by).",
+        )
+
+
 def _signoff_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     if p.signoff is None:
         yield Gap(
             "draft", B, "signoff",
             "The DPIA has not been signed off, so every document is marked DRAFT.",
-            "Add 'signoff' with who approved the measures and residual risks and the DPO's advice.",
+            "Add 'signoff' with who approved the measures and residual risks and the "
+            f"{dp_adviser(p, short=True)}'s advice.",
         )
         return
     s = p.signoff
     for key, what in (
         ("measures_approved_by", "who approved the measures"),
         ("residual_risks_approved_by", "who approved the residual risks"),
-        ("dpo_advice", "the DPO's advice"),
     ):
         if getattr(s, key) is None:
             yield Gap(
@@ -119,7 +145,8 @@ def _signoff_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     if s.dpo_advice is not None and s.dpo_advice.by is None:
         yield Gap(
             "signoff-dpo-advice-by", B, "signoff.dpo_advice.by",
-            "The sign-off does not record who accepted or overruled the DPO's advice.",
+            f"The sign-off does not record who accepted or overruled the {dp_adviser(p, short=True)}'s "
+            "advice.",
             "Add 'signoff.dpo_advice.by' with name, role and date.",
         )
     if s.review_by is None:
@@ -138,7 +165,8 @@ def _signoff_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
         yield Gap(
             "review-overdue", B, "signoff.next_review",
             f"The DPIA was due for review on {s.next_review.isoformat()}.",
-            "Review the DPIA with the DPO, then set a new 'signoff.next_review'.",
+            f"Review the DPIA with the {dp_adviser(p, short=True)}, then set a new "
+            "'signoff.next_review'.",
         )
     signed = [x.date for x in (s.measures_approved_by, s.residual_risks_approved_by) if x]
     start = p.project.start
@@ -148,7 +176,7 @@ def _signoff_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             f"The DPIA was signed on {max(signed).isoformat()}, after the project started on "
             f"{start.isoformat()}.",
             "A DPIA should be completed before processing begins; record why it was late in the "
-            "DPO's advice, and check nothing was collected before sign-off.",
+            f"{dp_adviser(p, short=True)}'s advice, and check nothing was collected before sign-off.",
         )
 
 
@@ -162,7 +190,8 @@ def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             key = "dpo" if org.dpo else "data_protection_lead"
             yield Gap(
                 "no-dpo-contact", B, f"organisations[{positions[org.id]}].{key}",
-                f"Participants are told to contact {org.name}'s DPO or data protection lead, "
+                f"Participants are told to contact {org.name}'s "
+                f"{'Data Protection Officer' if org.dpo else 'data protection lead'}, "
                 "but there is no email address or phone number for them.",
                 f"Add an email or phone under the 'dpo' (or 'data_protection_lead') of '{org.id}'.",
             )
@@ -258,6 +287,7 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 "Add the country and its safeguard under 'processing.international_transfers', "
                 "or correct the location.",
             )
+    yield from _processor_record_gaps(p)
     proj = p.project
     if proj.end and proj.end < today:
         for i, flow in enumerate(p.sharing, start=1):
@@ -270,6 +300,58 @@ def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 )
 
 
+# Storage that is a service run by another organisation (cloud, hosted survey platform).
+_HOSTED = re.compile(
+    r"\b(cloud|microsoft 365|office 365|m365|sharepoint|onedrive|google|dropbox|box\.com|"
+    r"aws|amazon web services|azure|icloud|survey ?monkey|smart ?survey|qualtrics|"
+    r"jisc online surveys|online survey|typeform|hosted)\b",
+    re.IGNORECASE,
+)
+
+
+def _processor_record_gaps(p: Project) -> Iterator[Gap]:
+    """What the DPIA must say about each processor: how data reaches it, whether it stores
+    the data, and how long it keeps it; and a hosted store with no processor recorded."""
+    for i, proc in enumerate(p.data_protection.processors, start=1):
+        where, name = f"data_protection.processors[{i}]", _name(p, proc.organisation)
+        flows = [f for f in p.sharing if proc.organisation in (f.from_, f.to)]
+        if not flows:
+            yield Gap(
+                f"processor-no-flow-{proc.organisation}", B, "sharing",
+                f"{name} is a processor, but no flow of data to or from it is recorded, so the "
+                "DPIA cannot say what it receives or how.",
+                f"Add a flow under 'sharing' with '{proc.organisation}' as 'from' or 'to'.",
+            )
+        if proc.holds_data is None:
+            yield Gap(
+                f"processor-storage-{proc.organisation}", A, f"{where}.holds_data",
+                f"The answers do not say whether {name} stores the data itself or only "
+                "handles it.",
+                "Add 'holds_data: true' (it stores the data, e.g. a survey platform or cloud "
+                "storage) or 'holds_data: false'.",
+            )
+        personal = [f for f in flows if f.is_personal]
+        if personal and not any(recipient_retention(p, f) for f in personal):
+            yield Gap(
+                f"processor-no-retention-{proc.organisation}", B, "processing.retention",
+                f"No retention period covers the data {name} handles, so it is not known when "
+                "it deletes it.",
+                "Add an entry under 'processing.retention' for that data (for example 'Survey "
+                "responses held by the platform'), with its period and what happens then.",
+            )
+    pr = p.processing
+    hosted = _HOSTED.search(str.__str__(pr.storage)) or "online_survey" in p.project.methods
+    if hosted and not p.data_protection.processors:
+        yield Gap(
+            "hosted-storage-no-processor", A, "data_protection.processors",
+            "The data is held by an online service (the storage or an online survey), but no "
+            "processor is recorded.",
+            "Add the company that runs the service under 'data_protection.processors' with its "
+            "contract (UK GDPR Article 28), or say in 'storage' that the organisation runs it "
+            "itself.",
+        )
+
+
 def relies_on_consent(p: Project) -> bool:
     """Consent is an Article 6 basis of a controller, or explicit consent the Article 9 condition."""
     return "consent" in p.bases.values() or (
@@ -277,9 +359,6 @@ def relies_on_consent(p: Project) -> bool:
         and any(c in vocab.CONSENT_CONDITIONS for c in p.conditions.values())
     )
 
-
-# A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
-_DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
 
 
 def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
@@ -325,18 +404,42 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "UK GDPR Article 10 allows criminal-offence data only under a condition in Parts 1 to 3 "
             "of Schedule 1: name it in 'schedule1_condition', or set 'criminal_offence_data: false'.",
         )
-    if relies_on_consent(p) and _DEADLINE.search(pr.withdrawal):
+    if relies_on_consent(p) and withdrawal_deadline(p) and not withdrawal_explained(p):
         yield Gap(
-            "consent-withdrawal-deadline", A, "processing.withdrawal",
+            "consent-withdrawal-deadline", B, "processing.withdrawal",
             "Consent is relied on, and consent can be withdrawn at any time (UK GDPR Article 7(3)), "
-            "but the withdrawal answer sets a deadline.",
-            "Say what happens after the deadline: for example that nothing more is collected or "
-            "used, but answers already anonymised and analysed cannot be taken out.",
+            "but the withdrawal answer sets a deadline without saying what can still be "
+            "withdrawn after it.",
+            "Say what happens after the deadline: that people can still withdraw consent to "
+            "further use and have their contact details deleted, but that answers already "
+            "anonymised and analysed cannot be taken out.",
+        )
+    if relies_on_consent(p) and p.findings.partners_may_reuse_data:
+        yield Gap(
+            "consent-partner-reuse", B, "findings.partners_may_reuse_data",
+            "The data is collected on consent, but the partners may reuse it in their other work: "
+            "consent covers only the purposes people agreed to, so reuse needs their agreement "
+            "first.",
+            "Set 'partners_may_reuse_data: false', or name the reuse purposes and ask people to "
+            "agree to them when they take part.",
+        )
+    if pr.may_lack_capacity and (
+        not pr.capacity_approach or isinstance(pr.capacity_approach, Placeholder)
+    ):
+        yield Gap(
+            "capacity-approach", B, "processing.capacity_approach",
+            "Some participants may lack capacity to consent, but how they are included or "
+            "excluded is not decided.",
+            "Describe the approach under the Mental Capacity Act 2005 in 'capacity_approach' "
+            "(for research, a consultee under sections 30 to 34; otherwise supported "
+            "decision-making, or only people who can consent).",
         )
     if not pr.security_measures:
+        vulnerable = bool(pr.special_category) and (pr.vulnerable_adults or pr.children)
         yield Gap(
-            "no-security-measures", A, "processing.security_measures",
-            "No security measures are listed.",
+            "no-security-measures", B if vulnerable else A, "processing.security_measures",
+            "No security measures are listed"
+            + (" for special-category data about vulnerable people." if vulnerable else "."),
             "List the main measures (access control, encryption, multi-factor sign-in).",
         )
     if pr.special_category and not pr.anonymisation:
@@ -347,9 +450,15 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
         )
 
 
+# Fields whose placeholder a check of its own words more precisely.
+_OWN_CHECK = frozenset({"processing.capacity_approach"})
+
+
 def _placeholder_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     for loc, _typed in p.placeholders():
         where = path_text(loc)
+        if where in _OWN_CHECK:
+            continue
         yield Gap(
             f"placeholder-{where}", B, where,
             f"'{where}' holds a placeholder, not an answer: the documents say it is not yet "
@@ -385,6 +494,23 @@ def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Ga
             "No check-in dates between the partners are recorded.",
             "Add check-ins at planning, analysis and findings, and recommendations.",
         )
+    concerns = independence_concerns(p)
+    if "email_agreement" in concerns:
+        yield Gap(
+            "commissioned-email-agreement", A, "project.agreement.form",
+            f"The work is commissioned by {_name(p, proj.commissioned_by or '')}, but the terms are "
+            "agreed only by email.",
+            "Agree a written document (e.g. a memorandum of understanding) that sets out the "
+            "Healthwatch's independence and statutory powers before the work starts.",
+        )
+    if "commissioner_approves" in concerns:
+        yield Gap(
+            "commissioner-approves-findings", A, "findings.decision_process",
+            f"The decision process gives the commissioner, {_name(p, proj.commissioned_by or '')}, "
+            "approval of the findings.",
+            "Make clear that the Healthwatch decides its own findings and recommendations; the "
+            "commissioner may correct facts and respond in writing.",
+        )
     if not p.findings.acknowledgement:
         yield Gap(
             "no-acknowledgement", A, "findings.acknowledgement",
@@ -402,6 +528,7 @@ CHECKS: tuple[Check, ...] = (
     _sharing_gaps,
     _processing_gaps,
     _transfer_gaps,
+    _dpo_advice_gaps,
     _partnership_gaps,
     _placeholder_gaps,
 )

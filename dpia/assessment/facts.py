@@ -291,3 +291,67 @@ def risks_by_measure(p: Project, risks: list[Risk] | tuple[Risk, ...]) -> list[t
     """Each listed security measure with the ids of the risks it answers."""
     linked = measures_by_risk(p, risks)
     return [(m, [r for r, ms in linked.items() if m in ms]) for m in p.processing.security_measures]
+
+
+# --- commissioned work ------------------------------------------------------------------------
+
+# A decision process that gives someone approval of the findings ("approves", "signs off").
+_APPROVAL = re.compile(r"\b(approv\w*|sign\w* off|signs? them off|veto\w*)\b", re.IGNORECASE)
+
+
+def independence_concerns(p: Project) -> list[str]:
+    """What, in a commissioned project, leaves the Healthwatch's independence unclear:
+    'email_agreement' (the terms were agreed only by email) and 'commissioner_approves'
+    (the decision process names the commissioner next to approving the findings).
+    Empty for a project nobody commissioned."""
+    commissioner = p.project.commissioned_by
+    if commissioner is None:
+        return []
+    out = []
+    agreement = p.project.agreement
+    if agreement is not None and agreement.form == "email":
+        out.append("email_agreement")
+    text = str.__str__(p.findings.decision_process)
+    names = [commissioner]
+    if commissioner in p.org_ids:
+        names.append(str.__str__(p.org(commissioner).name))
+    named = any(n.casefold() in text.casefold() for n in names) or re.search(
+        r"\bcommission(er|ers|ing body)\b", text, re.IGNORECASE)
+    if named and _APPROVAL.search(text):
+        out.append("commissioner_approves")
+    return out
+
+
+# --- who gives data protection advice ----------------------------------------------------------
+
+
+def dp_adviser(p: Project, short: bool = False) -> str:
+    """What the DPIA and the gaps call the person who advises on data protection: the
+    Data Protection Officer ('DPO' when short) of the controller participants contact
+    (data_protection.dpo_for_participants) when it has one, else its data protection lead.
+    Only an organisation that has appointed a DPO may be said to have one."""
+    org_id = p.data_protection.dpo_for_participants
+    has_dpo = org_id in p.org_ids and p.org(org_id).dpo is not None
+    if has_dpo:
+        return "DPO" if short else "Data Protection Officer"
+    return "data protection lead"
+
+
+# --- withdrawal -----------------------------------------------------------------------------
+
+# A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
+_DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
+_AFTER = re.compile(r"\b(after|afterwards|from then|once)\b", re.IGNORECASE)
+_CANNOT = re.compile(r"\b(cannot|can ?not|can't|no longer|not possible|not be)\b", re.IGNORECASE)
+
+
+def withdrawal_deadline(p: Project) -> bool:
+    """The withdrawal answer sets a deadline for taking answers back."""
+    return bool(_DEADLINE.search(str.__str__(p.processing.withdrawal)))
+
+
+def withdrawal_explained(p: Project) -> bool:
+    """The withdrawal answer says what happens after its deadline: what can still be
+    withdrawn and what cannot (e.g. answers already anonymised and analysed)."""
+    text = str.__str__(p.processing.withdrawal)
+    return bool(_AFTER.search(text) and _CANNOT.search(text))

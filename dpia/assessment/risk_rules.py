@@ -35,6 +35,7 @@ class Hit:
     triggers: tuple[str, ...] = ()
     likelihood: Likelihood | None = None
     severity: Severity | None = None
+    harm: str | None = None  # the rule's harm, worded for what this hit found
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,14 @@ def _free_text(p: Project) -> list[Hit]:
 
 def _recordings(p: Project) -> list[Hit]:
     found = _has_data(p, "audio_recordings", "video_recordings", "photographs")
-    return [Hit(triggers=(f"processing.personal_data: {_list(found)}",))] if found else []
+    if not found:
+        return []
+    voices = "audio_recordings" in found or "video_recordings" in found
+    faces = "video_recordings" in found or "photographs" in found
+    harm = {(True, True): "Voices and faces identify people.",
+            (True, False): "Voices identify people.",
+            (False, True): "Faces identify people."}[(voices, faces)]
+    return [Hit(triggers=(f"processing.personal_data: {_list(found)}",), harm=harm)]
 
 
 def _small_numbers(p: Project) -> list[Hit]:

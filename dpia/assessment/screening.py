@@ -14,6 +14,7 @@ automated decisions, monitoring, innovative technology) are named in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -116,20 +117,28 @@ def _large_special(p: Project, s: Settings) -> list[str]:
     return [*large, *sensitive] if sensitive and large else []
 
 
-def _combining(p: Project, s: Settings) -> list[str]:
-    """A controller receives personal data from an organisation that is not its processor.
+# Words that say a flow's data is linked with other data, not only passed on.
+_LINKAGE = re.compile(
+    r"\b(link(s|ed|ing|age)?|match(es|ed|ing)?|combin\w*|merg\w*|join(s|ed|ing)? (up )?with|"
+    r"cross-?referenc\w*|data ?linkage)\b",
+    re.IGNORECASE,
+)
 
-    Data passed between joint controllers stays within the one processing their Article 26
-    arrangement covers, for the same purpose: that is not combining data from another source.
+
+def _combining(p: Project, s: Settings) -> list[str]:
+    """Personal data a controller receives is linked with data it holds: the flow's purpose
+    or data items say it is matched, linked or combined.
+
+    One flow between controllers (independent or joint) only passes data on: that is not
+    matching or combining datasets unless the answers say the recipient links it with its
+    own data, and a processor's upload is the controller's own data coming back.
     """
     processors = set(p.processor_ids)
-    controllers = set(p.controller_ids)
-    joint = p.data_protection.controllers.arrangement == "joint"
     return [
-        f"sharing[{i}]: {f.identifiability} data from {f.from_} to {f.to}"
+        f"sharing[{i}]: {f.identifiability} data from {f.from_} to {f.to}, {f.purpose}"
         for i, f in enumerate(p.sharing, start=1)
-        if f.is_personal and f.to in controllers and f.from_ not in processors
-        and not (joint and f.from_ in controllers)
+        if f.is_personal and f.to not in processors
+        and _LINKAGE.search(" ".join([str.__str__(f.purpose), *map(str.__str__, f.data)]))
     ]
 
 

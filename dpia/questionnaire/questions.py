@@ -660,8 +660,9 @@ SECTIONS: tuple[Section, ...] = (
                 "consent only where people can freely say no and withdraw.",
                 kind="basis", choices=vocab.LAWFUL_BASES, descriptions=LAWFUL_BASIS_HELP),
             Ask(("processing", "lawful_basis_detail"), "Anything to add about the basis?",
-                "e.g. the law behind a public task: Healthwatch's statutory functions in the "
-                "Health and Social Care Act 2012.", optional=True),
+                "e.g. the law behind a public task: local Healthwatch functions in section 221 "
+                "of the Local Government and Public Involvement in Health Act 2007 (as "
+                "amended).", optional=True),
             Ask(("processing", "legitimate_interests"), "What are the legitimate interests?",
                 "Say what the organisation gains, why it needs the data for it, and why that "
                 "does not override participants' interests.",

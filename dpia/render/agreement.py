@@ -27,6 +27,13 @@ class OpenPoint:
     subject: Any = None
 
 
+def is_solo(p: Project) -> bool:
+    """One organisation (besides its processors) and no data shared: there are no partners,
+    so the record has no partner clauses and no partners' signatures."""
+    processors = set(p.processor_ids)
+    return not p.sharing and len([o for o in p.organisations if o.id not in processors]) == 1
+
+
 def open_points(p: Project) -> list[OpenPoint]:
     return list(_open_points(p))
 
@@ -44,8 +51,9 @@ def _open_points(p: Project) -> Iterator[OpenPoint]:
         yield OpenPoint("other_method")
     if not (info.start and info.end):
         yield OpenPoint("project_dates")
+    solo = is_solo(p)
     held = {c.milestone for c in info.checkins}
-    for milestone in REQUIRED_CHECKINS:
+    for milestone in () if solo else REQUIRED_CHECKINS:
         if milestone not in held:
             yield OpenPoint("checkin", milestone)
     for c in p.controller_ids:
@@ -67,7 +75,7 @@ def _open_points(p: Project) -> Iterator[OpenPoint]:
             yield OpenPoint("insecure_flow", ff.flow)
         if ff.flow.is_personal and not ff.covered and ff.processor is None:
             yield OpenPoint("flow_agreement", ff.flow)
-    if not p.findings.acknowledgement:
+    if not p.findings.acknowledgement and not solo:
         yield OpenPoint("acknowledgement")
     if not p.findings.conflicts_of_interest:
         yield OpenPoint("conflicts_of_interest")
@@ -75,6 +83,8 @@ def _open_points(p: Project) -> Iterator[OpenPoint]:
         yield OpenPoint("outputs_owner")
     if not info.changes_process:
         yield OpenPoint("changes_process")
+    for concern in facts.independence_concerns(p):
+        yield OpenPoint(concern, p.org(info.commissioned_by) if info.commissioned_by else None)
     if p.is_draft:
         yield OpenPoint("dpia_signoff")
 
@@ -109,6 +119,7 @@ def write(job: Job) -> list[Output]:
     points = open_points(p)
     context.update(
         open_points=points,
+        solo=is_solo(p),
         members=members(p),
         data_owners=[p.org(o) for o in p.findings.data_owner],
         report_authors=[p.org(o) for o in p.findings.report_authors],

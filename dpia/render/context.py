@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment import facts
+from dpia.assessment.checks import relies_on_consent
 from dpia.render.sandbox import plain_namespace
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def base_context(job: Job) -> dict[str, Any]:
         "measures_by_risk": facts.measures_by_risk(p, a.risks),
         "risks_by_measure": facts.risks_by_measure(p, a.risks),
         "is_draft": p.is_draft,
+        "consent_relied_on": relies_on_consent(p),
+        # "Data Protection Officer" only where one is appointed, else "data protection lead".
+        "dp_adviser": facts.dp_adviser(p),
+        "dp_adviser_short": facts.dp_adviser(p, short=True),
         "today": job.today,
         "fingerprint": a.fingerprint,
         "vocab": plain_namespace(vocab),  # a read-only mapping, not the module

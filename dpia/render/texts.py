@@ -171,6 +171,7 @@ def text_context(job: Job) -> dict[str, Any]:
         rights_groups=rights_groups(p),
         basis_groups=basis_groups(p),
         consent_relied_on=relies_on_consent(p),
+        withdrawal_deadline=facts.withdrawal_deadline(p),
         answer_holders=answer_holders(p),
         answer_processors=answer_processors(p),
         other_sources=other_sources(p),
