@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.answers.fieldtypes import check_value
+from dpia.answers.placeholders import is_placeholder
 from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
@@ -143,12 +144,16 @@ class Asking:
         def convert(text: str) -> tuple[Any, str | None]:
             if not text.strip() and (q.optional or may_go_back):
                 return None, None
+            if q.optional and is_placeholder(text):  # "TBC": not known yet, so left absent
+                return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
         answer = self.p.text(q.text, default=shown(default), instruction=hint,
                              check=lambda t: convert(str(t))[1])
         if may_go_back and not answer.strip():
             raise GoBack()
+        if q.optional and is_placeholder(answer):
+            self.p.say(WORDING.not_known, "help")
         return convert(answer)[0]
 
     def _choices(self, q: Ask) -> dict[str, str]:

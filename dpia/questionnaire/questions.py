@@ -153,11 +153,12 @@ class Wording:
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
         "skipped are not asked again."
     )
-    optional: str = "leave empty to skip"
+    optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
-    date_optional: str = "e.g. 31/03/2026, or leave empty to skip"
+    date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
     lines: str = "separate several with ;"
-    lines_optional: str = "separate several with ;, or leave empty to skip"
+    lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
+    not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
@@ -438,8 +439,9 @@ def _reachable(key: str) -> tuple[Ask, ...]:
             "Participants are given it to ask about their data.", optional=True),
         Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
         Ask(("phone",), "Phone number",
-            "With no email address, participants need a phone number to reach them.",
-            when=no_email),
+            "With no email address, participants need a phone number to reach them; if you "
+            "have neither yet, it stays a gap to fill in before sign-off.",
+            optional=True, when=no_email),
     )
 
 
