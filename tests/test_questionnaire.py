@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from prompt_keys import CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
 
+from dpia.answers import vocab
 from dpia.answers.loader import INCOMPLETE_KEY, keep_commented_copy, load, parse, read_text, to_data
 from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
 from dpia.questionnaire import engine as questionnaire
@@ -193,8 +194,39 @@ def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
     ctl = doc["data_protection"]["controllers"]
     assert ctl["arrangement"] == "joint"
     assert ctl["organisations"] == ["hwn", "ncc"]
-    assert "A data controller decides WHY" in said
-    assert "Suggested arrangement: joint controllers" in said
+    assert "decides WHY the data is collected and WHAT it is used for" in said
+    assert ("Suggested arrangement: joint controllers (Article 26), because Healthwatch "
+            "Northtown and Northtown Carers Centre decide the purposes together.") in said
+
+
+def test_controller_helper_a_partner_that_only_helped_is_not_a_controller(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 3: helping write the questions does not make a controller; the result
+    is explained in one sentence and the person may override it."""
+    names = {o["id"]: o["name"] for o in doc["organisations"]}
+    doc.pop("data_protection")
+    said = ask_section(doc, "roles", (
+        UP + ENTER  # "Not sure: help me decide"
+        + ENTER  # only the lead (ticked already) decides the purposes
+        + ENTER  # the suggestion (sole) is the default: accept it
+        + ENTER + down(1) + ENTER * 5
+    ))
+    assert doc["data_protection"]["controllers"] == {"arrangement": "sole", "organisations": ["hwn"]}
+    assert "Helping write the questions, receiving a report or hosting the survey" in said
+    line = next(t for t in said.splitlines() if t.startswith("Suggested arrangement"))
+    assert line == (f"Suggested arrangement: {vocab.ARRANGEMENTS['sole']}, because only "
+                    f"{names['hwn']} decides why the data is collected and what it is used for; "
+                    "the other organisations do not, so they are not controllers.")
+
+    doc.pop("data_protection")
+    ask_section(doc, "roles", (
+        UP + ENTER + ENTER  # the helper suggests sole again
+        + DOWN + ENTER  # but the person knows better: joint
+        + DOWN * 2 + SPACE + ENTER  # hwn (ticked, as the helper found it) and ncc
+        + type_("Shared design") + ENTER + down(1) + ENTER * 6
+    ))
+    assert doc["data_protection"]["controllers"]["arrangement"] == "joint"
 
 
 PROCESSING_TAIL = (

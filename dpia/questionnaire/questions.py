@@ -230,23 +230,29 @@ class ControllerHelper:
 
     choice: str = "Not sure: help me decide"
     intro: str = (
-        "A data controller decides WHY personal data is collected and HOW it is used: "
-        "what to ask, who to ask, what happens to the answers. An organisation that only "
-        "does what it is told with the data (hosting a survey, transcribing recordings) is "
-        "a processor, not a controller."
+        "The regulator's test: a controller decides WHY the data is collected and WHAT it is "
+        "used for (the purposes), and the essential means: whose data, which data, who sees "
+        "it and how long it is kept. Helping write the questions, receiving a report or "
+        "hosting the survey does not make an organisation a controller."
     )
-    decide: str = "Which organisations decide why the data is collected and how it is used?"
-    decide_help: str = (
-        "Tick each organisation that shapes the questions, chooses who takes part or decides "
-        "what happens to the answers. Leave out organisations that only follow instructions."
-    )
-    together: str = "Do they make these decisions together, for one shared purpose?"
+    decide: str = "Which organisations decide why the data is collected and what it is used for?"
+    decide_help: str = ""
+    together: str = "Do they decide these purposes together, for one shared purpose?"
     together_help: str = (
-        "Yes if they designed the project together and both use the answers for it (joint "
-        "controllers). No if each uses the data for its own separate purpose (independent "
-        "controllers)."
+        "Yes if they set the project's purposes together (joint controllers). No if each "
+        "uses the data for a separate purpose of its own (independent controllers)."
     )
-    suggest: str = "Suggested arrangement: {label}."
+    suggest: str = "Suggested arrangement: {label}, because {reason}"
+    reason_sole: str = (
+        "only {names} decides why the data is collected and what it is used for."
+    )
+    reason_sole_others: str = (
+        "only {names} decides why the data is collected and what it is used for; the other "
+        "organisations do not, so they are not controllers."
+    )
+    reason_joint: str = "{names} decide the purposes together."
+    reason_independent: str = "{names} each use the data for a purpose of their own."
+    override: str = "It is the default below: choose another arrangement if you know better."
 
 
 HELPER = ControllerHelper()
