@@ -310,3 +310,20 @@ def test_prompt_checks_word_problems_like_the_file_loader() -> None:
     assert "fields allowed here: name, role, email, phone" in problem
     _, problem = check_value(("sharing", 0, "method"), "emial")
     assert problem is not None and "did you mean 'email'?" in problem
+
+
+def test_change_edits_one_answer_of_one_flow(doc: dict[str, Any]) -> None:
+    """Issue 12 point 5: 'change' edits a single field, not all twelve of a flow."""
+    before = [dict(f) for f in doc["sharing"]]
+    said = ask_section(doc, "sharing", (
+        UP * len(before) + ENTER  # the first flow (the menu starts at "Done")
+        + ENTER  # change an answer
+        + DOWN * 5 + ENTER  # "Why is it shared?"
+        + replace("To analyse the answers")
+        + ENTER  # done
+    ), mode="all")
+    assert doc["sharing"][0]["purpose"] == "To analyse the answers"
+    assert {k: v for k, v in doc["sharing"][0].items() if k != "purpose"} == {
+        k: v for k, v in before[0].items() if k != "purpose"}
+    assert doc["sharing"][1:] == before[1:]
+    assert "Needs another look" not in said
