@@ -929,11 +929,12 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk you will see what could go wrong and the usual measures; tick the ones "
-        "you will take. You can also add them later by editing the file."
+        "For each risk you will see what could go wrong and a checklist of the usual "
+        "measures: tick the ones in place (Space ticks, Enter confirms). You can also add them "
+        "later by editing the file."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
-    measures: str = "Which measures will you take?"
+    measures: str = "Which of these measures are in place? (none: Enter)"
     other_text: str = "Type the other measures (separate several with ;)"
     effect: str = "What do the measures do to the risk?"
     residual: str = "How high is the risk that remains?"
@@ -941,7 +942,7 @@ class RiskWording:
         "A high remaining risk means the ICO must be consulted before the work starts "
         "(UK GDPR Article 36)."
     )
-    approved: str = "Has someone with authority approved these measures?"
+    approved: str = "Has someone with authority approved all the measures you ticked?"
     saved: str = "Measures recorded for {n} risk(s) in {path}."
 
 
