@@ -936,7 +936,6 @@ class RiskWording:
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
     measures: str = "Which of these measures are in place? (none: Enter)"
     other_text: str = "Type the other measures (separate several with ;)"
-    effect: str = "What do the measures do to the risk?"
     residual: str = "How high is the risk that remains?"
     residual_help: str = (
         "A high remaining risk means the ICO must be consulted before the work starts "
