@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from prompt_keys import CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
 
+from dpia.answers import vocab
 from dpia.answers.loader import INCOMPLETE_KEY, keep_commented_copy, load, parse, read_text, to_data
 from dpia.errors import AnswersError, IncompleteAnswersError, QuestionnaireStopped, UsageError
 from dpia.questionnaire import engine as questionnaire
@@ -193,8 +194,39 @@ def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
     ctl = doc["data_protection"]["controllers"]
     assert ctl["arrangement"] == "joint"
     assert ctl["organisations"] == ["hwn", "ncc"]
-    assert "A data controller decides WHY" in said
-    assert "Suggested arrangement: joint controllers" in said
+    assert "decides WHY the data is collected and WHAT it is used for" in said
+    assert ("Suggested arrangement: joint controllers (Article 26), because Healthwatch "
+            "Northtown and Northtown Carers Centre decide the purposes together.") in said
+
+
+def test_controller_helper_a_partner_that_only_helped_is_not_a_controller(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 3: helping write the questions does not make a controller; the result
+    is explained in one sentence and the person may override it."""
+    names = {o["id"]: o["name"] for o in doc["organisations"]}
+    doc.pop("data_protection")
+    said = ask_section(doc, "roles", (
+        UP + ENTER  # "Not sure: help me decide"
+        + ENTER  # only the lead (ticked already) decides the purposes
+        + ENTER  # the suggestion (sole) is the default: accept it
+        + ENTER + down(1) + ENTER * 5
+    ))
+    assert doc["data_protection"]["controllers"] == {"arrangement": "sole", "organisations": ["hwn"]}
+    assert "Helping write the questions, receiving a report or hosting the survey" in said
+    line = next(t for t in said.splitlines() if t.startswith("Suggested arrangement"))
+    assert line == (f"Suggested arrangement: {vocab.ARRANGEMENTS['sole']}, because only "
+                    f"{names['hwn']} decides why the data is collected and what it is used for; "
+                    "the other organisations do not, so they are not controllers.")
+
+    doc.pop("data_protection")
+    ask_section(doc, "roles", (
+        UP + ENTER + ENTER  # the helper suggests sole again
+        + DOWN + ENTER  # but the person knows better: joint
+        + DOWN * 2 + SPACE + ENTER  # hwn (ticked, as the helper found it) and ncc
+        + type_("Shared design") + ENTER + down(1) + ENTER * 6
+    ))
+    assert doc["data_protection"]["controllers"]["arrangement"] == "joint"
 
 
 PROCESSING_TAIL = (
@@ -501,17 +533,23 @@ def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> N
     open_ids = [r.id for r in risks if r.needs_measures and not r.has_measures]
     assert open_ids
     suggested = next(r for r in risks if r.id == open_ids[0]).suggested_measures
-    first = (DOWN * len(suggested) + SPACE + ENTER + type_("Weekly access review")  # our own
-             + UP + ENTER + DOWN + ENTER + "y")  # eliminated; medium; approved
-    rest = (ENTER + ENTER + ENTER + "n") * (len(open_ids) - 1)
-    recorded, said = with_keys("y" + first + rest, lambda ask: questionnaire.record_risks(
-        path, project, risks, ask()))
+    assert len(open_ids) >= 3
+    # Issue 12 point 7: a checklist per risk (tick the measures in place), the remaining
+    # risk, and one approval question at the end; nothing ticked leaves the risk open.
+    first = (SPACE + DOWN * len(suggested) + SPACE + ENTER  # the first suggestion and "Other"
+             + type_("Weekly access review") + DOWN + ENTER)  # remaining risk: medium
+    middle = (SPACE + ENTER + ENTER) * (len(open_ids) - 2)  # the first suggestion; low
+    last = ENTER  # nothing in place yet
+    recorded, said = with_keys("y" + first + middle + last + "y", lambda ask:
+                               questionnaire.record_risks(path, project, risks, ask()))
     assert load(path) == recorded
     entries = {e.id: e for e in recorded.risks}
-    assert set(open_ids) <= set(entries)
+    assert set(open_ids[:-1]) <= set(entries)
+    assert open_ids[-1] not in entries
     top = entries[open_ids[0]]
-    assert top.measures[-1] == "Weekly access review"
-    assert (top.effect, top.residual, top.approved) == ("eliminated", "medium", True)
-    assert entries[open_ids[-1]].approved is None
-    gaps = assess(recorded, TODAY).gaps
-    assert not [g for g in gaps if g.id.startswith("no-measures-")]
+    assert top.measures == [suggested[0], "Weekly access review"]
+    assert (top.effect, top.residual, top.approved) == ("reduced", "medium", True)
+    assert all(entries[i].approved for i in open_ids[:-1])
+    assert said.count("Article 36") == 1  # the help is shown once, not per risk
+    gaps = {g.id for g in assess(recorded, TODAY).gaps}
+    assert not [g for g in gaps if g.startswith("no-measures-") and open_ids[-1] not in g]

@@ -18,7 +18,7 @@ from dpia.answers.loader import INCOMPLETE_KEY, load, parse, read_text, to_data
 from dpia.errors import QuestionnaireStopped
 from dpia.questionnaire import engine as questionnaire
 from dpia.questionnaire.interview import Interview
-from dpia.questionnaire.questions import section
+from dpia.questionnaire.questions import WORDING, section
 
 CTRL_D = "\x04"
 
@@ -218,16 +218,34 @@ def test_an_impossible_date_is_refused_at_the_prompt(doc: dict[str, Any]) -> Non
     assert doc["project"]["start"] == date(2026, 2, 28)
 
 
-def test_a_dpo_without_email_needs_a_phone_number(doc: dict[str, Any]) -> None:
+def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str, Any]) -> None:
+    """Issue 12 point 1: nothing forces a phone number the person does not have."""
     doc.pop("organisations")
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
         type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + ENTER * 3  # a council
         + type_("IG team") + ENTER + ENTER  # no role, no email
-        + ENTER + type_("01632 960123")  # an empty phone number is refused
+        + ENTER  # no phone either: accepted, left as a gap
         + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
     ))
-    assert doc["organisations"][0]["dpo"] == {"name": "IG team", "phone": "01632 960123"}
+    assert doc["organisations"][0]["dpo"] == {"name": "IG team"}
+
+
+def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
+    doc: dict[str, Any],
+) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    said = ask_section(doc, "organisations", (
+        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER
+        + type_("TBC") + ENTER * 2  # ICO number not known yet; no address, no notice
+        + type_("IG team") + ENTER + type_("tbc") + type_("TBC")  # no email, no phone yet
+        + ENTER + UP + ENTER + ENTER
+    ))
+    org = doc["organisations"][0]
+    assert "ico_registration" not in org
+    assert org["dpo"] == {"name": "IG team"}
+    assert WORDING.not_known in said
 
 
 def test_suggested_ids_are_short_and_whole_words() -> None:
@@ -292,3 +310,20 @@ def test_prompt_checks_word_problems_like_the_file_loader() -> None:
     assert "fields allowed here: name, role, email, phone" in problem
     _, problem = check_value(("sharing", 0, "method"), "emial")
     assert problem is not None and "did you mean 'email'?" in problem
+
+
+def test_change_edits_one_answer_of_one_flow(doc: dict[str, Any]) -> None:
+    """Issue 12 point 5: 'change' edits a single field, not all twelve of a flow."""
+    before = [dict(f) for f in doc["sharing"]]
+    said = ask_section(doc, "sharing", (
+        UP * len(before) + ENTER  # the first flow (the menu starts at "Done")
+        + ENTER  # change an answer
+        + DOWN * 5 + ENTER  # "Why is it shared?"
+        + replace("To analyse the answers")
+        + ENTER  # done
+    ), mode="all")
+    assert doc["sharing"][0]["purpose"] == "To analyse the answers"
+    assert {k: v for k, v in doc["sharing"][0].items() if k != "purpose"} == {
+        k: v for k, v in before[0].items() if k != "purpose"}
+    assert doc["sharing"][1:] == before[1:]
+    assert "Needs another look" not in said

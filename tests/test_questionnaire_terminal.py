@@ -134,16 +134,15 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
         child.expect_exact("Record them now?")
         child.send("y")
         recorded = 0
-        # Each risk: keep the suggested measures, reduced, low remaining, not yet approved.
-        while child.expect_exact(["Which measures will you take?", "Build the DPIA"]) == 0:
-            child.send(ENTER)
-            child.expect_exact("What do the measures do to the risk?")
-            child.send(ENTER)
+        # Each risk (issue 12 point 7): tick the first suggested measure in a checklist, low
+        # remaining; one approval question at the end (not yet), then no build.
+        while child.expect_exact(["measures are in place?", "approved all the measures"]) == 0:
+            child.send(" " + ENTER)
             child.expect_exact("How high is the risk that remains?")
             child.send(ENTER)
-            child.expect_exact("approved these measures?")
-            child.send("n")
             recorded += 1
+        child.send("n")
+        child.expect_exact("Build the DPIA")
         child.send("n")
         child.expect(pexpect.EOF)
     finally:

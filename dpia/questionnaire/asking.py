@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.answers.fieldtypes import check_value
+from dpia.answers.placeholders import is_placeholder
 from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
@@ -143,12 +144,16 @@ class Asking:
         def convert(text: str) -> tuple[Any, str | None]:
             if not text.strip() and (q.optional or may_go_back):
                 return None, None
+            if q.optional and is_placeholder(text):  # "TBC": not known yet, so left absent
+                return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
         answer = self.p.text(q.text, default=shown(default), instruction=hint,
                              check=lambda t: convert(str(t))[1])
         if may_go_back and not answer.strip():
             raise GoBack()
+        if q.optional and is_placeholder(answer):
+            self.p.say(WORDING.not_known, "help")
         return convert(answer)[0]
 
     def _choices(self, q: Ask) -> dict[str, str]:
@@ -288,19 +293,35 @@ class Asking:
         return answers
 
     def _helper(self) -> str:
+        """Suggest the arrangement on the regulator's test (who decides the purposes), in one
+        sentence; the arrangement question is then asked again with it as the default."""
         state = self.state()
         self.p.say(HELPER.intro, "help")
-        self.p.say(HELPER.decide_help, "help")
         options = org_options(state, state.org_ids())
         lead = state.lead()
         decide = self.p.checkbox(
             HELPER.decide, options, checked=[lead] if lead else [],
             check=lambda v: None if v else WORDING.needs_at_least.format(n=1),
         )
-        arrangement = "sole"
-        if len(decide) > 1:
+        names = and_list([org_name(state, o) for o in decide])
+        if len(decide) == 1:
+            arrangement = "sole"
+            others = len(state.org_ids()) > 1
+            reason = (HELPER.reason_sole_others if others else HELPER.reason_sole).format(
+                names=names)
+        else:
             self.p.say(HELPER.together_help, "help")
-            arrangement = "joint" if self.p.confirm(HELPER.together, default=True) else "independent"
+            joint = self.p.confirm(HELPER.together, default=True)
+            arrangement = "joint" if joint else "independent"
+            reason = (HELPER.reason_joint if joint else HELPER.reason_independent).format(
+                names=names)
         self.notes["controllers"] = decide
-        self.p.say(HELPER.suggest.format(label=vocab.ARRANGEMENTS[arrangement]), "ok")
+        self.p.say(HELPER.suggest.format(label=vocab.ARRANGEMENTS[arrangement], reason=reason),
+                   "ok")
+        self.p.say(HELPER.override, "help")
         return arrangement
+
+
+def and_list(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

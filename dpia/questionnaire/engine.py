@@ -217,6 +217,13 @@ def _stop_edit(path: Path, data: dict[str, Any], edited: dict[str, Any], shown: 
     return WORDING.edit_interrupted_errors.format(path=shown) + note
 
 
+def _save_if_valid(data: dict[str, Any], path: Path) -> Project | None:
+    done, _ = validate(data)
+    if done is not None:
+        save(done, path)
+    return done
+
+
 def record_risks(
     path: Path, project: Project, risks: list[Risk], prompter: Prompter, shown: str | None = None,
 ) -> Project:
@@ -231,6 +238,7 @@ def record_risks(
         return project
     data = to_data(project)
     entries: list[dict[str, Any]] = data.setdefault("risks", [])
+    recorded: list[dict[str, Any]] = []
     for n, risk in enumerate(open_risks, start=1):
         prompter.say("")
         prompter.say(W.head.format(n=n, total=len(open_risks), title=risk.title, level=risk.level),
@@ -238,26 +246,25 @@ def record_risks(
         prompter.say(risk.harm, "help")
         options = [(m, m, None) for m in risk.suggested_measures] + [
             (OTHER, WORDING.other_choice, None)]
-        ticked = prompter.checkbox(W.measures, options, checked=risk.suggested_measures,
-                                   check=lambda v: None if v else WORDING.needs_at_least.format(n=1))
+        ticked = prompter.checkbox(W.measures, options)
         measures = [m for m in ticked if m != OTHER]
         if OTHER in ticked:
             measures += split(prompter.text(W.other_text))
-        effect = prompter.select(W.effect, [(c, lbl, None) for c, lbl in vocab.EFFECTS.items()],
-                                 default="reduced")
-        prompter.say(W.residual_help, "help")
+        if not measures:  # none in place yet: the risk stays open, listed by dpia check
+            continue
+        if not recorded:
+            prompter.say(W.residual_help, "help")
         residual = prompter.select(W.residual, [(c, lbl, None) for c, lbl in vocab.LEVELS.items()],
                                    default="low")
-        if not measures:
-            continue
-        entry: dict[str, Any] = {"id": risk.id, "measures": measures, "effect": effect,
+        entry: dict[str, Any] = {"id": risk.id, "measures": measures, "effect": "reduced",
                                  "residual": residual}
-        if prompter.confirm(W.approved, default=False):
-            entry["approved"] = True
+        recorded.append(entry)
         entries[:] = [e for e in entries if e.get("id") != risk.id] + [entry]
-        done, _ = validate(data)
-        if done is not None:
-            save(done, path)
-            project = done
-    prompter.say(W.saved.format(n=len(open_risks), path=shown or path), "ok")
+        _save_if_valid(data, path)
+    if recorded and prompter.confirm(W.approved, default=False):
+        for entry in recorded:
+            entry["approved"] = True
+    done = _save_if_valid(data, path)
+    project = done or project
+    prompter.say(W.saved.format(n=len(recorded), path=shown or path), "ok")
     return project

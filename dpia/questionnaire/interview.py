@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dpia.answers.fieldtypes import check_value, is_required
 from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
-from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text
+from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text, shown
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -394,10 +394,37 @@ class Interview(Asking):
             action = self.p.select(WORDING.item_prompt.format(summary=summary), actions,
                                    default="change")
             if action == "change":
-                self._item(r, item, loc + (index,), "all")
+                self._change(r, item, loc + (index,))
             elif action == "remove" and self.p.confirm(
                     WORDING.remove_confirm.format(summary=summary), default=False):
                 items.remove(item)
+
+    def _change(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
+        """Change one answer of an item (or all of them), without going through the rest."""
+        saved = self.item
+        self.item = item
+        try:
+            state = self.state()
+            fields = [n for n in r.nodes if isinstance(n, Ask)
+                      and (n.when is None or n.when(state))]
+        finally:
+            self.item = saved
+        options: list[Option] = [
+            (str(i), WORDING.change_field.format(
+                question=n.text, answer=clipped(shown(_get(item, n.path)[1]) or "-", 30)), None)
+            for i, n in enumerate(fields)]
+        options.append(("all", WORDING.change_all, None))
+        choice = self.p.select(WORDING.change_which, options, default="0")
+        if choice == "all":
+            self._item(r, item, loc, "all")
+            return
+        one = fields[int(choice)]
+        saved_mode, saved_item = self.mode, self.item
+        self.mode, self.item = "all", item
+        try:
+            self._ask(one, item, loc, r.nodes)
+        finally:
+            self.mode, self.item = saved_mode, saved_item
 
     def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
         item: dict[str, Any] = {}

@@ -153,11 +153,12 @@ class Wording:
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
         "skipped are not asked again."
     )
-    optional: str = "leave empty to skip"
+    optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
-    date_optional: str = "e.g. 31/03/2026, or leave empty to skip"
+    date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
     lines: str = "separate several with ;"
-    lines_optional: str = "separate several with ;, or leave empty to skip"
+    lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
+    not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
@@ -165,7 +166,10 @@ class Wording:
     menu_add: str = "Add another {item}"
     menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
-    item_change: str = "Change its answers"
+    item_change: str = "Change an answer"
+    change_which: str = "Which answer do you want to change?"
+    change_field: str = "{question} ({answer})"
+    change_all: str = "All of its answers, one after another"
     item_remove: str = "Remove it"
     item_keep: str = "Keep it as it is"
     menu_done: str = "Done, go on"
@@ -229,23 +233,29 @@ class ControllerHelper:
 
     choice: str = "Not sure: help me decide"
     intro: str = (
-        "A data controller decides WHY personal data is collected and HOW it is used: "
-        "what to ask, who to ask, what happens to the answers. An organisation that only "
-        "does what it is told with the data (hosting a survey, transcribing recordings) is "
-        "a processor, not a controller."
+        "The regulator's test: a controller decides WHY the data is collected and WHAT it is "
+        "used for (the purposes), and the essential means: whose data, which data, who sees "
+        "it and how long it is kept. Helping write the questions, receiving a report or "
+        "hosting the survey does not make an organisation a controller."
     )
-    decide: str = "Which organisations decide why the data is collected and how it is used?"
-    decide_help: str = (
-        "Tick each organisation that shapes the questions, chooses who takes part or decides "
-        "what happens to the answers. Leave out organisations that only follow instructions."
-    )
-    together: str = "Do they make these decisions together, for one shared purpose?"
+    decide: str = "Which organisations decide why the data is collected and what it is used for?"
+    decide_help: str = ""
+    together: str = "Do they decide these purposes together, for one shared purpose?"
     together_help: str = (
-        "Yes if they designed the project together and both use the answers for it (joint "
-        "controllers). No if each uses the data for its own separate purpose (independent "
-        "controllers)."
+        "Yes if they set the project's purposes together (joint controllers). No if each "
+        "uses the data for a separate purpose of its own (independent controllers)."
     )
-    suggest: str = "Suggested arrangement: {label}."
+    suggest: str = "Suggested arrangement: {label}, because {reason}"
+    reason_sole: str = (
+        "only {names} decides why the data is collected and what it is used for."
+    )
+    reason_sole_others: str = (
+        "only {names} decides why the data is collected and what it is used for; the other "
+        "organisations do not, so they are not controllers."
+    )
+    reason_joint: str = "{names} decide the purposes together."
+    reason_independent: str = "{names} each use the data for a purpose of their own."
+    override: str = "It is the default below: choose another arrangement if you know better."
 
 
 HELPER = ControllerHelper()
@@ -438,8 +448,9 @@ def _reachable(key: str) -> tuple[Ask, ...]:
             "Participants are given it to ask about their data.", optional=True),
         Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
         Ask(("phone",), "Phone number",
-            "With no email address, participants need a phone number to reach them.",
-            when=no_email),
+            "With no email address, participants need a phone number to reach them; if you "
+            "have neither yet, it stays a gap to fill in before sign-off.",
+            optional=True, when=no_email),
     )
 
 
@@ -919,19 +930,19 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk you will see what could go wrong and the usual measures; tick the ones "
-        "you will take. You can also add them later by editing the file."
+        "For each risk you will see what could go wrong and a checklist of the usual "
+        "measures: tick the ones in place (Space ticks, Enter confirms). You can also add them "
+        "later by editing the file."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
-    measures: str = "Which measures will you take?"
+    measures: str = "Which of these measures are in place? (none: Enter)"
     other_text: str = "Type the other measures (separate several with ;)"
-    effect: str = "What do the measures do to the risk?"
     residual: str = "How high is the risk that remains?"
     residual_help: str = (
         "A high remaining risk means the ICO must be consulted before the work starts "
         "(UK GDPR Article 36)."
     )
-    approved: str = "Has someone with authority approved these measures?"
+    approved: str = "Has someone with authority approved all the measures you ticked?"
     saved: str = "Measures recorded for {n} risk(s) in {path}."
 
 
