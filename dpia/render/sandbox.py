@@ -61,6 +61,8 @@ ALLOWED: dict[str, frozenset[str]] = {
         {"people_risks", "organisation_risks", "blocking_gaps"}
     ),
     "dpia.assessment.checks.Gap": frozenset({"blocks"}),
+    "dpia.assessment.facts.Holdings": frozenset({"full_record_keepers"}),
+    "dpia.assessment.facts.FlowFacts": frozenset({"processor_contract", "contract_reference", "covered"}),
     "dpia.assessment.risks.Risk": frozenset(
         {"score", "level", "has_measures", "needs_measures", "level_after", "cell_after"}
     ),
