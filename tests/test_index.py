@@ -265,7 +265,8 @@ def test_readability_is_the_build_s_own_measure(builds, example: str) -> None:
     text = " ".join(page_of(out).text.split())
     shown = 0
     for kind, pattern in (("privacy_notice", "privacy-notice.txt"),
-                          ("survey_introduction", "participant-information/survey-introduction*.txt"),
+                          ("survey_introduction", "participant-information/survey-introduction.txt"),
+                          ("telephone_script", "participant-information/survey-introduction-*.txt"),
                           ("information_sheet", "participant-information/[!s]*.txt")):
         for path in sorted(out.glob(pattern)):
             s = readability.score(kind, path.read_text(encoding="utf-8"))

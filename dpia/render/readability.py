@@ -25,6 +25,9 @@ class Target:
 # The plain-language targets of the reference (privacy-and-participant-text.md).
 TARGETS: dict[str, Target] = {
     "survey_introduction": Target("survey introduction", 70, 6),
+    # Read aloud: as plain as a survey introduction, but it must carry the consent question
+    # and everything said before it, so no word limit.
+    "telephone_script": Target("telephone survey script", 70, 6),
     "information_sheet": Target("information sheet", 60, 8),
     "privacy_notice": Target("privacy-notice section", 50, 10),
 }
@@ -128,10 +131,15 @@ def _fast_pronunciations() -> None:
     _count_syllables.get_cmudict = get_cmudict
 
 
+# The first line of a text whose DPIA is not signed off; removed before use, so not measured.
+DRAFT_MARK = "DRAFT: remove this line"
+
+
 def measure(text: str) -> Readability:
     import textstat
 
     _fast_pronunciations()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(DRAFT_MARK))
     body = prose(text)
     long = tuple(s for s in sentences(text) if word_count(s) > LONG_SENTENCE)
     return Readability(

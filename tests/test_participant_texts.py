@@ -1,0 +1,148 @@
+"""Participant texts (issue 11, and issue 10's points on them): the telephone script on
+explicit consent, the draft mark, second person throughout, third-party guidance and
+withdrawal as it works for each method. Built for the contract example and the two
+examples of tests/data: capacity-example.yaml (may_lack_capacity, personal consultee) and
+telephone-example.yaml (telephone survey on explicit consent, called by a processor)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA
+from texts_helpers import build_texts, example_data
+
+from dpia.answers.loader import parse
+from dpia.render import readability
+from dpia.render.participant import country_name, second_person
+
+FOLDER = "participant-information/"
+
+
+def data_of(name: str) -> dict[str, Any]:
+    if name == "contract":
+        return example_data("contract")
+    data, _ = parse((DATA / f"{name}-example.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    return {
+        name: build_texts(data_of(name), tmp_path_factory.mktemp(name))
+        for name in ("contract", "capacity", "telephone")
+    }
+
+
+def participant(files: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in files.items() if k.startswith(FOLDER)}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_telephone_script_asks_for_explicit_consent_after_saying_everything(
+    built: dict[str, dict[str, str]],
+) -> None:
+    script = flat(built["telephone"][FOLDER + "survey-introduction.txt"])
+    # The caller gives their own name and organisation, and says for whom a processor calls.
+    assert "My name is [your first name]. I am calling from CallCo Research Ltd." in script
+    assert "We are doing a survey for Healthwatch Northtown and Northtown Carers Centre." in script
+    # Said before the consent question: health questions, who holds the answers (the
+    # processor abroad by country), who receives what.
+    consent = script.index("Do you agree to take part")
+    for said in ("Some questions are about your health.",
+                 "FormsCo Ltd keeps its copy on computers in the United States.",
+                 "Healthwatch Northtown will keep your answers.",
+                 "Northtown General Hospital NHS Foundation Trust gets only aggregate findings"):
+        assert 0 <= script.index(said) < consent, said
+    assert "[Record the answer, yes or no" in script[consent:]
+    assert "This includes what you tell us about your health." in script[consent:]
+    # A web address is offered to be sent, never read aloud.
+    assert "I can send you a link" in script
+    assert "http" not in script and "Are you happy to start?" not in script
+
+
+def test_telephone_script_without_explicit_consent_asks_to_start(tmp_path: Path) -> None:
+    data = data_of("telephone")
+    data["processing"]["lawful_basis"] = "public_task"
+    data["processing"]["special_category_condition"] = "health_or_social_care"
+    data["processing"]["schedule1_condition"] = "Schedule 1, paragraph 2: health or social care purposes"
+    script = flat(build_texts(data, tmp_path)[FOLDER + "survey-introduction.txt"])
+    assert "Are you happy to start?" in script and "Do you agree" not in script
+
+
+def test_every_participant_text_of_an_unsigned_project_starts_with_the_draft_mark(
+    built: dict[str, dict[str, str]], tmp_path: Path,
+) -> None:
+    for name, files in built.items():  # signed off: no mark
+        assert not any("DRAFT" in t for t in participant(files).values()), name
+    data = data_of("contract")
+    data.pop("signoff")
+    files = participant(build_texts(data, tmp_path))
+    assert len(files) >= 5
+    for path, text in files.items():
+        first = re.sub(r"<[^>]+>", "", text.split("<main>", 1)[-1]).strip().splitlines()[0]
+        assert first.strip().startswith(readability.DRAFT_MARK), path
+    # The mark is removed before use, so it does not count against the word limit.
+    intro = files[FOLDER + "survey-introduction.txt"]
+    assert readability.measure(intro).words == readability.measure(intro.split("\n", 2)[2]).words
+
+
+def test_texts_that_say_you_never_speak_of_participants(built: dict[str, dict[str, str]]) -> None:
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            assert not re.search(r"\bparticipants? (can|may|will)\b", text, re.I), (name, path)
+    assert second_person("Participants can withdraw their answers until 1 July.") == (
+        "You can withdraw your answers until 1 July.")
+    assert second_person("Data is kept for a year.") == "Data is kept for a year."
+
+
+def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[str, str]]) -> None:
+    intro = flat(built["contract"][FOLDER + "survey-introduction.txt"])  # carers write about others
+    assert "You can write about other people, but please leave out their names." in intro
+    assert "do not name anyone" not in intro
+    sheet = flat(built["capacity"][FOLDER + "focus-group.txt"])  # none expected
+    assert "Please do not give us other people's names or details." in sheet
+
+
+def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
+    assert "What you said before you left stays in our notes" in group
+    interview = flat(built["contract"][FOLDER + "interview.txt"]).split("Changing your mind", 1)[1]
+    assert "You can stop the interview at any time" in interview
+    assert "You can withdraw your answers until 1 July 2026" in interview
+    data = data_of("contract")
+    data["project"]["methods"] = ["engagement_event"]
+    data["project"].pop("participation_minutes")
+    event = flat(build_texts(data, tmp_path)[FOLDER + "engagement-event.txt"])
+    assert "we cannot find what you told us later" in event
+    assert "withdraw your answers until" not in event
+
+
+def test_capacity_is_explained_when_people_may_lack_it(built: dict[str, dict[str, str]]) -> None:
+    sheet = flat(built["capacity"][FOLDER + "interview.txt"])
+    assert "If it is hard to decide" in sheet and "personal consultee" in sheet
+    assert "If it is hard to decide" not in built["contract"][FOLDER + "interview.txt"]
+
+
+def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
+    kinds = {"survey-introduction": "survey_introduction"}
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            if not path.endswith(".txt"):
+                continue
+            stem = Path(path).stem
+            kind = kinds.get(stem, "information_sheet")
+            if name == "telephone" and stem == "survey-introduction":
+                kind = "telephone_script"
+            s = readability.score(kind, text)
+            assert s.meets_target and s.within_word_limit, (name, path, s)
+
+
+def test_country_names_read_in_a_sentence() -> None:
+    assert country_name("United States") == "the United States"
+    assert country_name("France") == "France"
