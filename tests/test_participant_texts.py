@@ -146,3 +146,52 @@ def test_readability_targets_hold_for_every_participant_text(built: dict[str, di
 def test_country_names_read_in_a_sentence() -> None:
     assert country_name("United States") == "the United States"
     assert country_name("France") == "France"
+
+
+def table_rows(html: str, caption: str) -> list[str]:
+    table = html.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", table)[1:]  # after the header row
+
+
+def test_consent_forms_one_statement_a_line_with_a_box_to_initial(
+    built: dict[str, dict[str, str]], tmp_path: Path,
+) -> None:
+    files = built["contract"]
+    assert {k for k in files if "consent-form" in k} == {
+        FOLDER + f"consent-form-{m}.{x}" for m in ("focus-group", "interview") for x in ("html", "md")}
+    html = files[FOLDER + "consent-form-focus-group.html"]
+    rows = table_rows(html, "Please initial each box")
+    statements = [re.sub(r"<[^>]+>", "", r.split("</th>")[0]) for r in rows]
+    for needed in ("I have read the information sheet", "I take part because I want to",
+                   "is recorded and typed up", "quote my words", "as the information sheet says",
+                   "stays in the notes if I leave", "may contact me again"):
+        assert sum(needed in s for s in statements) == 1, needed
+    assert all(r.endswith("<td></td>") for r in rows)  # an empty box beside each statement
+    for who in ("The participant fills this in", "The person taking consent fills this in"):
+        assert [re.sub(r"<[^>]+>", "", r) for r in table_rows(html, who)][-2:] == ["Signature", "Date"]
+    assert "consultee" not in html.lower()  # nobody lacks capacity here
+    assert "I know how to withdraw" in files[FOLDER + "consent-form-interview.md"]
+    # No recording: no recording statement. A survey gets a form only under consent.
+    assert "<caption>The personal consultee fills this in</caption>" in built["capacity"][
+        FOLDER + "consent-form-interview.html"]
+    assert not any("consent-form" in k for k in built["telephone"])  # consent is in the script
+    data = data_of("contract")
+    data["processing"]["lawful_basis"] = "consent"
+    data["processing"]["special_category_condition"] = "explicit_consent"
+    data["processing"].pop("schedule1_condition")
+    data["processing"].pop("legitimate_interests")
+    names = build_texts(data, tmp_path)
+    assert FOLDER + "consent-form-online-survey.html" in names
+
+
+def test_consultee_information_only_when_capacity_may_be_lacking(built: dict[str, dict[str, str]]) -> None:
+    assert not any("consultee-information" in k for k in built["contract"])
+    text = flat(built["capacity"][FOLDER + "consultee-information.txt"])
+    for needed in ("sections 30 to 34 of the Mental Capacity Act 2005",
+                   "If you think they would not want to take part, we will not include them.",
+                   "A trained researcher checks before each session",  # from capacity_approach
+                   "We stop at once if the person seems upset",
+                   "They may take part in a group discussion. It takes about 60 minutes."):
+        assert needed in text, needed
+    s = readability.score("information_sheet", built["capacity"][FOLDER + "consultee-information.txt"])
+    assert s.meets_target

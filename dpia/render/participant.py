@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment import facts
+from dpia.render import consent
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from dpia.render import Job, Output
 
 FOLDER = "participant-information"
+CONSULTEE = "consultee-information"
 
 # "Participants can withdraw their answers..." typed in the answers file, printed in a text
 # that speaks to "you": the subject and its pronouns become second person.
@@ -116,6 +118,8 @@ def participant_context(job: Job) -> dict[str, Any]:
         "asks_health": "health" in p.processing.special_category,
         "third_party": list(p.processing.third_party_subjects),
         "may_lack_capacity": p.processing.may_lack_capacity,
+        "information_sheets": vocab.INFORMATION_SHEETS,
+        "minutes_for": p.minutes_for,
     }
 
 
@@ -191,6 +195,14 @@ def write(job: Job) -> list[Output]:
              "minutes": job.project.minutes_for(method)},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
         )
+    if job.project.processing.may_lack_capacity:
+        outputs += write_formats(
+            job, f"{FOLDER}/{CONSULTEE}", "participant/consultee-information",
+            ("txt", "html", "md"), context,
+            "information for a personal consultee (Mental Capacity Act 2005, sections 30-34)",
+            measure_as="information_sheet",
+        )
+    outputs += consent.write(job, context, FOLDER)
     notes = []
     if job.project.processing.children:
         notes.append(
