@@ -195,3 +195,50 @@ def test_consultee_information_only_when_capacity_may_be_lacking(built: dict[str
         assert needed in text, needed
     s = readability.score("information_sheet", built["capacity"][FOLDER + "consultee-information.txt"])
     assert s.meets_target
+
+
+@pytest.mark.parametrize("name", ["contract", "capacity", "telephone"])
+def test_easy_read_is_easy_and_has_a_picture_beside_each_point(name: str, tmp_path: Path) -> None:
+    from dpia.render import easyread, pictograms
+
+    files = build_texts(data_of(name), tmp_path)
+    html = files[FOLDER + "easy-read.html"]
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    assert len(items) >= 8
+    lines = []
+    for item in items:
+        assert item.startswith('<svg class="pictogram"') and 'aria-hidden="true"' in item
+        lines += [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<p>(.*?)</p>", item)]
+    for line in lines:  # one idea a line, at most 12 words
+        if not line.startswith(("Email:", "Phone:")):
+            assert len(line.split()) <= 12, line
+    s = readability.score("easy_read", easyread.plain(
+        [easyread.Point("form", [x]) for x in lines], easyread.TITLE))
+    assert s.result.ease >= 80 and s.result.grade <= 4, s
+    assert "font-size: 16pt" in html and "size: A4" in html  # 14 pt or larger in print
+    assert "http" not in html.split("<main>")[1]  # no picture or font fetched
+    pdf = (tmp_path / FOLDER / "easy-read.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert set(pictograms.PICTOGRAMS) >= {"asking", "form", "lock", "speech", "bin", "telephone",
+                                         "calendar"}
+
+
+def test_easy_read_pdf_is_a4_with_text_of_14_pt_or_more(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    build_texts(data_of("capacity"), tmp_path)
+    pdf = tmp_path / FOLDER / "easy-read.pdf"
+    assert shutil.which("pdfinfo"), "poppler-utils is needed (apt-get install poppler-utils)"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    box = r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"'
+    heights = [float(b) - float(a) for a, b in re.findall(box, boxes)]
+    assert len(heights) > 50
+    # poppler gives each word's box the height of its font size.
+    assert min(heights) >= 14, min(heights)
+    assert max(heights) >= 16
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "If it is hard to decide, we ask someone who knows you." in " ".join(text.split())

@@ -171,17 +171,17 @@ def participant_files(files: dict[str, str]) -> set[str]:
 def test_one_text_per_method_used(built, tmp_path: Path) -> None:
     assert participant_files(built["contract"]) == {
         f"{stem}.{ext}" for stem in ("focus-group", "interview") for ext in ("txt", "html", "md")
-    } | {"survey-introduction.txt", "survey-introduction.html"} | {
+    } | {"survey-introduction.txt", "survey-introduction.html", "easy-read.html"} | {
         f"consent-form-{stem}.{ext}" for stem in ("focus-group", "interview") for ext in ("html", "md")}
     assert participant_files(built["embedded"]) == {
         f"{stem}.{ext}" for stem in ("interview", "engagement-event") for ext in ("txt", "html", "md")
     } | {
         f"{s}.{e}" for s in ("survey-introduction", "survey-introduction-telephone") for e in ("txt", "html")
-    } | {"consent-form-interview.html", "consent-form-interview.md"}
+    } | {"consent-form-interview.html", "consent-form-interview.md", "easy-read.html"}
     data = example_data("contract")
     set_methods(data, ["enter_and_view", "other"])
     assert participant_files(build_texts(data, tmp_path)) == {
-        "enter-and-view.txt", "enter-and-view.html", "enter-and-view.md"
+        "enter-and-view.txt", "enter-and-view.html", "enter-and-view.md", "easy-read.html"
     } | ({"consent-form-enter-and-view.html", "consent-form-enter-and-view.md"}
          if data["processing"]["lawful_basis"] == "consent" else set())
 
@@ -191,7 +191,8 @@ def test_telephone_only_survey_gets_the_script_as_the_introduction(tmp_path: Pat
     data["project"]["methods"] = ["telephone_survey"]
     data["project"]["participation_minutes"] = {"telephone_survey": 15}
     files = build_texts(data, tmp_path)
-    assert participant_files(files) == {"survey-introduction.txt", "survey-introduction.html"}
+    assert participant_files(files) == {"survey-introduction.txt", "survey-introduction.html",
+                                        "easy-read.html"}
     assert files["participant-information/survey-introduction.txt"].split("\n\n", 1)[1].startswith(
         "Read this out before the first question."
     )

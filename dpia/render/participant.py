@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment import facts
-from dpia.render import consent
+from dpia.render import consent, easyread
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:
@@ -203,6 +203,7 @@ def write(job: Job) -> list[Output]:
             measure_as="information_sheet",
         )
     outputs += consent.write(job, context, FOLDER)
+    outputs += easyread.write(job, context, FOLDER)
     notes = []
     if job.project.processing.children:
         notes.append(

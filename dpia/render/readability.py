@@ -28,6 +28,7 @@ TARGETS: dict[str, Target] = {
     # Read aloud: as plain as a survey introduction, but it must carry the consent question
     # and everything said before it, so no word limit.
     "telephone_script": Target("telephone survey script", 70, 6),
+    "easy_read": Target("Easy Read summary", 80, 4),
     "information_sheet": Target("information sheet", 60, 8),
     "privacy_notice": Target("privacy-notice section", 50, 10),
 }
