@@ -242,3 +242,23 @@ def test_easy_read_pdf_is_a4_with_text_of_14_pt_or_more(tmp_path: Path) -> None:
     assert max(heights) >= 16
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "If it is hard to decide, we ask someone who knows you." in " ".join(text.split())
+
+
+def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str, str]],
+                                                       tmp_path: Path) -> None:
+    assert readability.is_fragment("To find out how carers manage.")
+    assert readability.is_fragment("By emailing us until 1 July.")
+    assert readability.is_fragment("and then we publish it.")
+    assert not readability.is_fragment("To withdraw, email us.")
+    assert not readability.is_fragment("We want to find out how carers manage.")
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            if path.endswith(".txt"):
+                assert readability.measure(text).fragments == (), (name, path)
+    data = data_of("contract")
+    data["project"]["summary"] = "To find out how carers manage."
+    build = build_texts(data, tmp_path)
+    fragments = readability.measure(build[FOLDER + "focus-group.txt"]).fragments
+    assert fragments == ("To find out how carers manage.",)
+    assert any(n.startswith("not a sentence") for n in readability.describe(
+        readability.score("information_sheet", build[FOLDER + "focus-group.txt"])))
