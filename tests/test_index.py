@@ -268,7 +268,8 @@ def test_readability_is_the_build_s_own_measure(builds, example: str) -> None:
     text = " ".join(page_of(out).text.split())
     shown = 0
     for kind, pattern in (("privacy_notice", "privacy-notice.txt"),
-                          ("survey_introduction", "participant-information/survey-introduction*.txt"),
+                          ("survey_introduction", "participant-information/survey-introduction.txt"),
+                          ("telephone_script", "participant-information/survey-introduction-*.txt"),
                           ("information_sheet", "participant-information/[!s]*.txt")):
         for path in sorted(out.glob(pattern)):
             s = readability.score(kind, path.read_text(encoding="utf-8"))
@@ -294,7 +295,8 @@ def test_each_text_is_measured_once(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 
     monkeypatch.setattr(readability, "measure", counting)
     _, _, outputs = built(CONTRACT_EXAMPLE, tmp_path)
-    assert len(calls) == sum(1 for o in outputs if o.score is not None) == 4
+    # The notice, the survey introduction, two information sheets and the Easy Read page.
+    assert len(calls) == sum(1 for o in outputs if o.score is not None) == 5
 
 
 def test_still_to_do_lists_the_gaps_and_the_points_to_agree(builds) -> None:

@@ -42,7 +42,10 @@ def build_texts(data: dict[str, Any], out: Path, templates: str | None = None) -
     outputs: list[Output] = []
     for name in TEXT_WRITERS:
         outputs += importlib.import_module(f"dpia.render.{name}").write(job)
-    return {o.path.relative_to(out).as_posix(): o.path.read_text(encoding="utf-8") for o in outputs}
+    return {
+        o.path.relative_to(out).as_posix(): o.path.read_text(encoding="utf-8")
+        for o in outputs if o.path.suffix in (".txt", ".md", ".html")  # not the Easy Read PDF
+    }
 
 
 def sole(data: dict[str, Any], basis: str, condition: str | None = None) -> dict[str, Any]:

@@ -15,8 +15,9 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from dpia.assessment.checks import relies_on_consent
 from dpia.register.writer import FILE_NAME as REGISTER_FILE
-from dpia.render import agreement, dpia_doc, notice, participant
+from dpia.render import agreement, consent, dpia_doc, easyread, notice, participant
 from dpia.render.templating import render
 from dpia.render.texts import escaper, text_context, tidy
 
@@ -33,7 +34,7 @@ TOP_GAPS = 3  # blocking gaps named in the status box; the rest are under "Befor
 
 # What each kind of document is; the template says who uses it and what to do.
 KINDS = ("dpia", "agreement", "privacy_notice", "survey_introduction", "information_sheet",
-         "register", "other")
+         "consultee_information", "consent_form", "easy_read", "register", "other")
 
 
 @dataclass
@@ -73,6 +74,10 @@ def _known(p: Project) -> dict[str, tuple[str, str]]:
         known[f"{participant.FOLDER}/{stem}"] = ("survey_introduction", mode)
     for stem, method in participant.information_sheets(methods):
         known[f"{participant.FOLDER}/{stem}"] = ("information_sheet", method)
+    known[f"{participant.FOLDER}/{participant.CONSULTEE}"] = ("consultee_information", "")
+    known[f"{participant.FOLDER}/{easyread.STEM}"] = ("easy_read", "")
+    for method in consent.consent_methods(methods, relies_on_consent(p)):
+        known[f"{participant.FOLDER}/{consent.stem(method)}"] = ("consent_form", method)
     return known
 
 

@@ -3,16 +3,124 @@ sheet for each other method the project uses. Nothing for methods it does not us
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.assessment import facts
+from dpia.render import consent, easyread
 from dpia.render.texts import text_context, write_formats
 
 if TYPE_CHECKING:
+    from dpia.answers.model import Organisation, Project
     from dpia.render import Job, Output
 
 FOLDER = "participant-information"
+CONSULTEE = "consultee-information"
+
+# "Participants can withdraw their answers..." typed in the answers file, printed in a text
+# that speaks to "you": the subject and its pronouns become second person.
+_THIRD_PERSON = re.compile(
+    r"\b(?:participants|respondents|people taking part|people who take part)\b", re.I
+)
+_PRONOUNS = {"their": "your", "they": "you", "them": "you", "themselves": "yourself"}
+_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
+
+
+def second_person(text: str | None) -> str:
+    """Answer text about participants, rewritten to address the reader: only sentences
+    whose subject is 'participants' (or 'people taking part') change."""
+    if not text:
+        return ""
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        if _THIRD_PERSON.search(sentence):
+            sentence = _THIRD_PERSON.sub("you", sentence)
+            sentence = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], sentence)
+            sentence = sentence[:1].upper() + sentence[1:]
+        out.append(sentence)
+    return " ".join(out)
+
+
+_THE = re.compile(
+    r"^(united|czech|dominican|philippines|netherlands|republic)\b|(states|kingdom|islands|emirates)$",
+    re.I,
+)
+
+
+def country_name(country: str) -> str:
+    """A country as it reads inside a sentence: 'the United States', 'France'."""
+    name = " ".join(country.split())
+    return f"the {name}" if _THE.search(name) and not name.lower().startswith("the ") else name
+
+
+@dataclass(frozen=True)
+class Holder:
+    """An organisation that keeps the answers, and the countries abroad where it keeps them."""
+
+    org: Organisation
+    processor: bool
+    abroad: list[str]  # countries outside the UK, as they read in a sentence
+
+
+def holders(p: Project) -> list[Holder]:
+    """Everyone who keeps the answers: the controllers with a full record, then the processors
+    that hold or handle them, each with the countries outside the UK its copy goes to."""
+    held = facts.holdings(p)
+    countries: dict[str, list[str]] = {}
+    for t in p.processing.international_transfers:
+        for org_id in facts.transfer_holders(p, t):
+            countries.setdefault(org_id, []).append(country_name(t.country))
+    return [
+        Holder(p.org(o), o in held.processors, countries.get(o, []))
+        for o in [*held.full_record, *held.processors]
+    ]
+
+
+def caller(p: Project) -> Organisation | None:
+    """A processor that makes the calls of a telephone survey (its service says so)."""
+    for proc in p.data_protection.processors:
+        if re.search(r"\b(telephone|phone|call)", proc.service, re.I):
+            return p.org(proc.organisation)
+    return None
+
+
+def receivers(p: Project) -> list[tuple[Organisation, list[str], bool]]:
+    """Who else receives something, and what: (organisation, data, anonymous), for each flow
+    to an organisation that is not a processor and keeps no full record."""
+    keepers = set(facts.holdings(p).full_record) | set(p.processor_ids)
+    return [
+        (p.org(f.to), list(f.data), not f.is_personal)
+        for f in p.sharing
+        if f.to not in keepers
+    ]
+
+
+def explicit_consent(p: Project) -> bool:
+    """Some controller relies on explicit consent for special-category data."""
+    return bool(p.processing.special_category) and any(
+        p.condition_for(c) in vocab.CONSENT_CONDITIONS for c in p.controller_ids
+    )
+
+
+def participant_context(job: Job) -> dict[str, Any]:
+    """The text context plus what only the participant texts need."""
+    p = job.project
+    return {
+        **text_context(job),
+        "you": second_person,
+        "holders": holders(p),
+        "phone_caller": caller(p),
+        "receivers": receivers(p),
+        "explicit_consent": explicit_consent(p),
+        "asks_health": "health" in p.processing.special_category,
+        "third_party": list(p.processing.third_party_subjects),
+        "may_lack_capacity": p.processing.may_lack_capacity,
+        "information_sheets": vocab.INFORMATION_SHEETS,
+        "minutes_for": p.minutes_for,
+    }
 
 
 def survey_introductions(methods: Sequence[str]) -> list[tuple[str, str]]:
@@ -64,7 +172,7 @@ def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def write(job: Job) -> list[Output]:
-    context = text_context(job)
+    context = participant_context(job)
     methods = list(job.project.project.methods)
     outputs: list[Output] = []
     for stem, mode in survey_introductions(methods):
@@ -75,7 +183,7 @@ def write(job: Job) -> list[Output]:
         written = write_formats(
             job, f"{FOLDER}/{stem}", "participant/survey-introduction", ("txt", "html"),
             {**context, "mode": mode, "minutes": minutes}, what,
-            measure_as="survey_introduction", width=0,
+            measure_as="survey_introduction" if mode == "self" else "telephone_script", width=0,
         )
         if not minutes:
             written[0].notes.append(_time_note(job.staged_text(written[0].path), mode))
@@ -87,6 +195,15 @@ def write(job: Job) -> list[Output]:
              "minutes": job.project.minutes_for(method)},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
         )
+    if job.project.processing.may_lack_capacity:
+        outputs += write_formats(
+            job, f"{FOLDER}/{CONSULTEE}", "participant/consultee-information",
+            ("txt", "html", "md"), context,
+            "information for a personal consultee (Mental Capacity Act 2005, sections 30-34)",
+            measure_as="information_sheet",
+        )
+    outputs += consent.write(job, context, FOLDER)
+    outputs += easyread.write(job, context, FOLDER)
     notes = []
     if job.project.processing.children:
         notes.append(

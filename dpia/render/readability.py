@@ -25,6 +25,10 @@ class Target:
 # The plain-language targets of the reference (privacy-and-participant-text.md).
 TARGETS: dict[str, Target] = {
     "survey_introduction": Target("survey introduction", 70, 6),
+    # Read aloud: as plain as a survey introduction, but it must carry the consent question
+    # and everything said before it, so no word limit.
+    "telephone_script": Target("telephone survey script", 70, 6),
+    "easy_read": Target("Easy Read summary", 80, 4),
     "information_sheet": Target("information sheet", 60, 8),
     "privacy_notice": Target("privacy-notice section", 50, 10),
 }
@@ -37,6 +41,7 @@ class Readability:
     grade: float
     words: int
     long_sentences: tuple[str, ...]
+    fragments: tuple[str, ...] = ()
 
     def meets(self, target: Target) -> bool:
         return self.ease >= target.min_ease and self.grade <= target.max_grade
@@ -178,10 +183,40 @@ def _fast_pronunciations() -> None:
     _count_syllables.get_cmudict = get_cmudict
 
 
+# Answers typed as the questionnaire's examples once suggested, pasted as sentences:
+# "to find out how...", "To find out how ...", "By emailing us until 1 July".
+_FRAGMENT = re.compile(r"^(?:[a-z]|To [a-z]+\b(?! (?:do|ask|help|withdraw|find out),)|By [a-z]+ing\b)")
+
+
+def _paragraphs(text: str) -> str:
+    """The text without its list items (which may rightly start in lower case, continuing
+    the sentence that introduces the list)."""
+    return "\n".join(
+        line for line in text.splitlines() if not _ITEM.match(line) and not line.startswith("  ")
+    )
+
+
+def is_fragment(sentence: str) -> bool:
+    """A sentence that starts as a lowercase fragment, or is only an infinitive or a
+    'By ...ing' phrase with no main verb of its own."""
+    s = sentence.strip().lstrip("\"“‘(")
+    if not _FRAGMENT.match(s):
+        return False
+    if s[:1].islower():
+        return True
+    # "To withdraw, email us." or "By law, we must..." have a main clause after a comma.
+    return "," not in s
+
+
+# The first line of a text whose DPIA is not signed off; removed before use, so not measured.
+DRAFT_MARK = "DRAFT: remove this line"
+
+
 def measure(text: str) -> Readability:
     import textstat
 
     _fast_pronunciations()
+    text = "\n".join(line for line in text.splitlines() if not line.startswith(DRAFT_MARK))
     body = prose(text)
     long = tuple(s for s in sentences(text) if word_count(s) > LONG_SENTENCE)
     return Readability(
@@ -189,6 +224,7 @@ def measure(text: str) -> Readability:
         grade=float(textstat.flesch_kincaid_grade(body)),
         words=word_count(text),
         long_sentences=long,
+        fragments=tuple(s for s in sentences(_paragraphs(text)) if is_fragment(s)),
     )
 
 
@@ -238,6 +274,9 @@ def describe(s: Score) -> list[str]:
     if s.word_limit is not None:
         state = "within" if s.within_word_limit else "OVER"
         out.append(f"{r.words} words ({state} the limit of {s.word_limit})")
+    for sentence in r.fragments:
+        shown = sentence if len(sentence) <= 90 else sentence[:87] + "..."
+        out.append(f"not a sentence (no main verb, or starts in lower case): {shown}")
     for sentence in r.long_sentences:
         shown = sentence if len(sentence) <= 90 else sentence[:87] + "..."
         out.append(f"long sentence ({word_count(sentence)} words): {shown}")

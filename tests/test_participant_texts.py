@@ -1,0 +1,264 @@
+"""Participant texts (issue 11, and issue 10's points on them): the telephone script on
+explicit consent, the draft mark, second person throughout, third-party guidance and
+withdrawal as it works for each method. Built for the contract example and the two
+examples of tests/data: capacity-example.yaml (may_lack_capacity, personal consultee) and
+telephone-example.yaml (telephone survey on explicit consent, called by a processor)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DATA
+from texts_helpers import build_texts, example_data
+
+from dpia.answers.loader import parse
+from dpia.render import readability
+from dpia.render.participant import country_name, second_person
+
+FOLDER = "participant-information/"
+
+
+def data_of(name: str) -> dict[str, Any]:
+    if name == "contract":
+        return example_data("contract")
+    data, _ = parse((DATA / f"{name}-example.yaml").read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    return {
+        name: build_texts(data_of(name), tmp_path_factory.mktemp(name))
+        for name in ("contract", "capacity", "telephone")
+    }
+
+
+def participant(files: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in files.items() if k.startswith(FOLDER)}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_telephone_script_asks_for_explicit_consent_after_saying_everything(
+    built: dict[str, dict[str, str]],
+) -> None:
+    script = flat(built["telephone"][FOLDER + "survey-introduction.txt"])
+    # The caller gives their own name and organisation, and says for whom a processor calls.
+    assert "My name is [your first name]. I am calling from CallCo Research Ltd." in script
+    assert "We are doing a survey for Healthwatch Northtown and Northtown Carers Centre." in script
+    # Said before the consent question: health questions, who holds the answers (the
+    # processor abroad by country), who receives what.
+    consent = script.index("Do you agree to take part")
+    for said in ("Some questions are about your health.",
+                 "FormsCo Ltd keeps its copy on computers in the United States.",
+                 "Healthwatch Northtown will keep your answers.",
+                 "Northtown General Hospital NHS Foundation Trust gets only aggregate findings"):
+        assert 0 <= script.index(said) < consent, said
+    assert "[Record the answer, yes or no" in script[consent:]
+    assert "This includes what you tell us about your health." in script[consent:]
+    # A web address is offered to be sent, never read aloud.
+    assert "I can send you a link" in script
+    assert "http" not in script and "Are you happy to start?" not in script
+
+
+def test_telephone_script_without_explicit_consent_asks_to_start(tmp_path: Path) -> None:
+    data = data_of("telephone")
+    data["processing"]["lawful_basis"] = "public_task"
+    data["processing"]["special_category_condition"] = "health_or_social_care"
+    data["processing"]["schedule1_condition"] = "Schedule 1, paragraph 2: health or social care purposes"
+    script = flat(build_texts(data, tmp_path)[FOLDER + "survey-introduction.txt"])
+    assert "Are you happy to start?" in script and "Do you agree" not in script
+
+
+def test_every_participant_text_of_an_unsigned_project_starts_with_the_draft_mark(
+    built: dict[str, dict[str, str]], tmp_path: Path,
+) -> None:
+    for name, files in built.items():  # signed off: no mark
+        assert not any("DRAFT" in t for t in participant(files).values()), name
+    data = data_of("contract")
+    data.pop("signoff")
+    files = participant(build_texts(data, tmp_path))
+    assert len(files) >= 5
+    for path, text in files.items():
+        first = re.sub(r"<[^>]+>", "", text.split("<main>", 1)[-1]).strip().splitlines()[0]
+        assert first.strip().startswith(readability.DRAFT_MARK), path
+    # The mark is removed before use, so it does not count against the word limit.
+    intro = files[FOLDER + "survey-introduction.txt"]
+    assert readability.measure(intro).words == readability.measure(intro.split("\n", 2)[2]).words
+
+
+def test_texts_that_say_you_never_speak_of_participants(built: dict[str, dict[str, str]]) -> None:
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            assert not re.search(r"\bparticipants? (can|may|will)\b", text, re.I), (name, path)
+    assert second_person("Participants can withdraw their answers until 1 July.") == (
+        "You can withdraw your answers until 1 July.")
+    assert second_person("Data is kept for a year.") == "Data is kept for a year."
+
+
+def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[str, str]]) -> None:
+    intro = flat(built["contract"][FOLDER + "survey-introduction.txt"])  # carers write about others
+    assert "You can write about other people, but please leave out their names." in intro
+    assert "do not name anyone" not in intro
+    sheet = flat(built["capacity"][FOLDER + "focus-group.txt"])  # none expected
+    assert "Please do not give us other people's names or details." in sheet
+
+
+def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
+    assert "What you said before you left stays in our notes" in group
+    interview = flat(built["contract"][FOLDER + "interview.txt"]).split("Changing your mind", 1)[1]
+    assert "You can stop the interview at any time" in interview
+    assert "You can withdraw your answers until 1 July 2026" in interview
+    data = data_of("contract")
+    data["project"]["methods"] = ["engagement_event"]
+    data["project"].pop("participation_minutes")
+    event = flat(build_texts(data, tmp_path)[FOLDER + "engagement-event.txt"])
+    assert "we cannot find what you told us later" in event
+    assert "withdraw your answers until" not in event
+
+
+def test_capacity_is_explained_when_people_may_lack_it(built: dict[str, dict[str, str]]) -> None:
+    sheet = flat(built["capacity"][FOLDER + "interview.txt"])
+    assert "If it is hard to decide" in sheet and "personal consultee" in sheet
+    assert "If it is hard to decide" not in built["contract"][FOLDER + "interview.txt"]
+
+
+def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
+    kinds = {"survey-introduction": "survey_introduction"}
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            if not path.endswith(".txt"):
+                continue
+            stem = Path(path).stem
+            kind = kinds.get(stem, "information_sheet")
+            if name == "telephone" and stem == "survey-introduction":
+                kind = "telephone_script"
+            s = readability.score(kind, text)
+            assert s.meets_target and s.within_word_limit, (name, path, s)
+
+
+def test_country_names_read_in_a_sentence() -> None:
+    assert country_name("United States") == "the United States"
+    assert country_name("France") == "France"
+
+
+def table_rows(html: str, caption: str) -> list[str]:
+    table = html.split(f"<caption>{caption}</caption>", 1)[1].split("</table>", 1)[0]
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", table)[1:]  # after the header row
+
+
+def test_consent_forms_one_statement_a_line_with_a_box_to_initial(
+    built: dict[str, dict[str, str]], tmp_path: Path,
+) -> None:
+    files = built["contract"]
+    assert {k for k in files if "consent-form" in k} == {
+        FOLDER + f"consent-form-{m}.{x}" for m in ("focus-group", "interview") for x in ("html", "md")}
+    html = files[FOLDER + "consent-form-focus-group.html"]
+    rows = table_rows(html, "Please initial each box")
+    statements = [re.sub(r"<[^>]+>", "", r.split("</th>")[0]) for r in rows]
+    for needed in ("I have read the information sheet", "I take part because I want to",
+                   "is recorded and typed up", "quote my words", "as the information sheet says",
+                   "stays in the notes if I leave", "may contact me again"):
+        assert sum(needed in s for s in statements) == 1, needed
+    assert all(r.endswith("<td></td>") for r in rows)  # an empty box beside each statement
+    for who in ("The participant fills this in", "The person taking consent fills this in"):
+        assert [re.sub(r"<[^>]+>", "", r) for r in table_rows(html, who)][-2:] == ["Signature", "Date"]
+    assert "consultee" not in html.lower()  # nobody lacks capacity here
+    assert "I know how to withdraw" in files[FOLDER + "consent-form-interview.md"]
+    # No recording: no recording statement. A survey gets a form only under consent.
+    assert "<caption>The personal consultee fills this in</caption>" in built["capacity"][
+        FOLDER + "consent-form-interview.html"]
+    assert not any("consent-form" in k for k in built["telephone"])  # consent is in the script
+    data = data_of("contract")
+    data["processing"]["lawful_basis"] = "consent"
+    data["processing"]["special_category_condition"] = "explicit_consent"
+    data["processing"].pop("schedule1_condition")
+    data["processing"].pop("legitimate_interests")
+    names = build_texts(data, tmp_path)
+    assert FOLDER + "consent-form-online-survey.html" in names
+
+
+def test_consultee_information_only_when_capacity_may_be_lacking(built: dict[str, dict[str, str]]) -> None:
+    assert not any("consultee-information" in k for k in built["contract"])
+    text = flat(built["capacity"][FOLDER + "consultee-information.txt"])
+    for needed in ("sections 30 to 34 of the Mental Capacity Act 2005",
+                   "If you think they would not want to take part, we will not include them.",
+                   "A trained researcher checks before each session",  # from capacity_approach
+                   "We stop at once if the person seems upset",
+                   "They may take part in a group discussion. It takes about 60 minutes."):
+        assert needed in text, needed
+    s = readability.score("information_sheet", built["capacity"][FOLDER + "consultee-information.txt"])
+    assert s.meets_target
+
+
+@pytest.mark.parametrize("name", ["contract", "capacity", "telephone"])
+def test_easy_read_is_easy_and_has_a_picture_beside_each_point(name: str, tmp_path: Path) -> None:
+    from dpia.render import easyread, pictograms
+
+    files = build_texts(data_of(name), tmp_path)
+    html = files[FOLDER + "easy-read.html"]
+    items = re.findall(r"<li>(.*?)</li>", html, re.S)
+    assert len(items) >= 8
+    lines = []
+    for item in items:
+        assert item.startswith('<svg class="pictogram"') and 'aria-hidden="true"' in item
+        lines += [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<p>(.*?)</p>", item)]
+    for line in lines:  # one idea a line, at most 12 words
+        if not line.startswith(("Email:", "Phone:")):
+            assert len(line.split()) <= 12, line
+    s = readability.score("easy_read", easyread.plain(
+        [easyread.Point("form", [x]) for x in lines], easyread.TITLE))
+    assert s.result.ease >= 80 and s.result.grade <= 4, s
+    assert "font-size: 16pt" in html and "size: A4" in html  # 14 pt or larger in print
+    assert "http" not in html.split("<main>")[1]  # no picture or font fetched
+    pdf = (tmp_path / FOLDER / "easy-read.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF")
+    assert set(pictograms.PICTOGRAMS) >= {"asking", "form", "lock", "speech", "bin", "telephone",
+                                         "calendar"}
+
+
+def test_easy_read_pdf_is_a4_with_text_of_14_pt_or_more(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    build_texts(data_of("capacity"), tmp_path)
+    pdf = tmp_path / FOLDER / "easy-read.pdf"
+    assert shutil.which("pdfinfo"), "poppler-utils is needed (apt-get install poppler-utils)"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    box = r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"'
+    heights = [float(b) - float(a) for a, b in re.findall(box, boxes)]
+    assert len(heights) > 50
+    # poppler gives each word's box the height of its font size.
+    assert min(heights) >= 14, min(heights)
+    assert max(heights) >= 16
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "If it is hard to decide, we ask someone who knows you." in " ".join(text.split())
+
+
+def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str, str]],
+                                                       tmp_path: Path) -> None:
+    assert readability.is_fragment("To find out how carers manage.")
+    assert readability.is_fragment("By emailing us until 1 July.")
+    assert readability.is_fragment("and then we publish it.")
+    assert not readability.is_fragment("To withdraw, email us.")
+    assert not readability.is_fragment("We want to find out how carers manage.")
+    for name, files in built.items():
+        for path, text in participant(files).items():
+            if path.endswith(".txt"):
+                assert readability.measure(text).fragments == (), (name, path)
+    data = data_of("contract")
+    data["project"]["summary"] = "To find out how carers manage."
+    build = build_texts(data, tmp_path)
+    fragments = readability.measure(build[FOLDER + "focus-group.txt"]).fragments
+    assert fragments == ("To find out how carers manage.",)
+    assert any(n.startswith("not a sentence") for n in readability.describe(
+        readability.score("information_sheet", build[FOLDER + "focus-group.txt"])))
