@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import sys
 import zipfile
 from collections.abc import Iterator
@@ -412,12 +413,16 @@ def test_survey_introduction_asks_for_the_time_it_takes(demo: tuple[Path, str]) 
     for name, what in (("survey-introduction.txt", "the survey"),
                        ("survey-introduction-telephone.txt", "the call")):
         text = (out / "participant-information" / name).read_text(encoding="utf-8")
+        if what == "the call":  # the caller's own instructions are in square brackets
+            text = re.sub(r"\[(your first name|If yes, [^\]]*|Record [^\]]*)\]", "", text)
+            text = text.replace("Do not read out the words in square brackets.", "")
         assert "minute" not in text and "[" not in text and "TODO" not in text
         notes = _notes_under(stdout, f"participant-information/{name}")
         time_note = [n for n in notes if n.startswith(f"add how long {what} takes")]
         assert len(time_note) == 1, notes
         assert "'It takes about 10 minutes.'" in time_note[0]
-        assert "word(s) left within the limit" in time_note[0]
+        # a survey introduction has a word limit; a script read aloud has none
+        assert ("word(s) left within the limit" in time_note[0]) == (what == "the survey")
     html_notes = _notes_under(stdout, "participant-information/survey-introduction.html")
     assert not html_notes  # said once, under the plain text
 
@@ -428,9 +433,12 @@ def test_participants_are_not_told_only_the_controllers_see_answers(demo: tuple[
     out, _ = demo
     notice = (out / "privacy-notice.txt").read_text(encoding="utf-8")
     assert "SurveyHub UK Ltd" in notice and "CallPoint Research Ltd" in notice
-    for name in ("survey-introduction.txt", "survey-introduction-telephone.txt"):
-        text = (out / "participant-information" / name).read_text(encoding="utf-8")
-        assert "Only the people who run this survey will see your answers." in text
+    text = (out / "participant-information" / "survey-introduction.txt").read_text(encoding="utf-8")
+    assert "Only the people who run this survey will see your answers." in text
+    # The script read aloud names who keeps the answers, the processors included.
+    script = (out / "participant-information" / "survey-introduction-telephone.txt").read_text(
+        encoding="utf-8")
+    assert "SurveyHub UK Ltd and CallPoint Research Ltd work for us and keep copies." in script
     sheet = (out / "participant-information" / "interview.txt").read_text(encoding="utf-8")
     assert "and organisations working\nfor them" in sheet or "and organisations working for them" in sheet
 

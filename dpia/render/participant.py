@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dpia.answers import vocab
+from dpia.answers import placeholders, vocab
 from dpia.assessment import facts
 from dpia.render import consent, easyread
 from dpia.render.texts import text_context, write_formats
@@ -34,6 +34,8 @@ def second_person(text: str | None) -> str:
     whose subject is 'participants' (or 'people taking part') change."""
     if not text:
         return ""
+    if isinstance(text, placeholders.Placeholder):
+        return text  # still to decide: printed as such, never as the word typed
     out = []
     for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
         if _THIRD_PERSON.search(sentence):
@@ -155,15 +157,15 @@ def _time_note(text: str, mode: str) -> str:
     records no 'participation_minutes' for it, the person building adds it by hand."""
     from dpia.render.readability import SURVEY_WORD_LIMIT, word_count
 
-    left = max(0, SURVEY_WORD_LIMIT - word_count(text))
     what = "the call" if mode == "telephone" else "the survey"
     example = "It takes about 10 minutes."
+    note = (f"add how long {what} takes before using this text (or record it in "
+            f"'project.participation_minutes'), e.g. '{example}'")
+    if mode == "telephone":  # a script read aloud has no word limit
+        return note
+    left = max(0, SURVEY_WORD_LIMIT - word_count(text))
     room = "" if left >= word_count(example) else ", so shorten the project summary first"
-    return (
-        f"add how long {what} takes before using this text (or record it in "
-        f"'project.participation_minutes'), e.g. '{example}': {left} word(s) left within the "
-        f"limit{room}"
-    )
+    return f"{note}: {left} word(s) left within the limit{room}"
 
 
 def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
