@@ -121,7 +121,8 @@ def participant_context(job: Job) -> dict[str, Any]:
         "third_party": list(p.processing.third_party_subjects),
         "may_lack_capacity": p.processing.may_lack_capacity,
         "information_sheets": vocab.INFORMATION_SHEETS,
-        "minutes_for": p.minutes_for,
+        # plain data, not the model's method: the sandbox lets templates call no model method
+        "minutes_for": {m: p.minutes_for(m) for m in vocab.METHODS}.get,
     }
 
 
