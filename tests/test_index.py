@@ -303,7 +303,7 @@ def test_still_to_do_lists_the_gaps_and_the_points_to_agree(builds) -> None:
     page = page_of(builds["embedded"][2])
     still = page.section("Still to do before the work starts", "Made by dpia")
     assert "Close the 11 gaps that block sign-off" in still
-    assert "Agree 4 points with your partners" in still
+    assert "Agree 3 points with your partners" in still
     agreement = (builds["embedded"][2] / "partnership-agreement.md").read_text(encoding="utf-8")
     for point in ("A written contract with CallPoint Research Ltd, which processes data for the "
                   "controllers (UK GDPR Article 28).",

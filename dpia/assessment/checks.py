@@ -324,7 +324,7 @@ def _processor_record_gaps(p: Project) -> Iterator[Gap]:
             )
         if proc.holds_data is None:
             yield Gap(
-                f"processor-storage-{proc.organisation}", A, f"{where}.holds_data",
+                f"processor-storage-{proc.organisation}", A, where,
                 f"The answers do not say whether {name} stores the data itself or only "
                 "handles it.",
                 "Add 'holds_data: true' (it stores the data, e.g. a survey platform or cloud "
