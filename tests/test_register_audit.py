@@ -228,8 +228,11 @@ from openpyxl.workbook.workbook import Workbook
 from registerkit import embedded
 from dpia.register.update import add_projects
 
-def slow_save(self, filename):
-    Path(filename).write_bytes(b"PK\\x03\\x04 half a workbook")
+def slow_save(self, filename):  # into memory or a file: the temporary file exists already
+    if hasattr(filename, "write"):
+        filename.write(b"PK\\x03\\x04 half a workbook")
+    else:
+        Path(filename).write_bytes(b"PK\\x03\\x04 half a workbook")
     print("saving", flush=True)
     time.sleep(120)
 
