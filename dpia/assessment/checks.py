@@ -96,19 +96,7 @@ def _risk_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
             )
     listed = {r.id for r in risks}
     for i, entry in enumerate(p.risks, start=1):
-        if entry.id not in listed and entry.description and (
-            entry.likelihood is None or entry.severity is None
-        ):
-            missing = " and ".join(
-                k for k in ("likelihood", "severity") if getattr(entry, k) is None)
-            yield Gap(
-                f"risk-not-scored-{entry.id}", B, f"risks[{i}].{missing.split()[0]}",
-                f"The project's own risk '{entry.id}' has no recorded {missing}, so it is not "
-                "scored and not placed on the heat maps.",
-                f"Add the {missing} (likelihood: remote, possible or probable; severity: "
-                "minimal, significant or severe) to the entry.",
-            )
-        elif entry.id not in listed:
+        if entry.id not in listed:
             yield Gap(
                 f"unmatched-risk-{entry.id}", A, f"risks[{i}]",
                 f"The entry '{entry.id}' under 'risks' matches no risk the answers imply now, "
