@@ -298,6 +298,21 @@ def test_anonymous_collection_is_said_the_same_way_in_every_document(tmp_path: P
         "participant-information/interview.txt"]
 
 
+def test_anonymous_answers_cannot_be_promised_for_withdrawal() -> None:
+    # the contract's withdrawal answer offers to take answers back until 1 July
+    for free_text in (False, True):
+        gaps = {g.id: g for g in assess(project_from(anonymous_project(free_text)), TODAY).gaps}
+        assert gaps["anonymous-withdrawal"].blocks
+    honest = anonymous_project(free_text=False)
+    honest["processing"]["withdrawal"] = ("You can stop at any time before you send your answers. "
+                                          "After that they cannot be taken back, because we cannot "
+                                          "tell whose they are.")
+    assert "anonymous-withdrawal" not in {g.id for g in assess(project_from(honest), TODAY).gaps}
+    # with names collected, withdrawing answers can be honoured
+    assert "anonymous-withdrawal" not in {
+        g.id for g in assess(project_from(example_data("contract")), TODAY).gaps}
+
+
 def test_free_text_without_identifiers_is_not_called_anonymous(tmp_path: Path) -> None:
     data = anonymous_project(free_text=True)
     dpia = flat(dpia_doc_of(data)[1])

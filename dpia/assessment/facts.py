@@ -405,3 +405,14 @@ def research_controllers(p: Project) -> list[str]:
     if not p.processing.special_category:
         return []
     return [c for c, cond in p.conditions.items() if cond == "archiving_research_statistics"]
+
+
+_TAKE_BACK = re.compile(r"\b(withdraw\w*|take back|taken back|remove\w*|delete\w*)\b", re.IGNORECASE)
+
+
+def anonymous_withdrawal_promised(p: Project) -> bool:
+    """No identifier is collected, yet the withdrawal answer offers to take answers back
+    (without saying that they cannot be found once given)."""
+    text = str.__str__(p.processing.withdrawal)
+    return (collection_identity(p) != "identified" and bool(_TAKE_BACK.search(text))
+            and not _CANNOT.search(text))
