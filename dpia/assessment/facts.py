@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dpia.answers import vocab
 from dpia.answers.vocab import Article9Condition, LawfulBasis
 
 if TYPE_CHECKING:
@@ -388,10 +389,12 @@ IDENTIFIERS = ("name", "contact_details", "address", "date_of_birth", "nhs_numbe
 
 def collection_identity(p: Project) -> str:
     """How identifiable what is collected is: 'identified' (an identifier such as a name,
-    contact details or a recording is collected), 'free_text' (no identifier, but people's
+    contact details or a recording is collected, or an item in words of its own that may be
+    one), 'free_text' (no identifier, but people's
     own words, which can identify them or others) or 'anonymous' (neither)."""
-    items = set(p.processing.personal_data)
-    if items & set(IDENTIFIERS):
+    items = {str.__str__(i) for i in p.processing.personal_data}
+    # An item typed in words of its own ('email address') may identify people: no claim.
+    if items & set(IDENTIFIERS) or items - set(vocab.PERSONAL_DATA):
         return "identified"
     return "free_text" if "free_text_experiences" in items else "anonymous"
 
