@@ -262,3 +262,54 @@ def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str
     assert fragments == ("To find out how carers manage.",)
     assert any(n.startswith("not a sentence") for n in readability.describe(
         readability.score("information_sheet", build[FOLDER + "focus-group.txt"])))
+
+
+# Answers typed as notes, not sentences, and printed where a text expects a sentence.
+TYPED_FRAGMENTS = {
+    ("project", "summary"): "To find out how discharge went.",
+    ("processing", "withdrawal"): "By emailing us until 1 July.",
+    ("processing", "anonymisation"): "Our information line, weekdays 9 to 5.",
+}
+
+
+def test_sentences_without_a_main_verb_are_flagged(tmp_path: Path) -> None:
+    from dpia.render.verbs import has_main_verb
+
+    assert not has_main_verb("Our information line, weekdays 9 to 5.")
+    assert not has_main_verb("By emailing us until 1 July.")
+    assert not has_main_verb("Weekdays from 9 to 5 at the Carers Centre, Mill Lane.")
+    for sentence in ("Ask us if anything is not clear.", "We anonymise the answers.",
+                     "FormsCo Ltd keeps its copy on computers in the United States.",
+                     "Published tables suppress any count under 5.", "This means we stop.",
+                     "To withdraw, email us.", "What happens to them then: Securely deleted."):
+        assert has_main_verb(sentence), sentence
+    # A heading, a list item or a field has no end punctuation: never a sentence to flag.
+    assert readability.verbless("Your rights\n-----------\n\n- a copy of your data\n") == ()
+    data = data_of("contract")
+    for (section, key), typed in TYPED_FRAGMENTS.items():
+        data[section][key] = typed
+    build = build_texts(data, tmp_path)
+    for path in ("focus-group.txt", "interview.txt"):
+        flagged = readability.measure(build[FOLDER + path]).fragments
+        assert set(TYPED_FRAGMENTS.values()) <= set(flagged), (path, flagged)
+    notes = readability.describe(readability.score("information_sheet", build[FOLDER + "focus-group.txt"]))
+    assert ("not a sentence (no main verb, or starts in lower case): "
+            "Our information line, weekdays 9 to 5.") in notes
+
+
+def every_example() -> list[Path]:
+    from conftest import EMBEDDED_EXAMPLE, SHARED_EXAMPLE
+
+    shared = sorted(SHARED_EXAMPLE.parent.glob("*.yaml")) if SHARED_EXAMPLE.exists() else []
+    return [*sorted(DATA.glob("*.yaml")), EMBEDDED_EXAMPLE, *shared]
+
+
+@pytest.mark.parametrize("path", every_example(), ids=lambda p: p.stem)
+def test_no_sentence_of_a_built_text_is_flagged_as_a_fragment(path: Path, tmp_path: Path) -> None:
+    """Zero false positives: every sentence of every measured text (participant texts and the
+    privacy-notice section) built from every example has a main verb and starts as a sentence."""
+    data, _ = parse(path.read_text(encoding="utf-8"))
+    texts = {k: v for k, v in build_texts(data, tmp_path).items() if k.endswith(".txt")}
+    assert len(texts) >= 2
+    for name, text in texts.items():
+        assert readability.measure(text).fragments == (), (path.name, name)
