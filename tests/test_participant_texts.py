@@ -313,3 +313,27 @@ def test_no_sentence_of_a_built_text_is_flagged_as_a_fragment(path: Path, tmp_pa
     assert len(texts) >= 2
     for name, text in texts.items():
         assert readability.measure(text).fragments == (), (path.name, name)
+
+
+def easy_read_lines(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<p>(.*?)</p>", html.split("<ol", 1)[1])]
+
+
+def test_easy_read_time_is_true_for_every_method(tmp_path: Path) -> None:
+    """'It takes about N minutes' only when every method takes N: a method with no time
+    recorded is never given another method's time."""
+    data = data_of("contract")
+    data["project"]["methods"] = ["online_survey", "focus_group", "interview"]
+    data["project"]["participation_minutes"] = {"online_survey": 10}
+    lines = easy_read_lines(build_texts(data, tmp_path / "some")[FOLDER + "easy-read.html"])
+    assert not any(line.startswith("It takes about") for line in lines)
+    said = [line for line in lines if "how long" in line or "takes about" in line]
+    assert said == ["The survey online takes about 10 minutes.", "Ask us how long a group talk takes.",
+                    "Ask us how long a talk with one of us takes."]
+    data["project"]["participation_minutes"] = {"online_survey": 30, "focus_group": 30,
+                                                "interview": 30}
+    lines = easy_read_lines(build_texts(data, tmp_path / "same")[FOLDER + "easy-read.html"])
+    assert "It takes about 30 minutes." in lines
+    data["project"].pop("participation_minutes")
+    lines = easy_read_lines(build_texts(data, tmp_path / "none")[FOLDER + "easy-read.html"])
+    assert not any("takes" in line for line in lines)

@@ -5,6 +5,7 @@ sheet and the privacy notice say the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,17 +30,32 @@ class Point:
     lines: list[str]  # one idea each, at most 12 words
 
 
+def time_lines(methods: list[str], minutes_for: Callable[[str], int | None]) -> list[str]:
+    """How long taking part takes, true for every method used: one line when every method
+    has the same time; otherwise a line for each method, saying how long it takes or, when
+    no time is recorded for it, to ask us."""
+    times = [(m, minutes_for(m)) for m in methods]
+    if not any(n for _, n in times):
+        return []
+    if len({n for _, n in times}) == 1:
+        return [f"It takes about {_minutes(times[0][1] or 0)}."]
+    return [f"{WHAT[m]} takes about {_minutes(n)}." if n else
+            f"Ask us how long {WHAT[m][:1].lower()}{WHAT[m][1:]} takes." for m, n in times]
+
+
+def _minutes(n: int) -> str:
+    return f"{n} minute{'s' if n != 1 else ''}"
+
+
 def points(ctx: dict[str, Any]) -> list[Point]:
     """The summary's points, from the same context as the other participant texts."""
     p = ctx["p"]
     pr = p.processing
     lead = ctx["lead"].name
     out = [Point("asking", [f"{lead} wants to hear from you."])]
-    times = [(m, n) for m in ctx["methods"] if (n := p.minutes_for(m))]
-    if times and all(t == times[0][1] for _, t in times):
-        out.append(Point("clock", [f"It takes about {times[0][1]} minutes."]))
-    elif times:
-        out.append(Point("clock", [f"{WHAT[m]} takes about {n} minutes." for m, n in times]))
+    clock = time_lines(ctx["methods"], p.minutes_for)
+    if clock:
+        out.append(Point("clock", clock))
     out.append(Point("stop", ["You choose if you want to take part.", "You can stop at any time.",
                               "You do not have to say why."]))
     if ctx["has_recordings"] and {"focus_group", "interview"} & set(ctx["methods"]):
