@@ -125,12 +125,67 @@ def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]]
 
 def test_capacity_is_explained_when_people_may_lack_it(built: dict[str, dict[str, str]]) -> None:
     sheet = flat(built["capacity"][FOLDER + "interview.txt"])
-    assert "If it is hard to decide" in sheet and "personal consultee" in sheet
+    assert "If it is hard to decide" in sheet
+    assert "we may ask someone who knows you well" in sheet
     assert "If it is hard to decide" not in built["contract"][FOLDER + "interview.txt"]
 
 
+# capacity_approach as staff write it: assessment, the two-stage test, a consultee.
+STAFF_WORDING = ("We will assess capacity using the two-stage test. Where participants lack "
+                 "capacity we consult a personal consultee under section 32.")
+
+
+def test_staff_wording_on_capacity_reaches_no_participant(tmp_path: Path) -> None:
+    """capacity_approach is printed as typed only for staff and the consultee: each text a
+    participant reads says what happens in plain words instead."""
+    data = data_of("capacity")
+    data["processing"]["capacity_approach"] = STAFF_WORDING
+    files = build_texts(data, tmp_path)
+    for_participants = [k for k in participant(files)
+                        if "consultee-information" not in k]
+    assert any("short-version" in k for k in for_participants)
+    assert any("consent-form" in k for k in for_participants)
+    for path in for_participants:
+        text = flat(re.sub(r"<[^>]+>", " ", files[path]))
+        for staff_word in ("two-stage", "assess capacity", "section 32"):
+            assert staff_word not in text, (path, staff_word)
+        if "consent-form" not in path and "easy-read" not in path:
+            assert "someone who knows you well" in text, path
+    consultee = flat(files[FOLDER + "consultee-information.txt"])
+    assert STAFF_WORDING in consultee  # as typed: not rewritten to 'you', the consultee
+
+
+def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[str, str]]) -> None:
+    files = built["capacity"]
+    for method in ("focus-group", "interview"):
+        for fmt in ("txt", "html", "md"):
+            assert FOLDER + f"short-version-{method}.{fmt}" in files
+        text = files[FOLDER + f"short-version-{method}.txt"]
+        full = files[FOLDER + f"{method}.txt"]
+        s = readability.score("short_version", text)
+        assert s.meets_target and s.within_word_limit, (method, s)
+        assert s.result.long_sentences == () and s.result.fragments == ()
+        summary = flat(data_of("capacity")["project"]["summary"])
+        own = [x for x in readability.sentences(text) if x not in summary]  # summary: as typed
+        assert max(readability.word_count(x) for x in own) <= 15
+        assert s.result.words < readability.measure(full).words / 2
+        assert s.result.ease > readability.measure(full).ease
+        flat_text = flat(text)
+        for needed in ("You do not have to take part.", "You can stop at any time.",
+                       "someone who knows you well", "We do not put your name in our report.",
+                       "Contact Tom Okafor at Healthwatch Northtown."):
+            assert needed in flat_text, (method, needed)
+    assert "The group talk takes about 60 minutes." in flat(files[FOLDER + "short-version-focus-group.txt"])
+    assert "What you said before you left stays in our notes." in flat(
+        files[FOLDER + "short-version-focus-group.txt"])
+    assert "14pt" in files[FOLDER + "short-version-interview.html"]
+    for name in ("contract", "telephone"):  # nobody is expected to lack capacity
+        assert not any("short-version" in k for k in built[name])
+
+
 def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
-    kinds = {"survey-introduction": "survey_introduction"}
+    kinds = {"survey-introduction": "survey_introduction", "short-version-focus-group": "short_version",
+             "short-version-interview": "short_version"}
     for name, files in built.items():
         for path, text in participant(files).items():
             if not path.endswith(".txt"):

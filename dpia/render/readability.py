@@ -30,9 +30,13 @@ TARGETS: dict[str, Target] = {
     "telephone_script": Target("telephone survey script", 70, 6),
     "easy_read": Target("Easy Read summary", 80, 4),
     "information_sheet": Target("information sheet", 60, 8),
+    # For people who may find it hard to decide: as plain as a survey introduction, and short.
+    "short_version": Target("short version of an information sheet", 70, 6),
     "privacy_notice": Target("privacy-notice section", 50, 10),
 }
 SURVEY_WORD_LIMIT = 150
+SHORT_VERSION_WORD_LIMIT = 300
+WORD_LIMITS = {"survey_introduction": SURVEY_WORD_LIMIT, "short_version": SHORT_VERSION_WORD_LIMIT}
 
 
 @dataclass(frozen=True)
@@ -271,7 +275,7 @@ class Score:
 
     @property
     def word_limit(self) -> int | None:
-        return SURVEY_WORD_LIMIT if self.kind == "survey_introduction" else None
+        return WORD_LIMITS.get(self.kind)
 
     @property
     def within_word_limit(self) -> bool:
