@@ -106,9 +106,9 @@ def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[
     assert "You can write about other people, but please leave out their names." in intro
     assert "do not name anyone" not in intro
     sheet = flat(built["capacity"][FOLDER + "focus-group.txt"])  # none expected
-    assert "Please do not give us other people's names or details." in sheet
-    for path in ("focus-group.txt", "interview.txt"):  # the information sheets too
-        assert "You can write about other people, but please leave out their names." in flat(
+    assert "Please do not tell us other people's names or details." in sheet
+    for path in ("focus-group.txt", "interview.txt"):  # the information sheets too, spoken
+        assert "You can tell us about other people, but please do not say their names." in flat(
             built["contract"][FOLDER + path])
     script = flat(built["telephone"][FOLDER + "survey-introduction.txt"])  # said aloud
     assert "You can tell me about other people, but please do not say their names." in script
@@ -116,7 +116,7 @@ def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[
     easy = easy_read_lines(built["contract"][FOLDER + "easy-read.html"])
     assert "You can tell us about other people." in easy and "Please do not say their names." in easy
     short = flat(built["capacity"][FOLDER + "short-version-focus-group.txt"])
-    assert "Please do not give us other people's names or details." in short
+    assert "Please do not tell us other people's names or details." in short
 
 
 def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
