@@ -21,6 +21,7 @@ WHAT = {"focus_group": "A group talk", "interview": "A talk with one of us",
         "online_survey": "The survey online", "paper_survey": "The survey on paper",
         "telephone_survey": "The phone call", "engagement_event": "A chat at an event",
         "enter_and_view": "A chat on a visit", "other": "Taking part"}
+MAX_WORDS = 12  # a line of Easy Read
 PRINT_PT = 16  # body text in print; headings larger
 
 
@@ -32,15 +33,20 @@ class Point:
 
 def time_lines(methods: list[str], minutes_for: Callable[[str], int | None]) -> list[str]:
     """How long taking part takes, true for every method used: one line when every method
-    has the same time; otherwise a line for each method, saying how long it takes or, when
-    no time is recorded for it, to ask us."""
+    has the same time; otherwise a line for each method with a time recorded, then, for
+    the methods with none, to ask us (in one line when it fits in MAX_WORDS)."""
     times = [(m, minutes_for(m)) for m in methods]
     if not any(n for _, n in times):
         return []
     if len({n for _, n in times}) == 1:
         return [f"It takes about {_minutes(times[0][1] or 0)}."]
-    return [f"{WHAT[m]} takes about {_minutes(n)}." if n else
-            f"Ask us how long {WHAT[m][:1].lower()}{WHAT[m][1:]} takes." for m, n in times]
+    lines = [f"{WHAT[m]} takes about {_minutes(n)}." for m, n in times if n]
+    unknown = [WHAT[m][:1].lower() + WHAT[m][1:] for m, n in times if not n]
+    if unknown:
+        together = f"Ask us how long {' or '.join(unknown)} takes."
+        lines += [together] if len(together.split()) <= MAX_WORDS else [
+            f"Ask us how long {what} takes." for what in unknown]
+    return lines
 
 
 def _minutes(n: int) -> str:
@@ -71,7 +77,7 @@ def points(ctx: dict[str, Any]) -> list[Point]:
     if pr.retention:
         out.append(Point("bin", ["We delete your details when we no longer need them."]))
     if ctx["may_lack_capacity"]:
-        out.append(Point("form", ["If it is hard to decide, we ask someone who knows you."]))
+        out.append(Point("form", ["If deciding is hard, we may ask someone who knows you."]))
     contact = ctx["contact"]
     if contact is not None:
         how = [f"Ask {contact.name or ctx['contact_org'].name} if you have a question."]
