@@ -191,6 +191,12 @@ def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[st
     assert "14pt" in files[FOLDER + "short-version-interview.html"]
     for name in ("contract", "telephone"):  # nobody is expected to lack capacity
         assert not any("short-version" in k for k in built[name])
+    # The start page lists each as a short version, with what to do with it.
+    from texts_helpers import project_from
+
+    from dpia.render import index
+    known = index._known(project_from(data_of("capacity")))
+    assert known[FOLDER + "short-version-interview"] == ("short_version", "interview")
 
 
 def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
