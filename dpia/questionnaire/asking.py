@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dpia.answers import vocab
 from dpia.answers.fieldtypes import check_value
 from dpia.answers.placeholders import is_placeholder
+from dpia.answers.words import join_and
 from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
@@ -303,7 +304,7 @@ class Asking:
             HELPER.decide, options, checked=[lead] if lead else [],
             check=lambda v: None if v else WORDING.needs_at_least.format(n=1),
         )
-        names = and_list([org_name(state, o) for o in decide])
+        names = join_and([org_name(state, o) for o in decide])
         if len(decide) == 1:
             arrangement = "sole"
             others = len(state.org_ids()) > 1
@@ -321,7 +322,3 @@ class Asking:
         self.p.say(HELPER.override, "help")
         return arrangement
 
-
-def and_list(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from dpia.answers.fieldtypes import check_value, is_required
 from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
+from dpia.answers.words import with_article
 from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text, shown
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
@@ -371,7 +372,7 @@ class Interview(Asking):
             state = self.state()
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
-            options.append(("add", add.format(item=r.item), None))
+            options.append(("add", add.format(item=r.item, a_item=with_article(r.item)), None))
             for i, item in enumerate(items):
                 options.append((str(i), WORDING.menu_item.format(
                     summary=clipped(r.summary(item, state))), None))

@@ -162,7 +162,7 @@ class Wording:
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
-    menu_add_first: str = "Add a {item}"
+    menu_add_first: str = "Add {a_item}"
     menu_add: str = "Add another {item}"
     menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
