@@ -218,6 +218,35 @@ def test_an_impossible_date_is_refused_at_the_prompt(doc: dict[str, Any]) -> Non
     assert doc["project"]["start"] == date(2026, 2, 28)
 
 
+def test_a_date_not_understood_says_what_was_typed_and_the_forms_accepted(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 9: the message names the answer and the accepted forms, said right
+    after the prompt (not at the foot of the terminal), and the prompt is asked again."""
+    doc["project"].pop("start")
+    said = ask_section(doc, "project", (
+        type_("next week") + CLEAR + type_("31/02/2026") + CLEAR + type_("31/03/2026") + ENTER))
+    assert doc["project"]["start"] == date(2026, 3, 31)
+    assert ("'next week' is not a date this accepts: write the day, month and year, e.g. "
+            "31/03/2026, 31 March 2026 or 2026-03-31.") in said
+    assert "'31/02/2026' is not a real date" in said
+
+
+def test_every_date_form_the_prompts_name_is_accepted() -> None:
+    import re
+
+    from dpia.answers.fieldtypes import check_value
+    from dpia.questionnaire.asking import forgiving
+
+    named = " ".join((WORDING.date, WORDING.date_optional, WORDING.date_problem))
+    forms = set(re.findall(r"\d{1,2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}",
+                           named))
+    assert forms == {"31/03/2026", "2026-03-31", "31 March 2026"}
+    for form in forms:
+        value, problem = check_value(("project", "start"), forgiving("date", form))
+        assert (value, problem) == (date(2026, 3, 31), None), form
+
+
 def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str, Any]) -> None:
     """Issue 12 point 1: nothing forces a phone number the person does not have."""
     doc.pop("organisations")

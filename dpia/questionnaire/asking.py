@@ -77,6 +77,12 @@ def forgiving(kind: str, text: str) -> str:
     return text
 
 
+def date_problem(typed: str, problem: str) -> str:
+    """What was typed and the forms a date prompt accepts (those :func:`forgiving` reads)."""
+    what = "not a real date" if "real date" in problem else "not a date this accepts"
+    return WORDING.date_problem.format(typed=typed.strip(), what=what)
+
+
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
     """Ticked values, keeping the order of the earlier answer, new ones after it."""
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
@@ -149,8 +155,14 @@ class Asking:
                 return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
-        answer = self.p.text(q.text, default=shown(default), instruction=hint,
-                             check=lambda t: convert(str(t))[1])
+        if q.kind == "date":  # the problem is said right under the prompt, then asked again
+            answer = self.p.text(q.text, default=shown(default), instruction=hint)
+            while (problem := convert(answer)[1]) is not None:
+                self.p.say(date_problem(answer, problem), "warning")
+                answer = self.p.text(q.text, default=answer, instruction=hint)
+        else:
+            answer = self.p.text(q.text, default=shown(default), instruction=hint,
+                                 check=lambda t: convert(str(t))[1])
         if may_go_back and not answer.strip():
             raise GoBack()
         if q.optional and is_placeholder(answer):

@@ -156,6 +156,10 @@ class Wording:
     optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
     date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
+    date_problem: str = (
+        "'{typed}' is {what}: write the day, month and year, e.g. 31/03/2026, "
+        "31 March 2026 or 2026-03-31."
+    )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
