@@ -49,7 +49,7 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
     said = ask_section(doc, "roles", (
         ENTER  # add a processor
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
-        + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + ENTER * 3  # a company
+        + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + "n"  # a company; details later
         + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
         + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
         + ENTER  # done
@@ -60,6 +60,40 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
         "organisation": "surveyco-ltd", "service": "Online survey hosting",
         "contract_in_place": True}]
     assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
+
+
+def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str, Any]) -> None:
+    """Issue 12 point 8: the same name (case and spaces aside) warns and offers the one
+    already listed, rather than silently adding 'formsco-ltd-2'."""
+    del doc["data_protection"]["processors"]
+    said = ask_section(doc, "roles", (
+        ENTER  # add a processor
+        + DOWN * 3 + ENTER  # "A new organisation"
+        + type_("  formsco   LTD ")
+        + ENTER  # use the one already listed
+        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + ENTER  # done
+    ))
+    assert len(doc["organisations"]) == 5
+    assert doc["data_protection"]["processors"] == [{
+        "organisation": "formsco", "service": "Online survey hosting",
+        "contract_in_place": True}]
+    assert "formsco   LTD is already in the list of organisations." in said
+    assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
+
+
+def test_an_organisation_named_again_may_still_be_added(doc: dict[str, Any]) -> None:
+    doc["organisations"] = doc["organisations"][:1]
+    doc["project"].pop("commissioned_by", None)
+    said = ask_section(doc, "organisations", (
+        ENTER  # the listed one's contact has no phone (the last item is offered what it lacks)
+        + ENTER  # add another organisation
+        + type_("Healthwatch northtown") + "n"  # not the one listed: a second of that name
+        + ENTER + ENTER + "n" + "n" + "n" + "n"  # id; type; no details, DPO, lead, contact
+        + ENTER + ENTER  # done; not commissioned
+    ))
+    assert [o["id"] for o in doc["organisations"]] == ["hwn", "healthwatch-northtown"]
+    assert "is already in the list of organisations" in said
 
 
 def test_going_back_from_a_new_item_in_a_choice(doc: dict[str, Any]) -> None:
@@ -252,7 +286,7 @@ def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str
     doc.pop("organisations")
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + ENTER * 3  # a council
+        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + "n"  # a council; details later
         + type_("IG team") + ENTER + ENTER  # no role, no email
         + ENTER  # no phone either: accepted, left as a gap
         + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
@@ -267,7 +301,7 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
         type_("Northtown Council") + ENTER + DOWN * 4 + ENTER
-        + type_("TBC") + ENTER * 2  # ICO number not known yet; no address, no notice
+        + "y" + type_("TBC") + ENTER * 2  # details: ICO number not known yet; no address, no notice
         + type_("IG team") + ENTER + type_("tbc") + type_("TBC")  # no email, no phone yet
         + ENTER + UP + ENTER + ENTER
     ))
@@ -275,6 +309,30 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     assert "ico_registration" not in org
     assert org["dpo"] == {"name": "IG team"}
     assert WORDING.not_known in said
+
+
+def test_administrative_details_are_asked_once_and_left_for_later(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 6: one question for the ICO number, address and privacy notice; "No"
+    asks none of them (tests/test_checks.py: 'dpia check' lists them for a controller)."""
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    said = ask_section(doc, "organisations", (
+        type_("Northtown Carers Centre") + replace("ncc") + DOWN * 5 + ENTER
+        + "n"  # not now: no per-field prompts
+        + "n" + "y" + type_("Jo Evans") + ENTER + type_("jo@ncc.example") + ENTER  # a lead
+        + "n" + ENTER  # no contact; add another
+        + type_("Healthwatch Northtown") + replace("hwn") + ENTER
+        + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
+        + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+        + "n" + ENTER + ENTER + ENTER  # no contact; done; lead; not commissioned
+    ))
+    ncc, hwn = doc["organisations"]
+    assert not {"ico_registration", "address", "privacy_notice_url"} & set(ncc)
+    assert (hwn["ico_registration"], hwn["address"]) == ("ZA000001", "1 Market Street")
+    assert "privacy_notice_url" not in hwn
+    assert said.count("register of fee payers") == 1  # the ICO number's help: for hwn only
 
 
 def test_suggested_ids_are_short_and_whole_words() -> None:

@@ -33,6 +33,14 @@ class GoBack(Exception):
     """The person chose not to add the item after all."""
 
 
+class UseExisting(Exception):
+    """The item being added is already listed: the person chose the one listed."""
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__(item_id)
+        self.item_id = item_id
+
+
 def shown(value: Any) -> str:
     """An answer as it is typed at a text prompt."""
     if value is None:
@@ -114,6 +122,7 @@ def org_options(state: State, ids: list[str]) -> list[Option]:
 class Asking:
     p: Prompter
     notes: dict[str, Any]
+    reused: bool  # the last organisation "added" where it was needed was one already listed
 
     def state(self) -> State:
         raise NotImplementedError
@@ -238,8 +247,8 @@ class Asking:
                 break
             added = self._new_org()
             if added is not None:
-                self.p.say(WORDING.new_org_added.format(
-                    name=org_name(self.state(), added), question=q.text), "ok")
+                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+                self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")
                 answer = added
                 break
         if answer == NONE or answer is None:
