@@ -52,6 +52,7 @@ PROCESSING = (
     + SPACE + ENTER  # name
     + ENTER  # special category: health (ticked by default)
     + ENTER * 3  # criminal, children, vulnerable adults: no
+    + ENTER  # carers take part: nobody else the answers are about
     + ENTER + ENTER  # public task; no detail
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
@@ -240,7 +241,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 ) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + "n"  # the controllers rely on different bases
         + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests
         + ENTER  # no detail
@@ -259,7 +260,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[str, Any]) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + ENTER + ENTER  # the same basis for both: public task
         + ENTER  # no detail
         + DOWN + ENTER  # Article 9: health or social care
@@ -278,7 +279,7 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
     ask_section(doc, "processing", (
         DOWN + SPACE + ENTER + type_("20") + ENTER + SPACE + ENTER
         + SPACE + ENTER  # untick health
-        + ENTER * 3 + ENTER + ENTER + ENTER + PROCESSING_TAIL
+        + ENTER * 4 + ENTER + ENTER + ENTER + PROCESSING_TAIL
     ))
     assert doc["processing"]["special_category"] == []
     assert "special_category_condition" not in doc["processing"]

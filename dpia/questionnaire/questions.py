@@ -347,6 +347,15 @@ def _same_name(state: State) -> str | None:
                  if o is not state.item and _same_words(o.get("name")) == name), None)
 
 
+# People who take part and talk about someone else: carers, families, relatives, parents.
+_FAMILIES = re.compile(r"\b(carer|famil|relative|parent|guardian)", re.IGNORECASE)
+
+
+def _families_take_part(state: State) -> bool:
+    subjects = state.get("processing", "data_subjects") or []
+    return any(_FAMILIES.search(str(s)) for s in subjects)
+
+
 def _is_public_authority(state: State) -> bool:
     return state.item.get("type") in vocab.PUBLIC_AUTHORITY_TYPES
 
@@ -421,6 +430,11 @@ TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
     "addendum": "The EU's standard clauses with the UK Addendum, for suppliers using them.",
     "binding_corporate_rules": "Approved rules within one international group of companies.",
     "derogation": "Occasional transfers only, e.g. with explicit consent.",
+}
+
+CAPACITY_CHOICES: dict[str, str] = {
+    "not_expected": "No: everyone taking part can decide for themselves",
+    "may_lack_capacity": "Yes: some may lack capacity to consent",
 }
 
 METHOD_HELP: dict[str, str] = {
@@ -697,6 +711,27 @@ SECTIONS: tuple[Section, ...] = (
                 kind="confirm", default=lambda s: bool(
                     {"patients", "care_home_residents"}
                     & set(s.get("processing", "data_subjects") or []))),
+            Ask(("processing", "mental_capacity"),
+                "May some of them lack the capacity to decide for themselves?",
+                "For example people living with dementia, a learning disability or a brain "
+                "injury. The Mental Capacity Act 2005 then decides how they can be included.",
+                kind="select", choices=CAPACITY_CHOICES, default="not_expected",
+                when=lambda s: s.get("processing", "vulnerable_adults") is True),
+            Ask(("processing", "capacity_approach"),
+                "How will you include them, or decide not to?",
+                "Write it for the person's family: it is printed as it stands under 'How we "
+                "check and decide'. e.g. A trained facilitator checks before each session "
+                "that the person understands what taking part means. If someone cannot "
+                "decide, we ask a relative or close friend for advice (a personal consultee), "
+                "and stop if the person seems upset. Not decided yet? Type TBC: it stays a "
+                "gap to settle before sign-off.",
+                when=lambda s: s.get("processing", "mental_capacity") == "may_lack_capacity"),
+            Ask(("processing", "third_party_subjects"),
+                "Who else will the answers be about, who does not take part?",
+                "Carers and families often talk about the person they look after, e.g. the "
+                "person the carer looks after. Those people have rights over that "
+                "information too (Article 14).",
+                kind="lines", optional=True, when=_families_take_part),
             Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
