@@ -292,7 +292,7 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
         + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
         + ENTER  # suggested id
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
-        + down(8)  # ordinary email (after the secure methods and the two kinds of link)
+        + down(7)  # ordinary email (after the secure methods and the file-sharing link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
         + ENTER  # done
     ))
@@ -303,6 +303,47 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     assert flow["starts"] == date(2026, 2, 2)  # the project's start
     assert flow["review"] == date(2026, 9, 30)  # the project's end
     assert "not a secure way to send data that identifies people" in said
+
+
+def _one_flow(doc: dict[str, Any], method_keys: str) -> tuple[dict[str, Any], str]:
+    doc.pop("sharing")
+    said = ask_section(doc, "sharing", (
+        ENTER + ENTER + ENTER + ENTER  # add a flow from hwn to ngh; suggested id
+        + type_("Survey answers") + ENTER + type_("Follow-up referrals")  # identifiable
+        + method_keys
+        + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
+        + ENTER  # done
+    ))
+    return doc["sharing"][0], said
+
+
+@pytest.mark.parametrize(("answer", "method"), [("y", "protected_link"), ("n", "open_link")])
+def test_a_file_sharing_link_asks_who_can_open_it(
+    doc: dict[str, Any], answer: str, method: str,
+) -> None:
+    """Issue 12 point 2: one choice for a link, then whether only named people can open it
+    (sign-in or a separate password, and an expiry): the second edition's link methods."""
+    flow, said = _one_flow(doc, down(6) + answer)
+    assert flow["method"] == method
+    assert ("not a secure way to send data that identifies people" in said) == (
+        method == "open_link")
+
+
+def test_another_method_is_described_and_treated_as_not_secure(doc: dict[str, Any]) -> None:
+    flow, said = _one_flow(doc, UP + ENTER + type_("A courier carries an encrypted memory stick"))
+    assert flow["method"] == "other"
+    assert flow["method_detail"] == "A courier carries an encrypted memory stick"
+    assert "records it as a risk needing measures" in said
+
+
+def test_every_transfer_method_is_described_in_one_line() -> None:
+    from dpia.answers import vocab
+    from dpia.questionnaire.questions import LINK, LINK_QUESTION, METHOD_CHOICES, METHOD_LINES
+
+    assert set(METHOD_LINES) == set(METHOD_CHOICES)
+    assert all(len(line) <= 90 and "\n" not in line for line in METHOD_LINES.values())
+    offered = (set(METHOD_CHOICES) - {LINK}) | set(LINK_QUESTION[1:])
+    assert offered == set(vocab.TRANSFER_METHODS)
 
 
 def test_findings_defaults_follow_the_controllers(doc: dict[str, Any]) -> None:
