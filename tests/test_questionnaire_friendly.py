@@ -79,6 +79,7 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         "organisation": "formsco", "service": "Online survey hosting",
         "contract_in_place": True}]
     assert "formsco   LTD is already in the list of organisations." in said
+    assert "Not added again: FormsCo Ltd is already listed." in said
     assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
 
 
@@ -353,7 +354,7 @@ def test_capacity_and_people_who_do_not_take_part_are_asked(doc: dict[str, Any])
     assert pr["mental_capacity"] == "may_lack_capacity"
     assert pr["capacity_approach"] == "Only people who can consent for themselves take part."
     assert pr["third_party_subjects"] == ["the person the carer looks after"]
-    assert "How we check and decide" in said  # the answer's help names where it is printed
+    assert "printed as written in the DPIA and in the information for participants" in said
 
 
 def test_capacity_is_not_asked_when_nobody_vulnerable_takes_part(doc: dict[str, Any]) -> None:

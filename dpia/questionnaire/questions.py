@@ -758,8 +758,9 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: s.get("processing", "vulnerable_adults") is True),
             Ask(("processing", "capacity_approach"),
                 "How will you include them, or decide not to?",
-                "Write it for the person's family: it is printed as it stands under 'How we "
-                "check and decide'. e.g. A trained facilitator checks before each session "
+                "Write it in plain words, as 'we': it is printed as written in the DPIA and "
+                "in the information for participants and their families. e.g. A trained "
+                "facilitator checks before each session "
                 "that the person understands what taking part means. If someone cannot "
                 "decide, we ask a relative or close friend for advice (a personal consultee), "
                 "and stop if the person seems upset. Not decided yet? Type TBC: it stays a "
