@@ -158,7 +158,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         + SPACE + DOWN * 2 + SPACE + ENTER  # hwn and ncc
         + type_("HWN designs the survey; NCC recruits carers")
         + ENTER  # contact point: hwn
-        + ENTER + down(1) + type_("Survey hosting") + ENTER + ENTER  # processor formsco
+        + ENTER + down(1) + type_("Survey hosting") + ENTER  # processor formsco, contract
+        + ENTER + ENTER  # it stores the data; no location
         + ENTER  # done
         + ENTER * 6
     ))
@@ -168,7 +169,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         "joint_arrangement": "HWN designs the survey; NCC recruits carers", "contact_point": "hwn",
     }
     assert doc["data_protection"]["processors"] == [
-        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True}
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
+         "holds_data": True}
     ]
     assert "Article 26 requires joint controllers" in said
 
@@ -286,6 +288,7 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
 
 def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[str, Any]) -> None:
     doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
         ENTER  # add a flow
         + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
@@ -299,8 +302,9 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     assert flow["id"] == "hwn-to-ngh" and flow["from"] == "hwn" and flow["to"] == "ngh"
     assert flow["data"] == ["Findings", "Quotes"]
     assert flow["method"] == "email"
-    assert flow["starts"] == date(2026, 2, 2)  # the project's start
-    assert flow["review"] == date(2026, 9, 30)  # the project's end
+    assert flow["starts"] == date(2026, 2, 2)  # the project's start: no fieldwork check-in
+    # The fieldwork's end: the check-in after it (analysis), reviewed then.
+    assert flow["ends"] == flow["review"] == date(2026, 7, 15)
     assert "not a secure way to send data that identifies people" in said
 
 

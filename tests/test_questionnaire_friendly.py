@@ -51,14 +51,14 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
         + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + ENTER * 3  # a company
         + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
-        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
     assert doc["organisations"][-1] == {
         "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
     assert doc["data_protection"]["processors"] == [{
         "organisation": "surveyco-ltd", "service": "Online survey hosting",
-        "contract_in_place": True}]
+        "contract_in_place": True, "holds_data": True}]
     assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
 
 
@@ -174,7 +174,8 @@ def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_pat
 
 def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
     ask_section(doc, "roles", (
-        UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
+        "n"  # the last processor, typeright, does not say whether it stores the data: no
+        + UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
         + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
         + ENTER  # done
     ))

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from dpia.answers.fieldtypes import check_value, is_required
 from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
-from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text, shown
+from dpia.questionnaire.asking import GoBack, NoChoice, problem_text, shown
+from dpia.questionnaire.proposing import Proposing
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -128,7 +129,7 @@ def early_problems(data: dict[str, Any], answered: Sequence[Section]) -> list[tu
 # --- the engine ----------------------------------------------------------------------------
 
 
-class Interview(Asking):
+class Interview(Proposing):
     """Asks questions into ``data`` (plain answers-file data, changed in place)."""
 
     def __init__(
@@ -358,6 +359,8 @@ class Interview(Asking):
             self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
+        if r.propose and fresh and mode == "missing":
+            self._propose(r, items, loc)
         self._menu(r, items, loc, fresh)
         self._clear(loc)
 

@@ -123,6 +123,8 @@ class Repeat:
     add_first: bool = True  # Enter alone adds the first item (False: Enter means "none")
     intro: str = ""
     when: Pick | None = None
+    # A new list starts with the items suggested for it (sharing: the processors' flows).
+    propose: bool = False
 
 
 Node = Ask | Group | Repeat
@@ -348,6 +350,52 @@ def _schedule1_default(state: State) -> Any:
         return {c: SCHEDULE1_BY_CONDITION[str(v)] for c, v in cond.items()
                 if str(v) in SCHEDULE1_BY_CONDITION}
     return SCHEDULE1_BY_CONDITION.get(str(cond))
+
+
+
+# --- the dates a sharing flow belongs to (issue 12 point 5) ---------------------------------
+
+_REPORT_MILESTONES = ("publication", "recommendations", "analysis_and_findings")
+
+
+def _checkin_date(state: State, milestone: str) -> Any:
+    checkins = state.get("project", "checkins")
+    for c in checkins if isinstance(checkins, list) else []:
+        if isinstance(c, dict) and c.get("milestone") == milestone and c.get("date"):
+            return c["date"]
+    return None
+
+
+def fieldwork_start(state: State) -> Any:
+    """When data starts to move for the fieldwork: the fieldwork check-in, else the start."""
+    return _checkin_date(state, "fieldwork") or state.get("project", "start")
+
+
+def fieldwork_end(state: State) -> Any:
+    """When the fieldwork's data stops moving: the first check-in after the fieldwork
+    (analysis, recommendations, publication), else the project's end."""
+    after = [_checkin_date(state, m) for m in reversed(_REPORT_MILESTONES)]
+    return _first_of(state, *after, state.get("project", "end"))
+
+
+def report_date(state: State) -> Any:
+    """When a report or other findings go out: the publication (or recommendations, or
+    analysis) check-in, else the project's end; never the project's first day."""
+    return _first_of(state, *(_checkin_date(state, m) for m in _REPORT_MILESTONES),
+                     state.get("project", "end"))
+
+
+def is_report_flow(item: dict[str, Any]) -> bool:
+    """A flow of findings rather than of people's data: anonymised or aggregate."""
+    return item.get("identifiability") in ("anonymised", "aggregate")
+
+
+def _flow_starts(state: State) -> Any:
+    return report_date(state) if is_report_flow(state.item) else fieldwork_start(state)
+
+
+def _flow_ends(state: State) -> Any:
+    return None if is_report_flow(state.item) else fieldwork_end(state)
 
 
 
@@ -588,8 +636,12 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("contract_in_place",), "Is a written processor contract in place?",
                     "UK GDPR Article 28 requires a contract with every processor before it "
                     "handles the data.", kind="confirm", default=True),
+                Ask(("holds_data",), "Does it store the data itself?",
+                    "Yes for a survey platform, cloud storage or a transcriber who keeps the "
+                    "recordings; its flows of data are then suggested under sharing.",
+                    kind="confirm", default=True),
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
-                    optional=True),
+                    optional=True, when=lambda s: s.item.get("holds_data") is not False),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
                 intro="Processors are organisations that handle the data only on the "
@@ -775,15 +827,18 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("agreement",), "Which agreement covers it?",
                     "e.g. the processor contract or MOU reference.", optional=True,
                     default=lambda s: s.get("project", "agreement", "reference")),
-                Ask(("starts",), "When does it start?", kind="date",
-                    default=lambda s: s.get("project", "start")),
-                Ask(("ends",), "When does it end?", kind="date", optional=True),
+                Ask(("starts",), "When does it start?", "Suggested: the fieldwork's dates for "
+                    "people's data, the report's date for findings.", kind="date",
+                    default=_flow_starts),
+                Ask(("ends",), "When does it end?", kind="date", optional=True,
+                    default=_flow_ends),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
             ), item="sharing flow", items="Sharing flows",
                 summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
                 f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
-                intro="Add each flow; choose 'None' if no data moves between organisations."),
+                intro="Add each flow; choose 'None' if no data moves between organisations.",
+                propose=True),
         ),
     ),
     Section(
@@ -947,3 +1002,31 @@ class RiskWording:
 
 
 RISK_WORDING = RiskWording()
+
+
+@dataclass(frozen=True)
+class FlowWording:
+    """Sharing: the flows suggested for each processor that stores the data (issue 12 point 5)."""
+
+    intro: str = (
+        "The processors that store the data need sharing flows. Two questions each, then the "
+        "flows are suggested, with their dates taken from the project's fieldwork and report."
+    )
+    method: str = "How will data usually be sent between the organisations?"
+    sent: str = "What data does {controller} send to {processor}?"
+    returned: str = "What data does {processor} send back to {controller}?"
+    none_hint: str = "separate several with ;, Enter alone: none"
+    heading: str = "Suggested sharing flows:"
+    line: str = ("{n}. {data}: {sender} to {recipient}, {identifiability}, by {method}, "
+                 "{starts} to {ends}, review {review}")
+    open_end: str = "no end date"
+    accept: str = "Accept these {n} flows?"
+    accept_all: str = "Accept all {n} flows"
+    change_one: str = "Change flow {n}: {summary}"
+    drop: str = "Add none of them (I will add flows myself)"
+    purpose_sent: str = "For {processor}'s service: {service}"
+    purpose_returned: str = "Returned by {processor} after its service: {service}"
+    agreement: str = "Processor contract with {processor}"
+
+
+FLOWS = FlowWording()
