@@ -66,6 +66,7 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("rights-not-controller", {"data_protection.subject_access": "ngh"}, B),
     ("no-privacy-notice-hwn", {"organisations[1].privacy_notice_url": DELETE}, A),
     ("no-ico-registration-ncc", {"organisations[3].ico_registration": DELETE}, A),
+    ("no-address-ncc", {"organisations[3].address": DELETE}, A),
     ("public-authority-legitimate-interests-ngh", {
         "data_protection.controllers.organisations[3]": "ngh",
         "processing.lawful_basis.ngh": "legitimate_interests",

@@ -141,7 +141,7 @@ BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     ("subject-access-processor", {"data_protection.subject_access": "formsco"},
      "data_protection.subject_access", ("is a processor",)),
     ("public-authority-needs-dpo", {"organisations[2].dpo": DELETE}, "organisations[2].dpo",
-     ("public authority", "Data Protection Officer")),
+     ("is an NHS trust, a public authority", "Data Protection Officer")),
     # lawful basis and conditions
     ("basis-map-misses-controller", {"processing.lawful_basis": {"hwn": "public_task"},
                                      "processing.legitimate_interests": DELETE},

@@ -30,11 +30,11 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
+    type_("Healthwatch Northtown") + ENTER + ENTER + "n"  # name, id, type; details later
     + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
+    + type_("Northtown General Hospital") + replace("ngh") + down(1) + "n"
     + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
@@ -134,7 +134,7 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + down(4) + ENTER * 3  # local authority
+        type_("Northtown Council") + ENTER + down(4) + "n"  # local authority; details later
         + type_("Jane Roe") + ENTER
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
         + ENTER + ENTER  # no phone; no contact

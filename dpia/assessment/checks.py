@@ -211,6 +211,12 @@ def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 f"{org.name} is a controller but no privacy notice address is recorded.",
                 "Add 'privacy_notice_url' so participants can be pointed to it.",
             )
+        if not org.address:
+            yield Gap(
+                f"no-address-{cid}", A, f"{where}.address",
+                f"{org.name} is a controller but its postal address is not recorded.",
+                "Add 'address': the privacy notice gives each controller's address.",
+            )
         if not org.ico_registration:
             yield Gap(
                 f"no-ico-registration-{cid}", A, f"{where}.ico_registration",

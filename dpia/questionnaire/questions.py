@@ -89,6 +89,9 @@ class Ask:
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     warn: Pick | None = None  # after the answer: a warning to show, or None
+    # When adding an item: the id of an item already listed that this answer names again
+    # (the person is offered that one instead), or None.
+    existing: Pick | None = None
     # basis: one answer for all controllers or one each; the wording of those questions
     same_question: str = ""  # "Do all the controllers rely on the same ...?"
     same_help: str = ""
@@ -107,6 +110,9 @@ class Group:
     required_note: str = ""
     when: Pick | None = None
     offer_default: bool = False
+    # The questions' keys sit beside the group's, not under it: ``path`` then only names
+    # the offer (e.g. where a "not now" is remembered), never a key of the file.
+    flat: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,13 +164,17 @@ class Wording:
     optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
     date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
+    date_problem: str = (
+        "'{typed}' is {what}: write the day, month and year, e.g. 31/03/2026, "
+        "31 March 2026 or 2026-03-31."
+    )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
-    menu_add_first: str = "Add a {item}"
+    menu_add_first: str = "Add {a_item}"
     menu_add: str = "Add another {item}"
     menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
@@ -181,6 +191,10 @@ class Wording:
     back_done: str = "Not added."
     new_org: str = "A new organisation: add it now"
     new_org_added: str = "Added {name}. Back to: {question}"
+    new_org_existing: str = "Using {name}. Back to: {question}"
+    same_name: str = "{name} is already in the list of organisations."
+    use_existing: str = "Use the one already listed instead of adding it again?"
+    used_existing: str = "Not added again: {name} is already listed."
     adding: str = "{Item} {n}"
     resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
@@ -322,6 +336,17 @@ def _other_ids(state: State) -> list[str]:
 
 def _taken_org_ids(state: State) -> list[str]:
     return [str(o["id"]) for o in state.orgs() if o is not state.item]
+
+
+def _same_words(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _same_name(state: State) -> str | None:
+    """An organisation already listed under the name just typed (case and spaces aside)."""
+    name = _same_words(state.item.get("name"))
+    return next((str(o["id"]) for o in state.orgs()
+                 if o is not state.item and _same_words(o.get("name")) == name), None)
 
 
 def _is_public_authority(state: State) -> bool:
@@ -558,7 +583,8 @@ SECTIONS: tuple[Section, ...] = (
         "survey or transcribing recordings, and any commissioner.",
         (
             Repeat(("organisations",), (
-                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown."),
+                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
+                    existing=_same_name),
                 Ask(("id",), "A short id for it",
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
                     "accept the suggestion.",
@@ -566,11 +592,17 @@ SECTIONS: tuple[Section, ...] = (
                                                  _taken_org_ids(s))),
                 Ask(("type",), "What kind of organisation is it?", kind="select",
                     choices=vocab.ORG_TYPES),
-                Ask(("ico_registration",), "ICO registration number",
-                    "Shown on the Information Commissioner's register of fee payers, e.g. "
-                    "ZA123456.", optional=True),
-                Ask(("address",), "Postal address", optional=True),
-                Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
+                Group(("administrative_details",), (
+                    Ask(("ico_registration",), "ICO registration number",
+                        "Shown on the Information Commissioner's register of fee payers, e.g. "
+                        "ZA123456.", optional=True),
+                    Ask(("address",), "Postal address", optional=True),
+                    Ask(("privacy_notice_url",), "Web address of its privacy notice",
+                        optional=True),
+                ), offer="Do you have its ICO registration number, postal address and "
+                    "privacy-notice web address now?",
+                    offer_help="Choose No to leave them for later: 'dpia check' lists what is "
+                    "missing, and 'dpia edit' adds them.", flat=True),
                 Group(("dpo",), _reachable("dpo"),
                       offer="Does it have a Data Protection Officer (DPO)?",
                       offer_help="A DPO advises on data protection and is who people contact "
@@ -957,7 +989,8 @@ def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
         if (isinstance(node, Repeat) and isinstance(rest[0], int)
                 and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
             return True
-    return False
+    # A flat group's questions answer keys beside the group, not under it.
+    return any(isinstance(n, Group) and n.flat and covers(n.nodes, loc) for n in nodes)
 
 
 def section_of(loc: Loc) -> Section | None:
