@@ -71,13 +71,13 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         + DOWN * 3 + ENTER  # "A new organisation"
         + type_("  formsco   LTD ")
         + ENTER  # use the one already listed
-        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
     assert len(doc["organisations"]) == 5
     assert doc["data_protection"]["processors"] == [{
         "organisation": "formsco", "service": "Online survey hosting",
-        "contract_in_place": True}]
+        "contract_in_place": True, "holds_data": True}]
     assert "formsco   LTD is already in the list of organisations." in said
     assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
 
