@@ -282,6 +282,9 @@ def run(tmp: Path, script: list[tuple[str, Any]] | None = None, timeout: float =
         except (pexpect.TIMEOUT, pexpect.EOF):
             pass
 
+    import time
+
+    quiet_since = time.monotonic()
     try:
         while True:
             try:
@@ -290,7 +293,11 @@ def run(tmp: Path, script: list[tuple[str, Any]] | None = None, timeout: float =
                 drain()
                 if not child.isalive() and events.empty():
                     break
+                if time.monotonic() - quiet_since > timeout:
+                    raise TimeoutError("no prompt for a while; the screen ends with:\n"
+                                       + _plain("".join(screen))[-2000:]) from None
                 continue
+            quiet_since = time.monotonic()
             if event is None:
                 break
             if event["kind"] == "help":

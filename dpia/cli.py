@@ -601,6 +601,7 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
             project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
             print()
             report.print_check(project, assessment, args.file)
+        _show_preview(project, assessment, args)
         build = _prompter().confirm(WORDING.build_offer, default=True)
     except (KeyboardInterrupt, EOFError):
         raise QuestionnaireStopped(WORDING.after_stopped.format(path=args.file)) from None
@@ -608,6 +609,32 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
         out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK
+
+
+def _show_preview(project: Project, assessment: Any, args: argparse.Namespace) -> None:
+    """Before building: the first text participants read (the survey introduction), as the
+    build will write it, so the person sees their answers in context (issue 12 point 11).
+    The questionnaire itself does not render (layering); this runs after it."""
+    from dpia.questionnaire.questions import WORDING
+    from dpia.render import Job
+    from dpia.render.participant import preview
+
+    templates = str(args.templates) if getattr(args, "templates", None) else None
+    job = Job(project=project, assessment=assessment, out_dir=Path(args.file).parent,
+              templates=templates)
+    try:
+        shown = preview(job)
+    except DpiaError:  # e.g. a template of the person's own that fails: the build says why
+        return
+    if shown is None:
+        return
+    what, text = shown
+    say = _prompter().say
+    say("")
+    say(WORDING.preview.format(what=what), "section")
+    for paragraph in text.strip("\n").split("\n"):
+        say(f"  {paragraph}" if paragraph else "")
+    say(WORDING.preview_after.format(path=args.file), "help")
 
 
 if __name__ == "__main__":  # pragma: no cover

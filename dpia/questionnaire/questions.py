@@ -233,6 +233,10 @@ class Wording:
         "(sections: {sections})"
     )
     build_offer: str = "Build the DPIA and the other documents now?"
+    preview: str = "Your answers in context: {what}"
+    preview_after: str = (
+        "If something reads wrong, answer No below and change it with: dpia edit {path}"
+    )
     after_stopped: str = (
         "Stopped. The answers file is complete and saved, with any measures recorded so far: "
         "{path}\nBuild the documents later with: dpia build {path}"
