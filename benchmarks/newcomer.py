@@ -173,6 +173,7 @@ class Result:
     prompts: int = 0
     help_words: int = 0
     asked: list[str] = field(default_factory=list)
+    helps: list[str] = field(default_factory=list)
     exit_status: int | None = None
     screen: str = ""
 
@@ -302,6 +303,7 @@ def run(tmp: Path, script: list[tuple[str, Any]] | None = None, timeout: float =
                 break
             if event["kind"] == "help":
                 result.help_words += len(event["text"].split())
+                result.helps.append(event["text"])
                 continue
             result.prompts += 1
             result.asked.append(event["message"])
@@ -333,6 +335,10 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as d:
-        r = run(Path(d), log=lambda m: print("  ", m, file=sys.stderr))
+        r = run(Path(d))
+        for asked in r.asked:
+            print("  prompt:", asked)
+        for text in r.helps:
+            print(f"  help ({len(text.split())} words):", text[:100])
         print(f"exit {r.exit_status}")
         print(f"questionnaire: {r.prompts} prompts, {r.help_words} words of help")

@@ -21,7 +21,7 @@ from dpia.questionnaire.questions import SECTIONS, section, suggest_id
 # --- a whole questionnaire, from empty ---------------------------------------------------
 
 PROJECT = (
-    type_("Carers and discharge") + ENTER  # title; accept the suggested id
+    type_("Carers and discharge")  # title (the id is suggested from it, not asked)
     + type_("We ask carers about leaving hospital.")
     + SPACE + ENTER  # methods: online survey
     + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
@@ -30,12 +30,12 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + ENTER + "n"  # name, id, type; details later
-    + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+    type_("Healthwatch Northtown") + ENTER + "n"  # name, type; details later
+    + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO (reached by email)
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + replace("ngh") + down(1) + "n"
-    + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
+    + type_("Northtown General Hospital") + down(1) + "n"
+    + type_("IG Team") + type_("ig@ngh.example")  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
     + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
@@ -79,8 +79,9 @@ def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
     assert loaded == project
     assert loaded.project.id == "carers-and-discharge"
     assert loaded.project.end == date(2026, 9, 30)
-    assert loaded.org_ids == ["healthwatch-northtown", "ngh"]
-    assert loaded.org("ngh").dpo is not None and loaded.org("ngh").dpo.email == "ig@ngh.example"
+    assert loaded.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
+    ngh = loaded.org("northtown-general-hospital")
+    assert ngh.dpo is not None and ngh.dpo.email == "ig@ngh.example"
     assert loaded.controller_ids == ["healthwatch-northtown"]
     assert loaded.processing.schedule1_condition == (
         "Schedule 1, paragraph 6: statutory and government purposes"
@@ -115,7 +116,7 @@ def test_project_section(doc: dict[str, Any]) -> None:
     doc.pop("project")
     doc["project"] = {"lead": "hwn"}
     said = ask_section(doc, "project", (
-        type_("Waiting well") + replace("ww-2027") + type_("We listen.")
+        type_("Waiting well") + type_("We listen.")  # the id is suggested, not asked
         + DOWN * 4 + SPACE + ENTER  # interviews
         + ENTER + ENTER  # no dates
         + "n"  # no written agreement
@@ -123,21 +124,21 @@ def test_project_section(doc: dict[str, Any]) -> None:
         + ENTER  # done
     ))
     assert doc["project"] == {
-        "lead": "hwn", "title": "Waiting well", "id": "ww-2027", "summary": "We listen.",
+        "lead": "hwn", "title": "Waiting well", "id": "waiting-well", "summary": "We listen.",
         "methods": ["interview"],
         "checkins": [{"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}],
     }
-    assert "Partners should agree these before any work begins" in said
+    assert "e.g. a memorandum of understanding" in said
 
 
 def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> None:
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + down(4) + "n"  # local authority; details later
-        + type_("Jane Roe") + ENTER
+        type_("Northtown Council") + down(4) + "n"  # local authority; details later
+        + type_("Jane Roe")  # the DPO's name (a DPO's role is not asked)
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
-        + ENTER + ENTER  # no phone; no contact
+        + ENTER  # no contact (with an email, no phone is asked)
         + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
@@ -272,7 +273,7 @@ def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[s
     assert pr["lawful_basis"] == "public_task"
     assert "legitimate_interests" not in pr
     assert pr["schedule1_condition"] == "Schedule 1, paragraph 2: health or social care purposes"
-    assert "Schedule 1 of the Data Protection Act" in said
+    assert "UK law adds a Schedule 1 condition (Data Protection Act 2018)" in said
 
 
 def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> None:
@@ -360,7 +361,8 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert f"dpia new {path}" in str(stopped.value)
     data, _ = parse(read_text(path))
     assert data[INCOMPLETE_KEY]["section"] == "organisations"
-    assert data["organisations"] == [{"name": "Healthwatch Northtown"}]
+    assert data["organisations"] == [{"name": "Healthwatch Northtown",
+                                      "id": "healthwatch-northtown"}]  # suggested, not asked
     assert data["project"]["title"] == "Carers and discharge"
     with pytest.raises(IncompleteAnswersError, match="dpia new"):
         load(path)
@@ -371,7 +373,7 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert "what it aims to achieve" not in said  # the finished section is not asked again
     assert "Section 2 of 8" in said
     assert load(path) == project
-    assert project.org_ids == ["healthwatch-northtown", "ngh"]
+    assert project.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
 
 
 def test_existing_finished_file_is_not_overwritten(tmp_path: Path, contract_text: str) -> None:

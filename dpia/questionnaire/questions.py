@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dpia.answers import vocab
@@ -88,6 +88,9 @@ class Ask:
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
+    # Not asked in a new questionnaire (its default, or nothing if optional, is taken): a
+    # suggestion people rarely change, or a detail the documents do not need; dpia edit asks it.
+    auto: bool = False
     warn: Pick | None = None  # after the answer: a warning to show, or None
     # When adding an item: the id of an item already listed that this answer names again
     # (the person is offered that one instead), or None.
@@ -151,11 +154,10 @@ class Section:
 class Wording:
     progress: str = "Section {n} of {total}: {title}"
     welcome: str = (
-        "This questionnaire writes the answers file for your project's DPIA (data protection "
-        "impact assessment), in {n} sections. Every question explains itself, and most "
-        "suggest an answer: press Enter to accept it. Nothing is lost: the file is saved "
-        "after every section, and Ctrl-C (or Ctrl-D) stops and keeps every answer so far; "
-        "run the same command again to carry on."
+        "This questionnaire writes your project's DPIA (data protection impact assessment) "
+        "answers file, in {n} sections. Enter accepts a suggested answer; '?' shows more "
+        "help where offered. Ctrl-C stops and keeps every answer: run the same command again "
+        "to carry on."
     )
     welcome_back: str = (
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
@@ -232,6 +234,9 @@ class Wording:
         "Change any answers later with: dpia edit {path} --section NAME "
         "(sections: {sections})"
     )
+    more_typed: str = "? for more help"
+    more_choice: str = "? More help about this question"
+    more_description: str = "The rest of the explanation, then the question again."
     build_offer: str = "Build the DPIA and the other documents now?"
     preview: str = "Your answers in context: {what}"
     preview_after: str = (
@@ -520,10 +525,12 @@ def _reachable(key: str) -> tuple[Ask, ...]:
         return not (isinstance(person, dict) and person.get("email"))
 
     return (
-        *PERSON[:2],
+        PERSON[0],
+        replace(PERSON[1], auto=key == "dpo"),  # a DPO's role is in the name
         Ask(("email",), "Email address",
             "Participants are given it to ask about their data.", optional=True),
-        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
+        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s),
+            auto=True),  # an email address is enough to reach them
         Ask(("phone",), "Phone number",
             "With no email address, participants need a phone number to reach them; if you "
             "have neither yet, it stays a gap to fill in before sign-off.",
@@ -547,7 +554,8 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("project", "id"), "A short id for the project",
                 "Used in file names and as the key in the data-sharing register: lowercase "
                 "letters, digits and hyphens. Press Enter to accept the suggestion.",
-                default=lambda s: suggest_id(str(s.get("project", "title") or ""))),
+                default=lambda s: suggest_id(str(s.get("project", "title") or "")),
+                auto=True),
             Ask(("project", "summary"), "In a sentence or two, what is it for?",
                 "What the project is and what it aims to achieve, in plain words. This opens "
                 "the DPIA and the information for participants."),
@@ -564,9 +572,8 @@ SECTIONS: tuple[Section, ...] = (
                     optional=True),
                 Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
             ), offer="Have the partners recorded their agreement in writing?",
-                offer_help="For example a memorandum of understanding, or an email confirming "
-                "roles and responsibilities. Partners should agree these before any work "
-                "begins.", offer_default=True),
+                offer_help="e.g. a memorandum of understanding, or an email confirming roles.",
+                offer_default=True),
             Repeat(("project", "checkins"), (
                 Ask(("milestone",), "Milestone", kind="select",
                     choices=vocab.CHECKIN_MILESTONES, other=True,
@@ -582,9 +589,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "organisations",
         "The organisations",
-        "Now every organisation involved, one at a time. Include every organisation that "
-        "will see the data, including companies that provide a service such as hosting a "
-        "survey or transcribing recordings, and any commissioner.",
+        "Every organisation that will see the data, one at a time: partners, companies "
+        "hosting a survey or transcribing recordings, and any commissioner.",
         (
             Repeat(("organisations",), (
                 Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
@@ -593,7 +599,7 @@ SECTIONS: tuple[Section, ...] = (
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
                     "accept the suggestion.",
                     default=lambda s: suggest_id(str(s.item.get("name") or ""),
-                                                 _taken_org_ids(s))),
+                                                 _taken_org_ids(s)), auto=True),
                 Ask(("type",), "What kind of organisation is it?", kind="select",
                     choices=vocab.ORG_TYPES),
                 Group(("administrative_details",), (
@@ -633,10 +639,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "roles",
         "Who is responsible for the data",
-        "Data protection law gives each organisation a role. A data controller decides why "
-        "and how personal data is used and is answerable for it. Joint controllers decide "
-        "together and must agree who does what (Article 26). A processor only acts on a "
-        "controller's instructions, under a contract.",
+        "A controller decides why and how personal data is used and answers for it; a "
+        "processor only acts on a controller's instructions, under a contract.",
         (
             Ask(("data_protection", "controllers", "arrangement"),
                 "Which arrangement describes the controllers?",
@@ -673,16 +677,15 @@ SECTIONS: tuple[Section, ...] = (
                     "UK GDPR Article 28 requires a contract with every processor before it "
                     "handles the data.", kind="confirm", default=True),
                 Ask(("holds_data",), "Does it store the data itself?",
-                    "Yes for a survey platform, cloud storage or a transcriber who keeps the "
-                    "recordings; its flows of data are then suggested under sharing.",
+                    "Yes for a survey platform, cloud storage or a transcriber keeping "
+                    "recordings.",
                     kind="confirm", default=True),
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
                     optional=True, when=lambda s: s.item.get("holds_data") is not False),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
-                intro="Processors are organisations that handle the data only on the "
-                "controllers' instructions, such as a survey company or a transcription "
-                "service. Add each one; choose 'None' if there are none."),
+                intro="Processors handle the data only on the controllers' instructions, "
+                "e.g. a survey company or a transcriber. Choose 'None' if there are none."),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
@@ -719,11 +722,10 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "processing",
         "The data and the lawful basis",
-        "Now the people the project hears from, what it records about them, and the law "
-        "that allows it.",
+        "Whose information, what is recorded, and the law that allows it.",
         (
             Ask(("processing", "data_subjects"), "Whose information will you collect?",
-                "Tick every group. If a group is missing, tick the last choice to type it.",
+                "Tick every group; 'Other' types one that is missing.",
                 kind="checkbox",
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
@@ -737,9 +739,8 @@ SECTIONS: tuple[Section, ...] = (
                 other_text="Type the other kinds of information (separate several with ;)"),
             Ask(("processing", "special_category"),
                 "Will you collect any of these more sensitive kinds of information?",
-                "Special-category data needs extra protection (UK GDPR Article 9). Health "
-                "includes experiences of care, conditions and disabilities. Tick none if "
-                "there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
+                "Health includes experiences of care, conditions and disabilities (UK GDPR "
+                "Article 9). Tick none if there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
                 default=["health"]),
             Ask(("processing", "criminal_offence_data"),
                 "Will you record anything about crimes or criminal convictions?",
@@ -784,8 +785,8 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: bool(s.get("processing", "special_category"))),
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
-                "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
-                "this Article 9 condition; criminal-offence data needs one too (Article 10).",
+                "UK law adds a Schedule 1 condition (Data Protection Act 2018) to the Article 9 "
+                "condition. Criminal-offence data needs one too (Article 10).",
                 kind="basis", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=_schedule1_default,
@@ -804,8 +805,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
                 summary=lambda i, s: str(i.get("country")), add_first=False,
-                intro="Is any data stored or looked at outside the UK, e.g. by a survey "
-                "company's servers abroad? Add each country; choose 'None' if there are none."),
+                intro="Is any data stored or looked at outside the UK? Add each country, or "
+                "choose 'None'."),
             Repeat(("processing", "retention"), (
                 Ask(("data",), "Which data?", "e.g. Identifiable survey responses."),
                 Ask(("period",), "How long is it kept?",
@@ -813,7 +814,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
             ), item="retention period", items="Retention periods", min_items=1,
                 summary=lambda i, s: f"{i.get('data')}: {i.get('period')}",
-                intro="How long each kind of data is kept. Add one entry per kind of data."),
+                intro="One entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
                 "e.g. Names are removed before analysis; quotes are checked so nobody can be "
                 "recognised.", optional=True),
@@ -831,9 +832,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing data between organisations",
-        "Each time data moves from one organisation to another is a sharing flow: a survey "
-        "company returning answers, recordings going to a transcriber, findings going to a "
-        "trust.",
+        "Each time data moves from one organisation to another is a sharing flow.",
         (
             Repeat(("sharing",), (
                 Ask(("from",), "From which organisation?", kind="org"),
@@ -843,7 +842,7 @@ SECTIONS: tuple[Section, ...] = (
                     default=lambda s: suggest_id(
                         f"{_short(s.item.get('from'))}-to-{_short(s.item.get('to'))}",
                         [str(f.get("id")) for f in (s.doc.get("sharing") or [])
-                         if isinstance(f, dict) and f is not s.item])),
+                         if isinstance(f, dict) and f is not s.item]), auto=True),
                 Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",
                     kind="lines"),
                 Ask(("identifiability",), "Can people be identified from it?", kind="select",
@@ -926,8 +925,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "signoff",
         "Sign-off",
-        "The sign-off records who approved the measures and the remaining risks, and the "
-        "DPO's advice. Skip it to leave a draft: documents then say DRAFT on every page.",
+        "Who approved the measures and remaining risks, and the DPO's advice. Skipped, the "
+        "documents say DRAFT on every page.",
         (
             Group(("signoff",), (
                 Group(("measures_approved_by",), SIGNATORY,
@@ -948,8 +947,7 @@ SECTIONS: tuple[Section, ...] = (
                       offer="Name someone to keep the DPIA under review?", offer_default=True),
                 Ask(("next_review",), "When is the next review?", kind="date", optional=True),
             ), offer="Record the sign-off now?",
-                offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
-                "'dpia edit' and the section 'signoff'."),
+                offer_help="No: sign it off later with 'dpia edit', section 'signoff'."),
         ),
     ),
 )
@@ -1022,9 +1020,7 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk you will see what could go wrong and a checklist of the usual "
-        "measures: tick the ones in place (Space ticks, Enter confirms). You can also add them "
-        "later by editing the file."
+        "For each risk, tick the measures in place (Space ticks, Enter confirms)."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
     measures: str = "Which of these measures are in place? (none: Enter)"
@@ -1046,8 +1042,7 @@ class FlowWording:
     """Sharing: the flows suggested for each processor that stores the data (issue 12 point 5)."""
 
     intro: str = (
-        "The processors that store the data need sharing flows. Two questions each, then the "
-        "flows are suggested, with their dates taken from the project's fieldwork and report."
+        "The flows of the processors that store the data are suggested: two questions each."
     )
     method: str = "How will data usually be sent between the organisations?"
     sent: str = "What data does {controller} send to {processor}?"
