@@ -75,6 +75,12 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
      A),
     ("no-safeguarding-process", {"data_protection.safeguarding.process": DELETE}, B),
     ("insecure-transfer-survey-export", {"sharing[1].method": "email"}, B),
+    # Issue 12 point 2: a method dpia does not list is treated as not secure
+    ("insecure-transfer-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, B),
+    ("method-not-listed-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, A),
+    ("insecure-transfer-survey-export", {"sharing[1].method": "open_link"}, B),
     ("flow-review-overdue-findings-to-trust", {"sharing[3].review": "2026-11-01",
                                                "sharing[3].ends": "2027-01-31"}, A),
     ("recipient-role-findings-to-trust", {"sharing[3].identifiability": "pseudonymised"}, A),

@@ -106,7 +106,17 @@ def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[
     assert "You can write about other people, but please leave out their names." in intro
     assert "do not name anyone" not in intro
     sheet = flat(built["capacity"][FOLDER + "focus-group.txt"])  # none expected
-    assert "Please do not give us other people's names or details." in sheet
+    assert "Please do not tell us other people's names or details." in sheet
+    for path in ("focus-group.txt", "interview.txt"):  # the information sheets too, spoken
+        assert "You can tell us about other people, but please do not say their names." in flat(
+            built["contract"][FOLDER + path])
+    script = flat(built["telephone"][FOLDER + "survey-introduction.txt"])  # said aloud
+    assert "You can tell me about other people, but please do not say their names." in script
+    assert "Please do not give us other people's names" not in script
+    easy = easy_read_lines(built["contract"][FOLDER + "easy-read.html"])
+    assert "You can tell us about other people." in easy and "Please do not say their names." in easy
+    short = flat(built["capacity"][FOLDER + "short-version-focus-group.txt"])
+    assert "Please do not tell us other people's names or details." in short
 
 
 def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
@@ -125,12 +135,73 @@ def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]]
 
 def test_capacity_is_explained_when_people_may_lack_it(built: dict[str, dict[str, str]]) -> None:
     sheet = flat(built["capacity"][FOLDER + "interview.txt"])
-    assert "If it is hard to decide" in sheet and "personal consultee" in sheet
+    assert "If it is hard to decide" in sheet
+    assert "we may ask someone who knows you well" in sheet
     assert "If it is hard to decide" not in built["contract"][FOLDER + "interview.txt"]
 
 
+# capacity_approach as staff write it: assessment, the two-stage test, a consultee.
+STAFF_WORDING = ("We will assess capacity using the two-stage test. Where participants lack "
+                 "capacity we consult a personal consultee under section 32.")
+
+
+def test_staff_wording_on_capacity_reaches_no_participant(tmp_path: Path) -> None:
+    """capacity_approach is printed as typed only for staff and the consultee: each text a
+    participant reads says what happens in plain words instead."""
+    data = data_of("capacity")
+    data["processing"]["capacity_approach"] = STAFF_WORDING
+    files = build_texts(data, tmp_path)
+    for_participants = [k for k in participant(files)
+                        if "consultee-information" not in k]
+    assert any("short-version" in k for k in for_participants)
+    assert any("consent-form" in k for k in for_participants)
+    for path in for_participants:
+        text = flat(re.sub(r"<[^>]+>", " ", files[path]))
+        for staff_word in ("two-stage", "assess capacity", "section 32"):
+            assert staff_word not in text, (path, staff_word)
+        if "consent-form" not in path and "easy-read" not in path:
+            assert "someone who knows you well" in text, path
+    consultee = flat(files[FOLDER + "consultee-information.txt"])
+    assert STAFF_WORDING in consultee  # as typed: not rewritten to 'you', the consultee
+
+
+def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[str, str]]) -> None:
+    files = built["capacity"]
+    for method in ("focus-group", "interview"):
+        for fmt in ("txt", "html", "md"):
+            assert FOLDER + f"short-version-{method}.{fmt}" in files
+        text = files[FOLDER + f"short-version-{method}.txt"]
+        full = files[FOLDER + f"{method}.txt"]
+        s = readability.score("short_version", text)
+        assert s.meets_target and s.within_word_limit, (method, s)
+        assert s.result.long_sentences == () and s.result.fragments == ()
+        summary = flat(data_of("capacity")["project"]["summary"])
+        own = [x for x in readability.sentences(text) if x not in summary]  # summary: as typed
+        assert max(readability.word_count(x) for x in own) <= 15
+        assert s.result.words < readability.measure(full).words / 2
+        assert s.result.ease > readability.measure(full).ease
+        flat_text = flat(text)
+        for needed in ("You do not have to take part.", "You can stop at any time.",
+                       "someone who knows you well", "We do not put your name in our report.",
+                       "Contact Tom Okafor at Healthwatch Northtown."):
+            assert needed in flat_text, (method, needed)
+    assert "The group talk takes about 60 minutes." in flat(files[FOLDER + "short-version-focus-group.txt"])
+    assert "What you said before you left stays in our notes." in flat(
+        files[FOLDER + "short-version-focus-group.txt"])
+    assert "14pt" in files[FOLDER + "short-version-interview.html"]
+    for name in ("contract", "telephone"):  # nobody is expected to lack capacity
+        assert not any("short-version" in k for k in built[name])
+    # The start page lists each as a short version, with what to do with it.
+    from texts_helpers import project_from
+
+    from dpia.render import index
+    known = index._known(project_from(data_of("capacity")))
+    assert known[FOLDER + "short-version-interview"] == ("short_version", "interview")
+
+
 def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
-    kinds = {"survey-introduction": "survey_introduction"}
+    kinds = {"survey-introduction": "survey_introduction", "short-version-focus-group": "short_version",
+             "short-version-interview": "short_version"}
     for name, files in built.items():
         for path, text in participant(files).items():
             if not path.endswith(".txt"):
@@ -241,7 +312,7 @@ def test_easy_read_pdf_is_a4_with_text_of_14_pt_or_more(tmp_path: Path) -> None:
     assert min(heights) >= 14, min(heights)
     assert max(heights) >= 16
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "If it is hard to decide, we ask someone who knows you." in " ".join(text.split())
+    assert "If deciding is hard, we may ask someone who knows you." in " ".join(text.split())
 
 
 def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str, str]],
@@ -262,3 +333,84 @@ def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str
     assert fragments == ("To find out how carers manage.",)
     assert any(n.startswith("not a sentence") for n in readability.describe(
         readability.score("information_sheet", build[FOLDER + "focus-group.txt"])))
+
+
+# Answers typed as notes, not sentences, and printed where a text expects a sentence.
+TYPED_FRAGMENTS = {
+    ("project", "summary"): "To find out how discharge went.",
+    ("processing", "withdrawal"): "By emailing us until 1 July.",
+    ("processing", "anonymisation"): "Our information line, weekdays 9 to 5.",
+}
+
+
+def test_sentences_without_a_main_verb_are_flagged(tmp_path: Path) -> None:
+    from dpia.render.verbs import has_main_verb
+
+    assert not has_main_verb("Our information line, weekdays 9 to 5.")
+    assert not has_main_verb("By emailing us until 1 July.")
+    assert not has_main_verb("Weekdays from 9 to 5 at the Carers Centre, Mill Lane.")
+    for sentence in ("Ask us if anything is not clear.", "We anonymise the answers.",
+                     "FormsCo Ltd keeps its copy on computers in the United States.",
+                     "Published tables suppress any count under 5.", "This means we stop.",
+                     "To withdraw, email us.", "What happens to them then: Securely deleted."):
+        assert has_main_verb(sentence), sentence
+    # A heading, a list item or a field has no end punctuation: never a sentence to flag.
+    assert readability.verbless("Your rights\n-----------\n\n- a copy of your data\n") == ()
+    data = data_of("contract")
+    for (section, key), typed in TYPED_FRAGMENTS.items():
+        data[section][key] = typed
+    build = build_texts(data, tmp_path)
+    for path in ("focus-group.txt", "interview.txt"):
+        flagged = readability.measure(build[FOLDER + path]).fragments
+        assert set(TYPED_FRAGMENTS.values()) <= set(flagged), (path, flagged)
+    notes = readability.describe(readability.score("information_sheet", build[FOLDER + "focus-group.txt"]))
+    assert ("not a sentence (no main verb, or starts in lower case): "
+            "Our information line, weekdays 9 to 5.") in notes
+
+
+def every_example() -> list[Path]:
+    from conftest import EMBEDDED_EXAMPLE, SHARED_EXAMPLE
+
+    shared = sorted(SHARED_EXAMPLE.parent.glob("*.yaml")) if SHARED_EXAMPLE.exists() else []
+    return [*sorted(DATA.glob("*.yaml")), EMBEDDED_EXAMPLE, *shared]
+
+
+@pytest.mark.parametrize("path", every_example(), ids=lambda p: p.stem)
+def test_no_sentence_of_a_built_text_is_flagged_as_a_fragment(path: Path, tmp_path: Path) -> None:
+    """Zero false positives: every sentence of every measured text (participant texts and the
+    privacy-notice section) built from every example has a main verb and starts as a sentence."""
+    data, _ = parse(path.read_text(encoding="utf-8"))
+    texts = {k: v for k, v in build_texts(data, tmp_path).items() if k.endswith(".txt")}
+    assert len(texts) >= 2
+    for name, text in texts.items():
+        assert readability.measure(text).fragments == (), (path.name, name)
+
+
+def easy_read_lines(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<p>(.*?)</p>", html.split("<ol", 1)[1])]
+
+
+def test_easy_read_time_is_true_for_every_method(tmp_path: Path) -> None:
+    """'It takes about N minutes' only when every method takes N: a method with no time
+    recorded is never given another method's time."""
+    data = data_of("contract")
+    data["project"]["methods"] = ["online_survey", "focus_group", "interview"]
+    data["project"]["participation_minutes"] = {"online_survey": 10}
+    lines = easy_read_lines(build_texts(data, tmp_path / "some")[FOLDER + "easy-read.html"])
+    assert not any(line.startswith("It takes about") for line in lines)
+    said = [line for line in lines if "how long" in line or "takes about" in line]
+    assert said == ["The survey online takes about 10 minutes.",  # one line would be too long
+                    "Ask us how long a group talk takes.",
+                    "Ask us how long a talk with one of us takes."]
+    data["project"]["participation_minutes"] = {"online_survey": 30, "focus_group": 30,
+                                                "interview": 30}
+    lines = easy_read_lines(build_texts(data, tmp_path / "same")[FOLDER + "easy-read.html"])
+    assert "It takes about 30 minutes." in lines
+    data["project"].pop("participation_minutes")
+    lines = easy_read_lines(build_texts(data, tmp_path / "none")[FOLDER + "easy-read.html"])
+    assert not any("takes" in line for line in lines)
+    data["project"]["methods"] = ["interview", "focus_group", "telephone_survey"]
+    data["project"]["participation_minutes"] = {"interview": 45}
+    lines = easy_read_lines(build_texts(data, tmp_path / "short")[FOLDER + "easy-read.html"])
+    assert "A talk with one of us takes about 45 minutes." in lines
+    assert "Ask us how long a group talk or the phone call takes." in lines

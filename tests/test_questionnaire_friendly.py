@@ -79,6 +79,7 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         "organisation": "formsco", "service": "Online survey hosting",
         "contract_in_place": True, "holds_data": True}]
     assert "formsco   LTD is already in the list of organisations." in said
+    assert "Not added again: FormsCo Ltd is already listed." in said
     assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
 
 
@@ -334,6 +335,38 @@ def test_administrative_details_are_asked_once_and_left_for_later(
     assert (hwn["ico_registration"], hwn["address"]) == ("ZA000001", "1 Market Street")
     assert "privacy_notice_url" not in hwn
     assert said.count("register of fee payers") == 1  # the ICO number's help: for hwn only
+
+
+def test_capacity_and_people_who_do_not_take_part_are_asked(doc: dict[str, Any]) -> None:
+    """Issue 12 point 4: after "adults who may be vulnerable: yes", whether some may lack
+    capacity and, if so, how they are included; and, as carers take part, who else the
+    answers are about."""
+    pr = doc["processing"]
+    for key in ("vulnerable_adults", "mental_capacity", "third_party_subjects"):
+        pr.pop(key)
+    said = ask_section(doc, "processing", (
+        "y"  # adults who may be vulnerable
+        + DOWN + ENTER  # some may lack capacity
+        + type_("Only people who can consent for themselves take part.")
+        + type_("the person the carer looks after")
+        + ENTER + ENTER  # transfers, retention: as they are
+    ))
+    assert pr["vulnerable_adults"] is True
+    assert pr["mental_capacity"] == "may_lack_capacity"
+    assert pr["capacity_approach"] == "Only people who can consent for themselves take part."
+    assert pr["third_party_subjects"] == ["the person the carer looks after"]
+    assert "printed as written in the DPIA and in the information for participants" in said
+
+
+def test_capacity_is_not_asked_when_nobody_vulnerable_takes_part(doc: dict[str, Any]) -> None:
+    pr = doc["processing"]
+    for key in ("vulnerable_adults", "mental_capacity", "third_party_subjects"):
+        pr.pop(key)
+    pr["data_subjects"] = ["public"]
+    said = ask_section(doc, "processing", "n" + ENTER + ENTER)
+    assert pr["vulnerable_adults"] is False
+    assert not {"mental_capacity", "capacity_approach", "third_party_subjects"} & set(pr)
+    assert "Mental Capacity Act" not in said
 
 
 def test_suggested_ids_are_short_and_whole_words() -> None:

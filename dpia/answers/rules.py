@@ -169,6 +169,14 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
             yield ("sharing", i, "to"), "must be a different organisation from 'from'"
         if flow.ends and flow.ends < flow.starts:
             yield ("sharing", i, "ends"), "is before the flow 'starts'"
+        if flow.method == "other" and not flow.method_detail:
+            yield ("sharing", i, "method_detail"), (
+                "is needed when 'method' is other: say how the data is sent"
+            )
+        if flow.method_detail and flow.method != "other":
+            yield ("sharing", i, "method_detail"), (
+                "is only for 'method: other': remove it, or set 'method' to other"
+            )
 
     # findings
     for i, o in enumerate(p.findings.data_owner):

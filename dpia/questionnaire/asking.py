@@ -206,6 +206,10 @@ class Asking:
     def _select(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
         choices = self._choices(q)
         descriptions = q.descriptions or {}
+        follow_ups = q.follow_ups or {}
+        before = default
+        default = next((c for c, (_, yes, no) in follow_ups.items() if default in (yes, no)),
+                       default)
         while True:
             options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
             if default is not None and default not in choices and q.other:
@@ -228,6 +232,9 @@ class Asking:
                 self.p.say(self.more, "help")
                 self.more = ""
                 continue
+            if answer in follow_ups:
+                question, yes, no = follow_ups[answer]
+                answer = yes if self.p.confirm(question, default=before == yes) else no
             if answer == OTHER:
                 text = self.p.text(q.other_text,
                                    check=lambda t: check_value(loc, str(t).strip())[1])

@@ -506,7 +506,9 @@ class Interview(Proposing):
             self.p.say(WORDING.back_done, "help")
         except UseExisting as chosen:
             items.remove(item)
-            self.p.say(WORDING.used_existing.format(name=item.get("name")), "ok")
+            name = next((o.get("name") for o in items if o.get("id") == chosen.item_id),
+                        chosen.item_id)
+            self.p.say(WORDING.used_existing.format(name=name), "ok")
             return chosen.item_id
         except NoChoice:
             items.remove(item)

@@ -95,6 +95,9 @@ class Ask:
     # When adding an item: the id of an item already listed that this answer names again
     # (the person is offered that one instead), or None.
     existing: Pick | None = None
+    # select: a choice that needs a yes/no question to settle the code stored, e.g. a
+    # file-sharing link: {choice: (question, code if yes, code if no)}
+    follow_ups: Mapping[str, tuple[str, str, str]] | None = None
     # basis: one answer for all controllers or one each; the wording of those questions
     same_question: str = ""  # "Do all the controllers rely on the same ...?"
     same_help: str = ""
@@ -358,6 +361,15 @@ def _same_name(state: State) -> str | None:
                  if o is not state.item and _same_words(o.get("name")) == name), None)
 
 
+# People who take part and talk about someone else: carers, families, relatives, parents.
+_FAMILIES = re.compile(r"\b(carer|famil|relative|parent|guardian)", re.IGNORECASE)
+
+
+def _families_take_part(state: State) -> bool:
+    subjects = state.get("processing", "data_subjects") or []
+    return any(_FAMILIES.search(str(s)) for s in subjects)
+
+
 def _is_public_authority(state: State) -> bool:
     return state.item.get("type") in vocab.PUBLIC_AUTHORITY_TYPES
 
@@ -480,20 +492,61 @@ TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
     "derogation": "Occasional transfers only, e.g. with explicit consent.",
 }
 
-METHOD_HELP: dict[str, str] = {
+CAPACITY_CHOICES: dict[str, str] = {
+    "not_expected": "No: everyone taking part can decide for themselves",
+    "may_lack_capacity": "Yes: some may lack capacity to consent",
+}
+
+METHOD_HELP: dict[str, str] = {  # why an insecure method is a risk (the warning)
     "email": "Ordinary email is not encrypted end to end: a mistyped address or a hacked mailbox "
     "exposes everything attached. Use it only for anonymised or aggregate data.",
     "post": "Letters can be lost or opened by the wrong person.",
     "verbal": "Spoken information is easily misheard or overheard and leaves no record.",
-    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
-    "encrypted_email": "The message or attachment is encrypted; send the password separately.",
+    "open_link": "Anyone who gets the link, forwarded or guessed, can open the files.",
+    "other": "dpia cannot tell whether a method it does not list is secure.",
 }
+
+# The choice that stands for both kinds of file-sharing link: a question after it says which.
+LINK = "__link__"
+METHOD_CHOICES: dict[str, str] = {
+    **{c: vocab.TRANSFER_METHODS[c] for c in (
+        "sftp", "secure_download", "secure_portal", "nhsmail", "encrypted_email",
+        "shared_workspace")},
+    LINK: "file-sharing link (OneDrive, SharePoint, Google Drive, Dropbox ...)",
+    **{c: vocab.TRANSFER_METHODS[c] for c in ("email", "in_person", "post", "verbal")},
+    "other": "another method (describe it next)",
+}
+METHOD_LINES: dict[str, str] = {  # one line under each choice
+    "sftp": "Secure file transfer between two organisations' systems, usually set up by IT.",
+    "secure_download": "The receiver signs in to a secure site to download the file.",
+    "secure_portal": "Both sides sign in to a secure website to upload and download files.",
+    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
+    "encrypted_email": "The message or attachment is encrypted; the password is sent separately.",
+    "shared_workspace": "A shared folder or site (e.g. Teams) that only named people can open.",
+    LINK: "A link to a file held online; the next question asks who can open it.",
+    "email": "Ordinary email: not secure for anything that identifies people.",
+    "in_person": "Handed over by hand, e.g. paper forms or an encrypted memory stick.",
+    "post": "Letters can be lost or opened by the wrong person.",
+    "verbal": "Said aloud, e.g. by phone: easily misheard or overheard, and leaves no record.",
+    "other": "None of these: treated as not secure unless it turns out to be one of them.",
+}
+# LINK, then: is the link limited to named people? (question, code if yes, code if no)
+LINK_QUESTION = (
+    "Can only people you name open the link (they sign in, or get a password sent "
+    "separately), and does it stop working after a date?",
+    "protected_link", "open_link",
+)
 
 def _insecure_warning(state: State) -> str | None:
     method = state.item.get("method")
     if method in vocab.INSECURE_METHODS and state.item.get("identifiability") in (
         vocab.PERSONAL_IDENTIFIABILITY
     ):
+        if method == "other":
+            return (
+                f"Risk: {METHOD_HELP['other']} For data that identifies people, the DPIA "
+                "records it as a risk needing measures, unless it is one of the listed methods."
+            )
         return (
             f"Risk: {vocab.TRANSFER_METHODS[method]} is not a secure way to send data that "
             f"identifies people. {METHOD_HELP[method]} Consider NHSmail, encrypted email or a "
@@ -754,6 +807,28 @@ SECTIONS: tuple[Section, ...] = (
                 kind="confirm", default=lambda s: bool(
                     {"patients", "care_home_residents"}
                     & set(s.get("processing", "data_subjects") or []))),
+            Ask(("processing", "mental_capacity"),
+                "May some of them lack the capacity to decide for themselves?",
+                "For example people living with dementia, a learning disability or a brain "
+                "injury. The Mental Capacity Act 2005 then decides how they can be included.",
+                kind="select", choices=CAPACITY_CHOICES, default="not_expected",
+                when=lambda s: s.get("processing", "vulnerable_adults") is True),
+            Ask(("processing", "capacity_approach"),
+                "How will you include them, or decide not to?",
+                "Write it in plain words, as 'we': it is printed as written in the DPIA and "
+                "in the information for participants and their families. e.g. A trained "
+                "facilitator checks before each session "
+                "that the person understands what taking part means. If someone cannot "
+                "decide, we ask a relative or close friend for advice (a personal consultee), "
+                "and stop if the person seems upset. Not decided yet? Type TBC: it stays a "
+                "gap to settle before sign-off.",
+                when=lambda s: s.get("processing", "mental_capacity") == "may_lack_capacity"),
+            Ask(("processing", "third_party_subjects"),
+                "Who else will the answers be about, who does not take part?",
+                "Carers and families often talk about the person they look after, e.g. the "
+                "person the carer looks after. Those people have rights over that "
+                "information too (Article 14).",
+                kind="lines", optional=True, when=_families_take_part),
             Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
@@ -855,8 +930,13 @@ SECTIONS: tuple[Section, ...] = (
                     }),
                 Ask(("purpose",), "Why is it shared?"),
                 Ask(("method",), "How is it sent?", kind="select",
-                    choices=vocab.TRANSFER_METHODS, descriptions=METHOD_HELP,
+                    choices=METHOD_CHOICES, descriptions=METHOD_LINES,
+                    follow_ups={LINK: LINK_QUESTION},
                     default="sftp", warn=_insecure_warning),
+                Ask(("method_detail",), "What is the method?",
+                    "Say how the data gets there, e.g. a courier carries an encrypted memory "
+                    "stick. Until it is one of the listed methods, the DPIA treats it as not "
+                    "secure.", when=lambda s: s.item.get("method") == "other"),
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",

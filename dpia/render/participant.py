@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 FOLDER = "participant-information"
 CONSULTEE = "consultee-information"
+SHORT = "short-version"  # + "-<information sheet stem>", when people may lack capacity
 
 # "Participants can withdraw their answers..." typed in the answers file, printed in a text
 # that speaks to "you": the subject and its pronouns become second person.
@@ -174,6 +175,14 @@ def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
     return [(vocab.INFORMATION_SHEETS[m], m) for m in methods if m in vocab.INFORMATION_SHEETS]
 
 
+def short_versions(methods: Sequence[str], may_lack_capacity: bool) -> list[tuple[str, str]]:
+    """(file stem, method) for each short version of an information sheet: one for each
+    sheet when some participants may find it hard to decide whether to take part."""
+    if not may_lack_capacity:
+        return []
+    return [(f"{SHORT}-{stem}", method) for stem, method in information_sheets(methods)]
+
+
 def write(job: Job) -> list[Output]:
     context = participant_context(job)
     methods = list(job.project.project.methods)
@@ -197,6 +206,13 @@ def write(job: Job) -> list[Output]:
             {**context, "method": method,
              "minutes": job.project.minutes_for(method)},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
+        )
+    for stem, method in short_versions(methods, job.project.processing.may_lack_capacity):
+        outputs += write_formats(
+            job, f"{FOLDER}/{stem}", "participant/short-version", ("txt", "html", "md"),
+            {**context, "method": method, "minutes": job.project.minutes_for(method)},
+            f"short version of the information sheet for {vocab.METHODS[method]}, for people "
+            "who may find it hard to decide", measure_as="short_version",
         )
     if job.project.processing.may_lack_capacity:
         outputs += write_formats(
