@@ -293,8 +293,7 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
         ENTER  # add a flow
-        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
-        + ENTER  # suggested id
+        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient); id suggested
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
         + down(7)  # ordinary email (after the secure methods and the file-sharing link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
@@ -312,8 +311,9 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
 
 def _one_flow(doc: dict[str, Any], method_keys: str) -> tuple[dict[str, Any], str]:
     doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
-        ENTER + ENTER + ENTER + ENTER  # add a flow from hwn to ngh; suggested id
+        ENTER + ENTER + ENTER  # add a flow from hwn to ngh (its id suggested, not asked)
         + type_("Survey answers") + ENTER + type_("Follow-up referrals")  # identifiable
         + method_keys
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
