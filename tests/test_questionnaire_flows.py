@@ -94,3 +94,19 @@ def test_a_declined_suggestion_adds_nothing(doc: dict[str, Any]) -> None:
         + DOWN + ENTER  # the list: none, go on
     ))
     assert doc["sharing"] == []
+
+
+def test_processors_are_read_as_the_file_gives_them(contract_text: str) -> None:
+    """On resume the answers are as read from the file ('true' as text): a processor that
+    stores the data still gets its flows, and 'false' is no."""
+    from dpia.answers.loader import parse
+    from dpia.questionnaire.proposing import holders, proposed_flows
+    from dpia.questionnaire.questions import State
+
+    data, _ = parse(contract_text)
+    state = State(data)
+    assert [p["organisation"] for p in holders(state)] == ["formsco"]
+    processor = dict(holders(state)[0], contract_in_place="false")
+    processor.pop("contract_reference")
+    (flow,) = proposed_flows(state, processor, [], ["Survey responses"], "sftp", [])
+    assert "agreement" not in flow  # no contract: no agreement claimed for the flow

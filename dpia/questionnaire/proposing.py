@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.answers.fieldtypes import check_value
 from dpia.questionnaire.asking import Asking, org_name, shown, split
 from dpia.questionnaire.questions import (
     FLOWS,
@@ -30,10 +31,16 @@ if TYPE_CHECKING:
     from dpia.questionnaire.prompting import Option
 
 
+def _yes(processor: dict[str, Any], key: str) -> bool:
+    """A yes/no answer of a processor, as the file gives it ('true' as read, or True)."""
+    value, problem = check_value(("data_protection", "processors", 0, key), processor.get(key))
+    return problem is None and value is True
+
+
 def holders(state: State) -> list[dict[str, Any]]:
     """The processors that store the data (``holds_data: true``)."""
     procs = state.get("data_protection", "processors")
-    return [p for p in procs if isinstance(p, dict) and p.get("holds_data") is True
+    return [p for p in procs if isinstance(p, dict) and _yes(p, "holds_data")
             and p.get("organisation")] if isinstance(procs, list) else []
 
 
@@ -56,7 +63,7 @@ def proposed_flows(
     name = org_name(state, proc)
     service = str(processor.get("service") or "")
     agreement = processor.get("contract_reference") or (
-        FLOWS.agreement.format(processor=name) if processor.get("contract_in_place") else None)
+        FLOWS.agreement.format(processor=name) if _yes(processor, "contract_in_place") else None)
     flows = []
     for source, target, data, purpose in (
         (controller, proc, sent, FLOWS.purpose_sent),
