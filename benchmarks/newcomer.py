@@ -125,7 +125,7 @@ SCRIPT: list[tuple[str, Any]] = [
     ("usually be sent between", "secure portal"),
     ("What data does Healthwatch Northtown send to", Seq("", "Focus group recordings")),
     ("send back to", Seq("Survey responses", "Focus group transcripts")),
-    ("Accept these", Seq("Change flow 3", "Accept all")),
+    ("Accept the suggested", Seq("Change flow 3", "Accept all")),
     ("Which answer do you want to change?", "Can people be identified"),
     ("Sharing flows: what next?", Seq("Add another", "Add another", "Done")),
     ("From which organisation?", Seq("Healthwatch", "Healthwatch")),

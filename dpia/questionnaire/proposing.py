@@ -133,11 +133,12 @@ class Proposing(Asking):
             self.p.say(FLOWS.heading, "section")
             for n, flow in enumerate(flows, start=1):
                 self.p.say(flow_line(state, n, flow))
-            options: list[Option] = [("accept", FLOWS.accept_all.format(n=len(flows)), None)]
+            accept = FLOWS.accept_one if len(flows) == 1 else FLOWS.accept_all
+            options: list[Option] = [("accept", accept.format(n=len(flows)), None)]
             options += [(str(i), FLOWS.change_one.format(n=i + 1, summary=r.summary(f, state)),
                          None) for i, f in enumerate(flows)]
             options.append(("drop", FLOWS.drop, None))
-            choice = self.p.select(FLOWS.accept.format(n=len(flows)), options, default="accept")
+            choice = self.p.select(FLOWS.accept, options, default="accept")
             if choice == "accept":
                 items.extend(flows)
                 return

@@ -1132,8 +1132,9 @@ class FlowWording:
     line: str = ("{n}. {data}: {sender} to {recipient}, {identifiability}, by {method}, "
                  "{starts} to {ends}, review {review}")
     open_end: str = "no end date"
-    accept: str = "Accept these {n} flows?"
+    accept: str = "Accept the suggested sharing flows?"
     accept_all: str = "Accept all {n} flows"
+    accept_one: str = "Accept this flow"
     change_one: str = "Change flow {n}: {summary}"
     drop: str = "Add none of them (I will add flows myself)"
     purpose_sent: str = "For {processor}'s service: {service}"
