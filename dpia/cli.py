@@ -617,7 +617,9 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
                                 shown=args.file)
         if recorded is not project:
             project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
-        # Printed once, after the measures: one screen, with 'dpia check' for the details.
+        # The participants' first text, then the summary (one screen, so it stays in view at
+        # the build offer), printed once, after the measures.
+        _show_preview(project, assessment, args)
         print()
         report.print_summary(project, assessment, args.file)
         build = _prompter().confirm(WORDING.build_offer, default=True)
@@ -627,6 +629,32 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
         out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK
+
+
+def _show_preview(project: Project, assessment: Any, args: argparse.Namespace) -> None:
+    """Before building: the first text participants read (the survey introduction), as the
+    build will write it, so the person sees their answers in context (issue 12 point 11).
+    The questionnaire itself does not render (layering); this runs after it."""
+    from dpia.questionnaire.questions import WORDING
+    from dpia.render import Job
+    from dpia.render.participant import preview
+
+    templates = str(args.templates) if getattr(args, "templates", None) else None
+    job = Job(project=project, assessment=assessment, out_dir=Path(args.file).parent,
+              templates=templates)
+    try:
+        shown = preview(job)
+    except DpiaError:  # e.g. a template of the person's own that fails: the build says why
+        return
+    if shown is None:
+        return
+    what, text = shown
+    say = _prompter().say
+    say("")
+    say(WORDING.preview.format(what=what), "section")
+    for paragraph in text.strip("\n").split("\n"):
+        say(f"  {paragraph}" if paragraph else "")
+    say(WORDING.preview_after.format(path=args.file), "help")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -21,7 +21,7 @@ from dpia.questionnaire.questions import SECTIONS, section, suggest_id
 # --- a whole questionnaire, from empty ---------------------------------------------------
 
 PROJECT = (
-    type_("Carers and discharge") + ENTER  # title; accept the suggested id
+    type_("Carers and discharge")  # title (the id is suggested from it, not asked)
     + type_("We ask carers about leaving hospital.")
     + SPACE + ENTER  # methods: online survey
     + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
@@ -30,12 +30,12 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + ENTER + "n"  # name, id, type; details later
-    + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+    type_("Healthwatch Northtown") + ENTER + "n"  # name, type; details later
+    + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO (reached by email)
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + replace("ngh") + down(1) + "n"
-    + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
+    + type_("Northtown General Hospital") + down(1) + "n"
+    + type_("IG Team") + type_("ig@ngh.example")  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
     + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
@@ -80,8 +80,9 @@ def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
     assert loaded == project
     assert loaded.project.id == "carers-and-discharge"
     assert loaded.project.end == date(2026, 9, 30)
-    assert loaded.org_ids == ["healthwatch-northtown", "ngh"]
-    assert loaded.org("ngh").dpo is not None and loaded.org("ngh").dpo.email == "ig@ngh.example"
+    assert loaded.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
+    ngh = loaded.org("northtown-general-hospital")
+    assert ngh.dpo is not None and ngh.dpo.email == "ig@ngh.example"
     assert loaded.controller_ids == ["healthwatch-northtown"]
     assert loaded.processing.schedule1_condition == (
         "Schedule 1, paragraph 6: statutory and government purposes"
@@ -116,7 +117,7 @@ def test_project_section(doc: dict[str, Any]) -> None:
     doc.pop("project")
     doc["project"] = {"lead": "hwn"}
     said = ask_section(doc, "project", (
-        type_("Waiting well") + replace("ww-2027") + type_("We listen.")
+        type_("Waiting well") + type_("We listen.")  # the id is suggested, not asked
         + DOWN * 4 + SPACE + ENTER  # interviews
         + ENTER + ENTER  # no dates
         + "n"  # no written agreement
@@ -124,21 +125,21 @@ def test_project_section(doc: dict[str, Any]) -> None:
         + ENTER  # done
     ))
     assert doc["project"] == {
-        "lead": "hwn", "title": "Waiting well", "id": "ww-2027", "summary": "We listen.",
+        "lead": "hwn", "title": "Waiting well", "id": "waiting-well", "summary": "We listen.",
         "methods": ["interview"],
         "checkins": [{"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}],
     }
-    assert "Partners should agree these before any work begins" in said
+    assert "e.g. a memorandum of understanding" in said
 
 
 def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> None:
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + down(4) + "n"  # local authority; details later
-        + type_("Jane Roe") + ENTER
+        type_("Northtown Council") + down(4) + "n"  # local authority; details later
+        + type_("Jane Roe")  # the DPO's name (a DPO's role is not asked)
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
-        + ENTER + ENTER  # no phone; no contact
+        + ENTER  # no contact (with an email, no phone is asked)
         + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
@@ -159,7 +160,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         + SPACE + DOWN * 2 + SPACE + ENTER  # hwn and ncc
         + type_("HWN designs the survey; NCC recruits carers")
         + ENTER  # contact point: hwn
-        + ENTER + down(1) + type_("Survey hosting") + ENTER + ENTER  # processor formsco
+        + ENTER + down(1) + type_("Survey hosting") + ENTER  # processor formsco, contract
+        + ENTER + ENTER  # it stores the data; no location
         + ENTER  # done
         + ENTER * 6
     ))
@@ -169,7 +171,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         "joint_arrangement": "HWN designs the survey; NCC recruits carers", "contact_point": "hwn",
     }
     assert doc["data_protection"]["processors"] == [
-        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True}
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
+         "holds_data": True}
     ]
     assert "Article 26 requires joint controllers" in said
 
@@ -271,7 +274,7 @@ def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[s
     assert pr["lawful_basis"] == "public_task"
     assert "legitimate_interests" not in pr
     assert pr["schedule1_condition"] == "Schedule 1, paragraph 2: health or social care purposes"
-    assert "Schedule 1 of the Data Protection Act" in said
+    assert "UK law adds a Schedule 1 condition (Data Protection Act 2018)" in said
 
 
 def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> None:
@@ -287,10 +290,10 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
 
 def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[str, Any]) -> None:
     doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
         ENTER  # add a flow
-        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
-        + ENTER  # suggested id
+        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient); id suggested
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
         + down(7)  # ordinary email (after the secure methods and the file-sharing link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
@@ -300,15 +303,17 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     assert flow["id"] == "hwn-to-ngh" and flow["from"] == "hwn" and flow["to"] == "ngh"
     assert flow["data"] == ["Findings", "Quotes"]
     assert flow["method"] == "email"
-    assert flow["starts"] == date(2026, 2, 2)  # the project's start
-    assert flow["review"] == date(2026, 9, 30)  # the project's end
+    assert flow["starts"] == date(2026, 2, 2)  # the project's start: no fieldwork check-in
+    # The fieldwork's end: the check-in after it (analysis), reviewed then.
+    assert flow["ends"] == flow["review"] == date(2026, 7, 15)
     assert "not a secure way to send data that identifies people" in said
 
 
 def _one_flow(doc: dict[str, Any], method_keys: str) -> tuple[dict[str, Any], str]:
     doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
-        ENTER + ENTER + ENTER + ENTER  # add a flow from hwn to ngh; suggested id
+        ENTER + ENTER + ENTER  # add a flow from hwn to ngh (its id suggested, not asked)
         + type_("Survey answers") + ENTER + type_("Follow-up referrals")  # identifiable
         + method_keys
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
@@ -398,7 +403,8 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert f"dpia new {path}" in str(stopped.value)
     data, _ = parse(read_text(path))
     assert data[INCOMPLETE_KEY]["section"] == "organisations"
-    assert data["organisations"] == [{"name": "Healthwatch Northtown"}]
+    assert data["organisations"] == [{"name": "Healthwatch Northtown",
+                                      "id": "healthwatch-northtown"}]  # suggested, not asked
     assert data["project"]["title"] == "Carers and discharge"
     with pytest.raises(IncompleteAnswersError, match="dpia new"):
         load(path)
@@ -409,7 +415,7 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert "what it aims to achieve" not in said  # the finished section is not asked again
     assert "Section 2 of 8" in said
     assert load(path) == project
-    assert project.org_ids == ["healthwatch-northtown", "ngh"]
+    assert project.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
 
 
 def test_existing_finished_file_is_not_overwritten(tmp_path: Path, contract_text: str) -> None:

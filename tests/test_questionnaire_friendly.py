@@ -49,16 +49,16 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
     said = ask_section(doc, "roles", (
         ENTER  # add a processor
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
-        + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + "n"  # a company; details later
+        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER + "n"  # a company (id suggested); details later
         + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
-        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
     assert doc["organisations"][-1] == {
         "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
     assert doc["data_protection"]["processors"] == [{
         "organisation": "surveyco-ltd", "service": "Online survey hosting",
-        "contract_in_place": True}]
+        "contract_in_place": True, "holds_data": True}]
     assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
 
 
@@ -71,13 +71,13 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         + DOWN * 3 + ENTER  # "A new organisation"
         + type_("  formsco   LTD ")
         + ENTER  # use the one already listed
-        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
     assert len(doc["organisations"]) == 5
     assert doc["data_protection"]["processors"] == [{
         "organisation": "formsco", "service": "Online survey hosting",
-        "contract_in_place": True}]
+        "contract_in_place": True, "holds_data": True}]
     assert "formsco   LTD is already in the list of organisations." in said
     assert "Not added again: FormsCo Ltd is already listed." in said
     assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
@@ -209,7 +209,8 @@ def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_pat
 
 def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
     ask_section(doc, "roles", (
-        UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
+        "n"  # the last processor, typeright, does not say whether it stores the data: no
+        + UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
         + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
         + ENTER  # done
     ))
@@ -287,8 +288,8 @@ def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str
     doc.pop("organisations")
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + "n"  # a council; details later
-        + type_("IG team") + ENTER + ENTER  # no role, no email
+        type_("Northtown Council") + DOWN * 4 + ENTER + "n"  # a council; details later
+        + type_("IG team") + ENTER  # no email (a DPO's role is not asked)
         + ENTER  # no phone either: accepted, left as a gap
         + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
     ))
@@ -301,9 +302,9 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER
+        type_("Northtown Council") + DOWN * 4 + ENTER
         + "y" + type_("TBC") + ENTER * 2  # details: ICO number not known yet; no address, no notice
-        + type_("IG team") + ENTER + type_("tbc") + type_("TBC")  # no email, no phone yet
+        + type_("IG team") + type_("tbc") + type_("TBC")  # no email, no phone yet
         + ENTER + UP + ENTER + ENTER
     ))
     org = doc["organisations"][0]
@@ -320,13 +321,13 @@ def test_administrative_details_are_asked_once_and_left_for_later(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Carers Centre") + replace("ncc") + DOWN * 5 + ENTER
+        type_("Northtown Carers Centre") + DOWN * 5 + ENTER
         + "n"  # not now: no per-field prompts
-        + "n" + "y" + type_("Jo Evans") + ENTER + type_("jo@ncc.example") + ENTER  # a lead
+        + "n" + "y" + type_("Jo Evans") + ENTER + type_("jo@ncc.example")  # a lead (email: no phone)
         + "n" + ENTER  # no contact; add another
-        + type_("Healthwatch Northtown") + replace("hwn") + ENTER
+        + type_("Healthwatch Northtown") + ENTER
         + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
-        + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+        + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO
         + "n" + ENTER + ENTER + ENTER  # no contact; done; lead; not commissioned
     ))
     ncc, hwn = doc["organisations"]

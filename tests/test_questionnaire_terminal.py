@@ -19,7 +19,6 @@ ENTER = "\r"
 # (text on screen to wait for, keys to send): a whole questionnaire from empty.
 SCRIPT: list[tuple[str, str]] = [
     ("What is the project called?", "Carers and discharge" + ENTER),
-    ("A short id for the project", ENTER),
     ("what is it for?", "We ask carers about leaving hospital." + ENTER),
     ("How will you gather people's views?", " " + DOWN * 3 + " " + ENTER),
     ("When does the project start?", "2026-02-01" + ENTER),
@@ -27,22 +26,18 @@ SCRIPT: list[tuple[str, str]] = [
     ("recorded their agreement in writing?", "n"),
     ("Check-ins: what next?", DOWN + ENTER),
     ("Section 2 of 8", ""),
-    ("Organisation name", "Healthwatch Northtown" + ENTER),
-    ("A short id for it", ENTER),
+    ("Organisation name", "Healthwatch Northtown" + ENTER),  # its id: suggested, not asked
     ("What kind of organisation is it?", ENTER),
     ("privacy-notice web address now?", "y"),
     ("ICO registration number", "ZA123456" + ENTER),
     ("Postal address", ENTER),
     ("privacy notice", ENTER),
     ("Data Protection Officer (DPO)?", "y"),
-    ("Name (or team)", "Priya Shah" + ENTER),
-    ("Role", ENTER),
-    ("Email address", "dpo@hw.example" + ENTER),
-    ("Phone number", ENTER),
+    ("Name (or team)", "Priya Shah" + ENTER),  # a DPO's role is not asked
+    ("Email address", "dpo@hw.example" + ENTER),  # with an email address, no phone asked
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),  # another organisation: suggested while there is one
     ("Organisation name", "Northtown Carers Centre" + ENTER),
-    ("A short id for it", "\x15ncc" + ENTER),
     ("What kind of organisation is it?", DOWN * 5 + ENTER),
     ("privacy-notice web address now?", "n"),  # left for later: no per-field prompts
     ("Data Protection Officer (DPO)?", "n"),
@@ -50,7 +45,6 @@ SCRIPT: list[tuple[str, str]] = [
     ("Name (or team)", "Jo Evans" + ENTER),
     ("Role", ENTER),
     ("Email address", "jo@ncc.example" + ENTER),
-    ("Phone number", ENTER),
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),
     ("Which organisation leads the project?", ENTER),
@@ -173,7 +167,7 @@ def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> No
     try:
         child.expect_exact("What is the project called?")
         child.send("Carers and discharge" + ENTER)
-        child.expect_exact("A short id for the project")
+        child.expect_exact("what is it for?")
         child.sendcontrol("c")
         child.expect_exact("dpia new project.yaml")
         child.expect(pexpect.EOF)

@@ -23,6 +23,15 @@ HELP_ME = "__help_me__"
 NONE = "__none__"
 BACK = "__back__"
 NEW_ORG = "__new_org__"
+MORE = "__more_help__"
+MORE_TYPED = "?"
+_SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.?!])\s+(?=[A-Z'(])")
+
+
+def brief(text: str) -> tuple[str, str]:
+    """A help text's first sentence, shown by default, and the rest, shown on request."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 class NoChoice(Exception):
@@ -122,6 +131,7 @@ def org_options(state: State, ids: list[str]) -> list[Option]:
 class Asking:
     p: Prompter
     notes: dict[str, Any]
+    more: str = ""  # the rest of the current question's help: '?' (or a choice) shows it
     reused: bool  # the last organisation "added" where it was needed was one already listed
 
     def state(self) -> State:
@@ -156,22 +166,34 @@ class Asking:
         may_go_back = back is not None and not q.optional
         if may_go_back:
             hint = f"{hint}, or {WORDING.back_text}" if hint else WORDING.back_text
+        if self.more:
+            hint = f"{hint}; {WORDING.more_typed}" if hint else WORDING.more_typed
 
         def convert(text: str) -> tuple[Any, str | None]:
+            if text.strip() == MORE_TYPED and self.more:
+                return None, None
             if not text.strip() and (q.optional or may_go_back):
                 return None, None
             if q.optional and is_placeholder(text):  # "TBC": not known yet, so left absent
                 return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
-        if q.kind == "date":  # the problem is said right under the prompt, then asked again
-            answer = self.p.text(q.text, default=shown(default), instruction=hint)
-            while (problem := convert(answer)[1]) is not None:
-                self.p.say(date_problem(answer, problem), "warning")
-                answer = self.p.text(q.text, default=answer, instruction=hint)
-        else:
-            answer = self.p.text(q.text, default=shown(default), instruction=hint,
-                                 check=lambda t: convert(str(t))[1])
+        while True:
+            if q.kind == "date":  # the problem is said right under the prompt, then asked again
+                answer = self.p.text(q.text, default=shown(default), instruction=hint)
+                while (problem := convert(answer)[1]) is not None:
+                    self.p.say(date_problem(answer, problem), "warning")
+                    answer = self.p.text(q.text, default=answer, instruction=hint)
+            else:
+                answer = self.p.text(q.text, default=shown(default), instruction=hint,
+                                     check=lambda t: convert(str(t))[1])
+            if answer.strip() != MORE_TYPED or not self.more:
+                break
+            self.p.say(self.more, "help")  # asked for: the rest of the help, then again
+            self.more = ""
+            hint = hint.replace(f"; {WORDING.more_typed}", "") if hint else hint
+            if hint == WORDING.more_typed:
+                hint = None
         if may_go_back and not answer.strip():
             raise GoBack()
         if q.optional and is_placeholder(answer):
@@ -196,6 +218,8 @@ class Asking:
                 options.append((OTHER, WORDING.other_choice, None))
             if q.kind == "arrangement":
                 options.append((HELP_ME, HELPER.choice, None))
+            if self.more:
+                options.append((MORE, WORDING.more_choice, WORDING.more_description))
             if back is not None:
                 options.append((BACK, WORDING.back_choice.format(item=back), None))
             answer = self.p.select(q.text, options, default=shown(default) or None)
@@ -203,6 +227,10 @@ class Asking:
                 raise GoBack()
             if answer == HELP_ME:
                 default = self._helper()
+                continue
+            if answer == MORE:
+                self.p.say(self.more, "help")
+                self.more = ""
                 continue
             if answer in follow_ups:
                 question, yes, no = follow_ups[answer]
@@ -294,7 +322,13 @@ class Asking:
             self.p.say(WORDING.only_choice.format(question=q.text, choice=options[0][1]))
             return ids[0]
         start = str(default) if default in ids else (NONE if q.optional else None)
-        answer = self.p.select(q.text, options, default=start)
+        while True:
+            more: list[Option] = [(MORE, WORDING.more_choice, WORDING.more_description)] if self.more else []
+            answer = self.p.select(q.text, options + more, default=start)
+            if answer != MORE:
+                break
+            self.p.say(self.more, "help")  # asked for: the rest of the help, then again
+            self.more = ""
         if answer == BACK:
             raise GoBack()
         return answer

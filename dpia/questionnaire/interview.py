@@ -29,13 +29,14 @@ from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
 from dpia.answers.words import with_article
 from dpia.questionnaire.asking import (
-    Asking,
     GoBack,
     NoChoice,
     UseExisting,
+    brief,
     problem_text,
     shown,
 )
+from dpia.questionnaire.proposing import Proposing
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -136,7 +137,7 @@ def early_problems(data: dict[str, Any], answered: Sequence[Section]) -> list[tu
 # --- the engine ----------------------------------------------------------------------------
 
 
-class Interview(Asking):
+class Interview(Proposing):
     """Asks questions into ``data`` (plain answers-file data, changed in place)."""
 
     def __init__(
@@ -156,6 +157,8 @@ class Interview(Asking):
         self.reused = False
         # Optional questions and offers answered "no" or left empty: not asked again on resume.
         self.declined: set[Loc] = set(declined)
+        self.helped: set[str] = set()  # help texts already shown
+        self.more = ""
 
     # -- sections ---------------------------------------------------------------------
 
@@ -225,6 +228,31 @@ class Interview(Asking):
     def _problems_in(self, sec: Section) -> bool:
         return any(covers(sec.nodes, loc) for loc in self.problems)
 
+    # -- help: each text once, a question's first sentence by default ----------------------
+
+    def _once(self, text: str) -> None:
+        """Say a help text the first time only: the person has read it."""
+        if text not in self.helped:
+            self.helped.add(text)
+            self.p.say(text, "help")
+
+    def _help(self, q: Ask) -> None:
+        """A question's help: where the prompt can show more on request ('?' at a text prompt,
+        a choice in a list), only its first sentence, and only the first time."""
+        self.more = ""
+        if not q.help:
+            return
+        if q.kind in ("confirm", "checkbox", "orgs"):  # no way to ask for more there
+            self._once(q.help)
+            return
+        first, rest = brief(q.help)
+        if q.help in self.helped:
+            self.more = q.help
+            return
+        self.helped.add(q.help)
+        self.p.say(first, "help")
+        self.more = rest
+
     # -- walking ----------------------------------------------------------------------
 
     def state(self) -> State:
@@ -285,10 +313,16 @@ class Interview(Asking):
                 message = problem
             elif mode == "required" and not is_required(loc):
                 return
+        new_item = self.adding is not None and self.item is self.adding
+        if q.auto and (mode == "missing" or new_item) and not here and not present:
+            taken = q.default(state) if callable(q.default) else q.default
+            _set(container, q.path, taken)
+            if taken is None:
+                self.declined.add(loc)
+            return
         if message:
             self.p.say(problem_text(message), "warning")
-        if q.help:
-            self.p.say(q.help, "help")
+        self._help(q)
         default = value if present else (q.default(state) if callable(q.default) else q.default)
         back, self.back = self.back, None
         answer = self._prompt(q, loc, state, default, back)
@@ -333,7 +367,7 @@ class Interview(Asking):
                 return
             if mode == "all" or (mode == "missing" and not present):
                 if g.offer_help:
-                    self.p.say(g.offer_help, "help")
+                    self._once(g.offer_help)
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
                     for path in [n.path for n in g.nodes] if g.flat else [g.path]:
                         _set(container, path, None)
@@ -341,7 +375,7 @@ class Interview(Asking):
                     return
                 self.declined.discard(loc)
         if required and g.required_note and not present:
-            self.p.say(g.required_note, "help")
+            self._once(g.required_note)
         if not present and not g.flat:
             _set(container, g.path, {})
         saved = self.mode
@@ -383,13 +417,15 @@ class Interview(Asking):
             self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
+        if r.propose and fresh and mode == "missing":
+            self._propose(r, items, loc)
         self._menu(r, items, loc, fresh)
         self._clear(loc)
 
     def _menu(self, r: Repeat, items: list[Any], loc: Loc, fresh: bool) -> None:
         """Add, change or remove items; Enter alone adds the first item only to a new list."""
         if r.intro:
-            self.p.say(r.intro, "help")
+            self._once(r.intro)
         while len(items) < r.min_items:
             self._add(r, items, loc)
         while True:

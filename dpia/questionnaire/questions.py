@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dpia.answers import vocab
@@ -88,6 +88,9 @@ class Ask:
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
+    # Not asked in a new questionnaire (its default, or nothing if optional, is taken): a
+    # suggestion people rarely change, or a detail the documents do not need; dpia edit asks it.
+    auto: bool = False
     warn: Pick | None = None  # after the answer: a warning to show, or None
     # When adding an item: the id of an item already listed that this answer names again
     # (the person is offered that one instead), or None.
@@ -132,6 +135,8 @@ class Repeat:
     add_first: bool = True  # Enter alone adds the first item (False: Enter means "none")
     intro: str = ""
     when: Pick | None = None
+    # A new list starts with the items suggested for it (sharing: the processors' flows).
+    propose: bool = False
 
 
 Node = Ask | Group | Repeat
@@ -152,11 +157,10 @@ class Section:
 class Wording:
     progress: str = "Section {n} of {total}: {title}"
     welcome: str = (
-        "This questionnaire writes the answers file for your project's DPIA (data protection "
-        "impact assessment), in {n} sections. Every question explains itself, and most "
-        "suggest an answer: press Enter to accept it. Nothing is lost: the file is saved "
-        "after every section, and Ctrl-C (or Ctrl-D) stops and keeps every answer so far; "
-        "run the same command again to carry on."
+        "This questionnaire writes your project's DPIA (data protection impact assessment) "
+        "answers file, in {n} sections. Enter accepts a suggested answer; '?' shows more "
+        "help where offered. Ctrl-C stops and keeps every answer: run the same command again "
+        "to carry on."
     )
     welcome_back: str = (
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
@@ -233,7 +237,14 @@ class Wording:
         "Change any answers later with: dpia edit {path} --section NAME "
         "(sections: {sections})"
     )
+    more_typed: str = "? for more help"
+    more_choice: str = "? More help about this question"
+    more_description: str = "The rest of the explanation, then the question again."
     build_offer: str = "Build the DPIA and the other documents now?"
+    preview: str = "Your answers in context: {what}"
+    preview_after: str = (
+        "If something reads wrong, answer No below and change it with: dpia edit {path}"
+    )
     after_stopped: str = (
         "Stopped. The answers file is complete and saved, with any measures recorded so far: "
         "{path}\nBuild the documents later with: dpia build {path}"
@@ -388,6 +399,52 @@ def _schedule1_default(state: State) -> Any:
 
 
 
+# --- the dates a sharing flow belongs to (issue 12 point 5) ---------------------------------
+
+_REPORT_MILESTONES = ("publication", "recommendations", "analysis_and_findings")
+
+
+def _checkin_date(state: State, milestone: str) -> Any:
+    checkins = state.get("project", "checkins")
+    for c in checkins if isinstance(checkins, list) else []:
+        if isinstance(c, dict) and c.get("milestone") == milestone and c.get("date"):
+            return c["date"]
+    return None
+
+
+def fieldwork_start(state: State) -> Any:
+    """When data starts to move for the fieldwork: the fieldwork check-in, else the start."""
+    return _checkin_date(state, "fieldwork") or state.get("project", "start")
+
+
+def fieldwork_end(state: State) -> Any:
+    """When the fieldwork's data stops moving: the first check-in after the fieldwork
+    (analysis, recommendations, publication), else the project's end."""
+    after = [_checkin_date(state, m) for m in reversed(_REPORT_MILESTONES)]
+    return _first_of(state, *after, state.get("project", "end"))
+
+
+def report_date(state: State) -> Any:
+    """When a report or other findings go out: the publication (or recommendations, or
+    analysis) check-in, else the project's end; never the project's first day."""
+    return _first_of(state, *(_checkin_date(state, m) for m in _REPORT_MILESTONES),
+                     state.get("project", "end"))
+
+
+def is_report_flow(item: dict[str, Any]) -> bool:
+    """A flow of findings rather than of people's data: anonymised or aggregate."""
+    return item.get("identifiability") in ("anonymised", "aggregate")
+
+
+def _flow_starts(state: State) -> Any:
+    return report_date(state) if is_report_flow(state.item) else fieldwork_start(state)
+
+
+def _flow_ends(state: State) -> Any:
+    return None if is_report_flow(state.item) else fieldwork_end(state)
+
+
+
 # The Data Protection Act 2018 Schedule 1 conditions people in health research use most,
 # stored as written; a person may type another.
 SCHEDULE1_BY_CONDITION: dict[str, str] = {
@@ -521,10 +578,12 @@ def _reachable(key: str) -> tuple[Ask, ...]:
         return not (isinstance(person, dict) and person.get("email"))
 
     return (
-        *PERSON[:2],
+        PERSON[0],
+        replace(PERSON[1], auto=key == "dpo"),  # a DPO's role is in the name
         Ask(("email",), "Email address",
             "Participants are given it to ask about their data.", optional=True),
-        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
+        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s),
+            auto=True),  # an email address is enough to reach them
         Ask(("phone",), "Phone number",
             "With no email address, participants need a phone number to reach them; if you "
             "have neither yet, it stays a gap to fill in before sign-off.",
@@ -548,7 +607,8 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("project", "id"), "A short id for the project",
                 "Used in file names and as the key in the data-sharing register: lowercase "
                 "letters, digits and hyphens. Press Enter to accept the suggestion.",
-                default=lambda s: suggest_id(str(s.get("project", "title") or ""))),
+                default=lambda s: suggest_id(str(s.get("project", "title") or "")),
+                auto=True),
             Ask(("project", "summary"), "In a sentence or two, what is it for?",
                 "What the project is and what it aims to achieve, in plain words. This opens "
                 "the DPIA and the information for participants."),
@@ -565,9 +625,8 @@ SECTIONS: tuple[Section, ...] = (
                     optional=True),
                 Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
             ), offer="Have the partners recorded their agreement in writing?",
-                offer_help="For example a memorandum of understanding, or an email confirming "
-                "roles and responsibilities. Partners should agree these before any work "
-                "begins.", offer_default=True),
+                offer_help="e.g. a memorandum of understanding, or an email confirming roles.",
+                offer_default=True),
             Repeat(("project", "checkins"), (
                 Ask(("milestone",), "Milestone", kind="select",
                     choices=vocab.CHECKIN_MILESTONES, other=True,
@@ -583,9 +642,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "organisations",
         "The organisations",
-        "Now every organisation involved, one at a time. Include every organisation that "
-        "will see the data, including companies that provide a service such as hosting a "
-        "survey or transcribing recordings, and any commissioner.",
+        "Every organisation that will see the data, one at a time: partners, companies "
+        "hosting a survey or transcribing recordings, and any commissioner.",
         (
             Repeat(("organisations",), (
                 Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
@@ -594,7 +652,7 @@ SECTIONS: tuple[Section, ...] = (
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
                     "accept the suggestion.",
                     default=lambda s: suggest_id(str(s.item.get("name") or ""),
-                                                 _taken_org_ids(s))),
+                                                 _taken_org_ids(s)), auto=True),
                 Ask(("type",), "What kind of organisation is it?", kind="select",
                     choices=vocab.ORG_TYPES),
                 Group(("administrative_details",), (
@@ -634,10 +692,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "roles",
         "Who is responsible for the data",
-        "Data protection law gives each organisation a role. A data controller decides why "
-        "and how personal data is used and is answerable for it. Joint controllers decide "
-        "together and must agree who does what (Article 26). A processor only acts on a "
-        "controller's instructions, under a contract.",
+        "A controller decides why and how personal data is used and answers for it; a "
+        "processor only acts on a controller's instructions, under a contract.",
         (
             Ask(("data_protection", "controllers", "arrangement"),
                 "Which arrangement describes the controllers?",
@@ -673,13 +729,16 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("contract_in_place",), "Is a written processor contract in place?",
                     "UK GDPR Article 28 requires a contract with every processor before it "
                     "handles the data.", kind="confirm", default=True),
+                Ask(("holds_data",), "Does it store the data itself?",
+                    "Yes for a survey platform, cloud storage or a transcriber keeping "
+                    "recordings.",
+                    kind="confirm", default=True),
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
-                    optional=True),
+                    optional=True, when=lambda s: s.item.get("holds_data") is not False),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
-                intro="Processors are organisations that handle the data only on the "
-                "controllers' instructions, such as a survey company or a transcription "
-                "service. Add each one; choose 'None' if there are none."),
+                intro="Processors handle the data only on the controllers' instructions, "
+                "e.g. a survey company or a transcriber. Choose 'None' if there are none."),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
@@ -716,11 +775,10 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "processing",
         "The data and the lawful basis",
-        "Now the people the project hears from, what it records about them, and the law "
-        "that allows it.",
+        "Whose information, what is recorded, and the law that allows it.",
         (
             Ask(("processing", "data_subjects"), "Whose information will you collect?",
-                "Tick every group. If a group is missing, tick the last choice to type it.",
+                "Tick every group; 'Other' types one that is missing.",
                 kind="checkbox",
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
@@ -734,9 +792,8 @@ SECTIONS: tuple[Section, ...] = (
                 other_text="Type the other kinds of information (separate several with ;)"),
             Ask(("processing", "special_category"),
                 "Will you collect any of these more sensitive kinds of information?",
-                "Special-category data needs extra protection (UK GDPR Article 9). Health "
-                "includes experiences of care, conditions and disabilities. Tick none if "
-                "there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
+                "Health includes experiences of care, conditions and disabilities (UK GDPR "
+                "Article 9). Tick none if there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
                 default=["health"]),
             Ask(("processing", "criminal_offence_data"),
                 "Will you record anything about crimes or criminal convictions?",
@@ -803,8 +860,8 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: bool(s.get("processing", "special_category"))),
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
-                "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
-                "this Article 9 condition; criminal-offence data needs one too (Article 10).",
+                "UK law adds a Schedule 1 condition (Data Protection Act 2018) to the Article 9 "
+                "condition. Criminal-offence data needs one too (Article 10).",
                 kind="basis", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=_schedule1_default,
@@ -823,8 +880,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
                 summary=lambda i, s: str(i.get("country")), add_first=False,
-                intro="Is any data stored or looked at outside the UK, e.g. by a survey "
-                "company's servers abroad? Add each country; choose 'None' if there are none."),
+                intro="Is any data stored or looked at outside the UK? Add each country, or "
+                "choose 'None'."),
             Repeat(("processing", "retention"), (
                 Ask(("data",), "Which data?", "e.g. Identifiable survey responses."),
                 Ask(("period",), "How long is it kept?",
@@ -832,7 +889,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
             ), item="retention period", items="Retention periods", min_items=1,
                 summary=lambda i, s: f"{i.get('data')}: {i.get('period')}",
-                intro="How long each kind of data is kept. Add one entry per kind of data."),
+                intro="One entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
                 "e.g. Names are removed before analysis; quotes are checked so nobody can be "
                 "recognised.", optional=True),
@@ -850,9 +907,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing data between organisations",
-        "Each time data moves from one organisation to another is a sharing flow: a survey "
-        "company returning answers, recordings going to a transcriber, findings going to a "
-        "trust.",
+        "Each time data moves from one organisation to another is a sharing flow.",
         (
             Repeat(("sharing",), (
                 Ask(("from",), "From which organisation?", kind="org"),
@@ -862,7 +917,7 @@ SECTIONS: tuple[Section, ...] = (
                     default=lambda s: suggest_id(
                         f"{_short(s.item.get('from'))}-to-{_short(s.item.get('to'))}",
                         [str(f.get("id")) for f in (s.doc.get("sharing") or [])
-                         if isinstance(f, dict) and f is not s.item])),
+                         if isinstance(f, dict) and f is not s.item]), auto=True),
                 Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",
                     kind="lines"),
                 Ask(("identifiability",), "Can people be identified from it?", kind="select",
@@ -887,15 +942,18 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("agreement",), "Which agreement covers it?",
                     "e.g. the processor contract or MOU reference.", optional=True,
                     default=lambda s: s.get("project", "agreement", "reference")),
-                Ask(("starts",), "When does it start?", kind="date",
-                    default=lambda s: s.get("project", "start")),
-                Ask(("ends",), "When does it end?", kind="date", optional=True),
+                Ask(("starts",), "When does it start?", "Suggested: the fieldwork's dates for "
+                    "people's data, the report's date for findings.", kind="date",
+                    default=_flow_starts),
+                Ask(("ends",), "When does it end?", kind="date", optional=True,
+                    default=_flow_ends),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
             ), item="sharing flow", items="Sharing flows",
                 summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
                 f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
-                intro="Add each flow; choose 'None' if no data moves between organisations."),
+                intro="Add each flow; choose 'None' if no data moves between organisations.",
+                propose=True),
         ),
     ),
     Section(
@@ -947,8 +1005,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "signoff",
         "Sign-off",
-        "The sign-off records who approved the measures and the remaining risks, and the "
-        "DPO's advice. Skip it to leave a draft: documents then say DRAFT on every page.",
+        "Who approved the measures and remaining risks, and the DPO's advice. Skipped, the "
+        "documents say DRAFT on every page.",
         (
             Group(("signoff",), (
                 Group(("measures_approved_by",), SIGNATORY,
@@ -969,8 +1027,7 @@ SECTIONS: tuple[Section, ...] = (
                       offer="Name someone to keep the DPIA under review?", offer_default=True),
                 Ask(("next_review",), "When is the next review?", kind="date", optional=True),
             ), offer="Record the sign-off now?",
-                offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
-                "'dpia edit' and the section 'signoff'."),
+                offer_help="No: sign it off later with 'dpia edit', section 'signoff'."),
         ),
     ),
 )
@@ -1043,9 +1100,7 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk you will see what could go wrong and a checklist of the usual "
-        "measures: tick the ones in place (Space ticks, Enter confirms). You can also add them "
-        "later by editing the file."
+        "For each risk, tick the measures in place (Space ticks, Enter confirms)."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
     measures: str = "Which of these measures are in place? (none: Enter)"
@@ -1060,3 +1115,31 @@ class RiskWording:
 
 
 RISK_WORDING = RiskWording()
+
+
+@dataclass(frozen=True)
+class FlowWording:
+    """Sharing: the flows suggested for each processor that stores the data (issue 12 point 5)."""
+
+    intro: str = (
+        "The flows of the processors that store the data are suggested: two questions each."
+    )
+    method: str = "How will data usually be sent between the organisations?"
+    sent: str = "What data does {controller} send to {processor}?"
+    returned: str = "What data does {processor} send back to {controller}?"
+    none_hint: str = "separate several with ;, Enter alone: none"
+    heading: str = "Suggested sharing flows:"
+    line: str = ("{n}. {data}: {sender} to {recipient}, {identifiability}, by {method}, "
+                 "{starts} to {ends}, review {review}")
+    open_end: str = "no end date"
+    accept: str = "Accept the suggested sharing flows?"
+    accept_all: str = "Accept all {n} flows"
+    accept_one: str = "Accept this flow"
+    change_one: str = "Change flow {n}: {summary}"
+    drop: str = "Add none of them (I will add flows myself)"
+    purpose_sent: str = "For {processor}'s service: {service}"
+    purpose_returned: str = "Returned by {processor} after its service: {service}"
+    agreement: str = "Processor contract with {processor}"
+
+
+FLOWS = FlowWording()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dpia.answers import vocab
 from dpia.assessment import facts
 from dpia.render import consent, easyread
-from dpia.render.texts import second_person, text_context, write_formats
+from dpia.render.texts import render_text, second_person, text_context, write_formats
 
 if TYPE_CHECKING:
     from dpia.answers.model import Organisation, Project
@@ -214,3 +214,23 @@ def write(job: Job) -> list[Output]:
         if out.path.suffix == ".txt":
             out.notes.extend(notes)
     return outputs
+
+
+def preview(job: Job) -> tuple[str, str] | None:
+    """The first text participants read, as the build will write it (plain text, one line a
+    paragraph), for the questionnaire to show before building: (what it is, the text). The
+    survey introduction when the project has a survey, else the first information sheet."""
+    context = participant_context(job)
+    methods = list(job.project.project.methods)
+    for _stem, mode in survey_introductions(methods)[:1]:
+        what = ("the survey introduction, as it will be pasted into the survey tool"
+                if mode == "self" else "the telephone survey introduction, as it will be read")
+        text = render_text(job, "participant/survey-introduction.txt.j2", "txt",
+                           {**context, "mode": mode, "minutes": survey_minutes(job, mode)}, 0)
+        return what, text
+    for _stem, method in information_sheets(methods)[:1]:
+        text = render_text(job, "participant/information-sheet.txt.j2", "txt",
+                           {**context, "method": method,
+                            "minutes": job.project.minutes_for(method)}, 0)
+        return f"the information sheet for {vocab.METHODS[method]}", text
+    return None
