@@ -49,12 +49,9 @@ SCRIPT: list[tuple[str, Any]] = [
      "went, and recommend improvements to the hospital trust."),
     ("How will you gather people's views?", ["online survey", "focus groups"]),
     ("When does the project start?", "05/01/2026"),
-    ("When does it end?", Seq("30/09/2026",  # the project, then the two flows added by hand
-                              "30/09/2026", "")),
+    ("When does it end?", "30/09/2026"),
     ("recorded their agreement in writing?", False),
-    ("Check-ins: what next?", Seq("Add a", "Add another", "Done")),
-    ("Milestone", Seq("fieldwork", "publication")),
-    ("Date of the check-in", Seq("02/03/2026", "01/09/2026")),
+    ("Accept the usual check-ins?", "Accept these 3"),
     # the organisations
     ("Organisation name", Seq("Healthwatch Northtown", "Opinion Works Ltd",
                               "Sam Patel Transcription", "Northtown Hospitals NHS Foundation Trust")),
@@ -136,11 +133,11 @@ SCRIPT: list[tuple[str, Any]] = [
     ("Can people be identified from it?", Seq("pseudonymised", "identifiable", "aggregate")),
     ("Why is it shared?", Seq("So the trust can follow up concerns people asked it to",
                               "To recommend improvements to discharge")),
+    # the rest of each flow added by hand is suggested: the method changed, the dates (the
+    # fieldwork's, or the report's for findings) accepted
+    ("suggested from the project's answers", Seq("How is it sent", "Accept these",
+                                                  "How is it sent", "Accept these")),
     ("How is it sent?", Seq("NHSmail", "ordinary")),
-    ("How often?", ""),
-    ("Which agreement covers it?", ""),
-    ("When does it start?", ""),  # the suggestion: fieldwork, or the report's date
-    ("When will it be reviewed?", ""),
     # findings
     ("own the data collected?", None),
     ("Who writes the report?", None),

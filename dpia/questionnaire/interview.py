@@ -159,6 +159,7 @@ class Interview(Proposing):
         self.declined: set[Loc] = set(declined)
         self.helped: set[str] = set()  # help texts already shown
         self.more = ""
+        self.offers: list[Ask] = []  # answers of the item being added taken from defaults
 
     # -- sections ---------------------------------------------------------------------
 
@@ -314,6 +315,13 @@ class Interview(Proposing):
             elif mode == "required" and not is_required(loc):
                 return
         new_item = self.adding is not None and self.item is self.adding
+        if (q.offered is not None and new_item and not here and not present
+                and q.offered(state)):
+            taken = q.default(state) if callable(q.default) else q.default
+            if taken is not None or q.optional:
+                _set(container, q.path, taken)
+                self.offers.append(q)
+                return
         if q.auto and (mode == "missing" or new_item) and not here and not present:
             taken = q.default(state) if callable(q.default) else q.default
             _set(container, q.path, taken)
@@ -419,6 +427,11 @@ class Interview(Proposing):
         _set(container, r.path, items)
         if r.propose and fresh and mode == "missing":
             self._propose(r, items, loc)
+        if r.usual is not None and fresh and mode == "missing" and not items:
+            usual = r.usual(state)
+            if usual and self._usual(r, items, loc, usual):
+                self._clear(loc)
+                return
         self._menu(r, items, loc, fresh)
         self._clear(loc)
 
@@ -499,8 +512,11 @@ class Interview(Proposing):
         # The first question may be left (empty answer, or a "Go back" choice), unless the
         # list needs this item.
         self.back = r.item if len(items) > r.min_items else None
+        offers, self.offers = self.offers, []
         try:
             self._item(r, item, loc + (len(items) - 1,), "all")
+            if self.offers:
+                self._offered(r, item, loc + (len(items) - 1,))
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
@@ -517,7 +533,35 @@ class Interview(Proposing):
         finally:
             self.back = None
             self.adding = adding
+            self.offers = offers
         return None
+
+    def _offered(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
+        """The answers taken from their defaults, in one question: accept them all, or change
+        one and see them again (issue 12 point 3)."""
+        while True:
+            fields = [q for q in self.offers if q.when is None or q.when(self.state())]
+            options: list[Option] = [("accept", WORDING.offered_accept, None)]
+            options += [(str(i), WORDING.offered_field.format(
+                question=q.text, answer=clipped(shown(self._answer(q, item)) or
+                                                WORDING.offered_none, 40)), None)
+                for i, q in enumerate(fields)]
+            choice = self.p.select(WORDING.offered.format(item=r.item), options,
+                                   default="accept")
+            if choice == "accept":
+                return
+            saved_mode, saved_item = self.mode, self.item
+            self.mode, self.item = "all", item
+            try:
+                self._ask(fields[int(choice)], item, loc, r.nodes)
+            finally:
+                self.mode, self.item = saved_mode, saved_item
+
+    def _answer(self, q: Ask, item: dict[str, Any]) -> Any:
+        """An answer as the person reads it: a choice's label rather than its code."""
+        value = _get(item, q.path)[1]
+        labels = dict(q.choices or {})
+        return labels.get(str(value), value) if labels else value
 
     def _new_org(self) -> str | None:
         items = self.data.get("organisations")

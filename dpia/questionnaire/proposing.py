@@ -17,6 +17,7 @@ from dpia.answers.fieldtypes import check_value
 from dpia.questionnaire.asking import Asking, org_name, shown, split
 from dpia.questionnaire.questions import (
     FLOWS,
+    USUAL,
     Ask,
     Loc,
     Repeat,
@@ -112,7 +113,9 @@ class Proposing(Asking):
         method = self._select(
             Ask(method_q.path, FLOWS.method, kind="select", choices=method_q.choices,
                 descriptions=method_q.descriptions, other=method_q.other),
-            (*loc, len(items), "method"), method_q.default)
+            (*loc, len(items), "method"), method_q.default(state)
+            if callable(method_q.default) else method_q.default)
+        self.notes["method"] = method  # flows added by hand are offered it too
         taken = [str(f.get("id")) for f in items if isinstance(f, dict)]
         flows: list[dict[str, Any]] = []
         controller_name = org_name(state, controller)
@@ -146,6 +149,31 @@ class Proposing(Asking):
                 return
             index = int(choice)
             self._change(r, flows[index], (*loc, len(items) + index))
+
+
+    def _usual(self, r: Repeat, items: list[Any], loc: Loc, usual: list[dict[str, Any]]) -> bool:
+        """Offer a new list's usual items, accepted in one answer or changed one field at a
+        time (issue 12 point 4); True when accepted without wanting to add more."""
+        state = self.state()
+        words = {"items": r.items.lower()}
+        while True:
+            self.p.say(USUAL.heading.format(**words), "section")
+            for n, item in enumerate(usual, start=1):
+                self.p.say(USUAL.line.format(n=n, summary=r.summary(item, state)))
+            options: list[Option] = [
+                ("accept", USUAL.accept_all.format(n=len(usual)), None),
+                ("more", USUAL.accept_more.format(n=len(usual)), None)]
+            options += [(str(i), USUAL.change_one.format(n=i + 1, summary=r.summary(u, state)),
+                         None) for i, u in enumerate(usual)]
+            options.append(("drop", USUAL.drop, None))
+            choice = self.p.select(USUAL.accept.format(**words), options, default="accept")
+            if choice in ("accept", "more"):
+                items.extend(usual)
+                return choice == "accept"
+            if choice == "drop":
+                return False
+            index = int(choice)
+            self._change(r, usual[index], (*loc, len(items) + index))
 
 
 def flow_line(state: State, n: int, flow: dict[str, Any]) -> str:

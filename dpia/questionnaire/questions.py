@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from typing import Any, Literal
 
 from dpia.answers import vocab
@@ -91,6 +92,10 @@ class Ask:
     # Not asked in a new questionnaire (its default, or nothing if optional, is taken): a
     # suggestion people rarely change, or a detail the documents do not need; dpia edit asks it.
     auto: bool = False
+    # When adding an item, not asked but taken from its default when this returns True (and
+    # there is a default, or the answer may be empty); all such answers are then shown in one
+    # question, accepted together or changed one at a time (issue 12 point 3).
+    offered: Pick | None = None
     warn: Pick | None = None  # after the answer: a warning to show, or None
     # When adding an item: the id of an item already listed that this answer names again
     # (the person is offered that one instead), or None.
@@ -137,6 +142,9 @@ class Repeat:
     when: Pick | None = None
     # A new list starts with the items suggested for it (sharing: the processors' flows).
     propose: bool = False
+    # A new list is offered these usual items, accepted in one answer (check-ins: the usual
+    # three, dated from the project's dates); empty when the answers cannot date them.
+    usual: Callable[[State], list[dict[str, Any]]] | None = None
 
 
 Node = Ask | Group | Repeat
@@ -187,6 +195,10 @@ class Wording:
     change_which: str = "Which answer do you want to change?"
     change_field: str = "{question} ({answer})"
     change_all: str = "All of its answers, one after another"
+    offered: str = "The rest of this {item}, suggested from the project's answers: accept?"
+    offered_accept: str = "Accept these answers"
+    offered_field: str = "Change: {question} ({answer})"
+    offered_none: str = "none"
     item_remove: str = "Remove it"
     item_keep: str = "Keep it as it is"
     menu_done: str = "Done, go on"
@@ -436,6 +448,10 @@ def is_report_flow(item: dict[str, Any]) -> bool:
     return item.get("identifiability") in ("anonymised", "aggregate")
 
 
+def _always(state: State) -> bool:
+    return True
+
+
 def _flow_starts(state: State) -> Any:
     return report_date(state) if is_report_flow(state.item) else fieldwork_start(state)
 
@@ -443,6 +459,23 @@ def _flow_starts(state: State) -> Any:
 def _flow_ends(state: State) -> Any:
     return None if is_report_flow(state.item) else fieldwork_end(state)
 
+
+
+def usual_checkins(state: State) -> list[dict[str, Any]]:
+    """The usual three check-ins (issue 12 point 4): planning at the project's start,
+    analysis and findings two thirds of the way through, recommendations at its end; none
+    when the answers give no start and end to date them from."""
+    start, end = state.get("project", "start"), state.get("project", "end")
+    try:
+        first, last = date.fromisoformat(shown_date(start)), date.fromisoformat(shown_date(end))
+    except ValueError:
+        return []
+    if last <= first:
+        return []
+    middle = first + timedelta(days=(last - first).days * 2 // 3)
+    return [{"milestone": "planning", "date": first},
+            {"milestone": "analysis_and_findings", "date": middle},
+            {"milestone": "recommendations", "date": last}]
 
 
 # The Data Protection Act 2018 Schedule 1 conditions people in health research use most,
@@ -632,7 +665,7 @@ SECTIONS: tuple[Section, ...] = (
                     choices=vocab.CHECKIN_MILESTONES, other=True,
                     other_text="Type the milestone"),
                 Ask(("date",), "Date of the check-in", kind="date"),
-            ), item="check-in", items="Check-ins",
+            ), item="check-in", items="Check-ins", usual=usual_checkins,
                 summary=lambda i, s: f"{_label(vocab.CHECKIN_MILESTONES, i.get('milestone'))} "
                 f"({shown_date(i.get('date'))})",
                 intro="Check-ins are the points where the partners meet to review progress, "
@@ -932,23 +965,26 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("method",), "How is it sent?", kind="select",
                     choices=METHOD_CHOICES, descriptions=METHOD_LINES,
                     follow_ups={LINK: LINK_QUESTION},
-                    default="sftp", warn=_insecure_warning),
+                    default=lambda s: s.notes.get("method") or "sftp", warn=_insecure_warning,
+                    offered=lambda s: bool(s.notes.get("method"))),
                 Ask(("method_detail",), "What is the method?",
                     "Say how the data gets there, e.g. a courier carries an encrypted memory "
                     "stick. Until it is one of the listed methods, the DPIA treats it as not "
                     "secure.", when=lambda s: s.item.get("method") == "other"),
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
-                    optional=True),
+                    optional=True, offered=_always),
                 Ask(("agreement",), "Which agreement covers it?",
                     "e.g. the processor contract or MOU reference.", optional=True,
-                    default=lambda s: s.get("project", "agreement", "reference")),
+                    default=lambda s: s.get("project", "agreement", "reference"),
+                    offered=_always),
                 Ask(("starts",), "When does it start?", "Suggested: the fieldwork's dates for "
                     "people's data, the report's date for findings.", kind="date",
-                    default=_flow_starts),
+                    default=_flow_starts, offered=_always),
                 Ask(("ends",), "When does it end?", kind="date", optional=True,
-                    default=_flow_ends),
+                    default=_flow_ends, offered=_always),
                 Ask(("review",), "When will it be reviewed?", kind="date",
-                    default=lambda s: s.item.get("ends") or s.get("project", "end")),
+                    default=lambda s: s.item.get("ends") or s.get("project", "end"),
+                    offered=_always),
             ), item="sharing flow", items="Sharing flows",
                 summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
                 f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
@@ -1143,3 +1179,19 @@ class FlowWording:
 
 
 FLOWS = FlowWording()
+
+
+@dataclass(frozen=True)
+class UsualWording:
+    """The usual items offered for a new list (check-ins), accepted in one answer."""
+
+    heading: str = "The usual {items}, dated from the project's dates:"
+    line: str = "{n}. {summary}"
+    accept: str = "Accept the usual {items}?"
+    accept_all: str = "Accept these {n}"
+    accept_more: str = "Accept these {n} and add another"
+    change_one: str = "Change {n}: {summary}"
+    drop: str = "None of these (I will add my own)"
+
+
+USUAL = UsualWording()
