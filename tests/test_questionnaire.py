@@ -601,3 +601,46 @@ def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> N
     assert said.count("Article 36") == 1  # the help is shown once, not per risk
     gaps = {g.id for g in assess(recorded, TODAY).gaps}
     assert not [g for g in gaps if g.startswith("no-measures-") and open_ids[-1] not in g]
+
+
+def test_the_usual_checkins_are_accepted_in_one_answer(doc: dict[str, Any]) -> None:
+    """Planning, analysis and findings, recommendations, dated from the project's start and
+    end, in one answer (issue 12 point 4); the keys run out if the list is asked as well."""
+    doc.pop("project")
+    doc["project"] = {"lead": "hwn"}
+    said = ask_section(doc, "project", (
+        type_("Waiting well") + type_("We listen.")
+        + DOWN * 4 + SPACE + ENTER  # interviews
+        + type_("05/01/2026") + type_("30/09/2026")
+        + "n"  # no written agreement
+        + ENTER  # accept the usual three
+    ))
+    assert doc["project"]["checkins"] == [
+        {"milestone": "planning", "date": date(2026, 1, 5)},
+        {"milestone": "analysis_and_findings", "date": date(2026, 7, 2)},
+        {"milestone": "recommendations", "date": date(2026, 9, 30)},
+    ]
+    assert "2. analysis and findings (2026-07-02)" in said
+
+
+def test_one_usual_checkin_is_changed_then_more_added(doc: dict[str, Any]) -> None:
+    doc.pop("project")
+    doc["project"] = {"lead": "hwn"}
+    ask_section(doc, "project", (
+        type_("Waiting well") + type_("We listen.")
+        + DOWN * 4 + SPACE + ENTER
+        + type_("05/01/2026") + type_("30/09/2026") + "n"
+        + DOWN * 3 + ENTER  # change check-in 2
+        + DOWN + ENTER + replace("01/07/2026")  # which answer: its date
+        + DOWN + ENTER  # accept these 3 and add another
+        + ENTER  # the list: done (the suggestion)
+    ))
+    dates = [c["date"] for c in doc["project"]["checkins"]]
+    assert dates == [date(2026, 1, 5), date(2026, 7, 1), date(2026, 9, 30)]
+
+
+def test_no_usual_checkins_without_the_project_dates(doc: dict[str, Any]) -> None:
+    from dpia.questionnaire.questions import State, usual_checkins
+
+    assert usual_checkins(State({"project": {"start": date(2026, 1, 5)}})) == []
+    assert usual_checkins(State({"project": {"start": "2026-09-30", "end": "2026-01-05"}})) == []

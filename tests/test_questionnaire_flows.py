@@ -110,3 +110,43 @@ def test_processors_are_read_as_the_file_gives_them(contract_text: str) -> None:
     processor.pop("contract_reference")
     (flow,) = proposed_flows(state, processor, [], ["Survey responses"], "sftp", [])
     assert "agreement" not in flow  # no contract: no agreement claimed for the flow
+
+
+def test_a_flow_added_by_hand_takes_the_rest_from_the_project(doc: dict[str, Any]) -> None:
+    """From, to, what and why are asked; the method (the usual one chosen for the suggested
+    flows), frequency, agreement and dates are offered in one question (issue 12 point 3).
+    The keys run out (EOFError) if any of them is asked one by one."""
+    said = ask_section(doc, "sharing", (
+        DOWN * 2 + ENTER  # the usual method: secure portal
+        + ENTER + ENTER + ENTER  # nothing either way: no flow suggested
+        + ENTER  # add a flow
+        + ENTER + ENTER  # from Healthwatch to the trust
+        + type_("Final report") + DOWN * 3 + ENTER  # aggregate
+        + type_("To recommend improvements")
+        + ENTER  # accept the rest as suggested
+        + ENTER  # done
+    ))
+    (flow,) = doc["sharing"]
+    assert flow["method"] == "secure_portal"  # the usual method, not a guess
+    assert flow["starts"] == date(2026, 8, 20)  # the report's date: recommendations check-in
+    assert "ends" not in flow and "frequency" not in flow
+    assert flow["review"] == date(2026, 9, 30)  # the project's end
+    assert "suggested from the project's answers" not in said  # the question is a prompt
+
+
+def test_one_offered_answer_of_a_flow_is_changed_alone(doc: dict[str, Any]) -> None:
+    doc["data_protection"]["processors"][0]["holds_data"] = False  # nothing to suggest
+    ask_section(doc, "sharing", (
+        ENTER  # add a flow
+        + ENTER + ENTER  # from Healthwatch to the trust
+        + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
+        + type_("Follow-up")
+        + ENTER  # the method: asked, as no usual method was given (SFTP)
+        + DOWN + ENTER + type_("Monthly")  # change: how often?
+        + ENTER  # accept
+        + ENTER  # done
+    ))
+    (flow,) = doc["sharing"]
+    assert flow["frequency"] == "Monthly" and flow["method"] == "sftp"
+    assert flow["starts"] == date(2026, 3, 2)  # people's data: the fieldwork's dates
+    assert flow["ends"] == flow["review"] == date(2026, 7, 15)

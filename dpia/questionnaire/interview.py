@@ -550,12 +550,12 @@ class Interview(Proposing):
                                    default="accept")
             if choice == "accept":
                 return
-            saved_mode, saved_item = self.mode, self.item
-            self.mode, self.item = "all", item
+            saved = self.mode, self.item, self.adding
+            self.mode, self.item, self.adding = "all", item, None  # asked now, not offered
             try:
                 self._ask(fields[int(choice)], item, loc, r.nodes)
             finally:
-                self.mode, self.item = saved_mode, saved_item
+                self.mode, self.item, self.adding = saved
 
     def _answer(self, q: Ask, item: dict[str, Any]) -> Any:
         """An answer as the person reads it: a choice's label rather than its code."""
