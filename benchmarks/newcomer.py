@@ -63,13 +63,11 @@ SCRIPT: list[tuple[str, Any]] = [
     ("ICO registration number", ""),
     ("Postal address", ""),
     ("privacy notice", ""),
-    ("Data Protection Officer (DPO)?", Seq(True, False, False)),
-    ("Name (or team)", Seq("Priya Shah", "Information Governance team")),
+    ("Data Protection Officer (DPO): name and email",  # the trust's IG team is its DPO
+     Seq("Priya Shah, dpo@healthwatchnorthtown.example", "", "",
+         "Information Governance team, ig@northtownhospitals.example")),
+    ("leads on data protection there?", ""),  # the two companies: not known yet
     ("The role of the person", "Chief Executive"),
-    ("Role", ""),
-    ("Email address", Seq("dpo@healthwatchnorthtown.example", "ig@northtownhospitals.example")),
-    ("Phone number", ""),
-    ("lead on data protection there?", False),
     ("Add a project contact", False),
     ("Organisations: what next?", Seq("Add another", "Add another", "Add another", "Done")),
     ("Which organisation leads the project?", None),

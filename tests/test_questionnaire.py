@@ -31,11 +31,11 @@ PROJECT = (
 )
 ORGANISATIONS = (
     type_("Healthwatch Northtown") + ENTER + "n"  # name, type; details later
-    + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO (reached by email)
+    + type_("Priya Shah, dpo@hw.example")  # a DPO (reached by email), in one answer
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
     + type_("Northtown General Hospital") + down(1) + "n"
-    + type_("IG Team") + type_("ig@ngh.example")  # DPO (required)
+    + type_("IG Team, ig@ngh.example")  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
     + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
@@ -137,8 +137,8 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
         type_("Northtown Council") + down(4) + "n"  # local authority; details later
-        + type_("Jane Roe")  # the DPO's name (a DPO's role is not asked)
-        + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
+        + type_("Jane Roe, not@an@email")  # refused: not one email address
+        + replace("Jane Roe, dpo@council.example")  # name and email in one answer
         + ENTER  # no contact (with an email, no phone is asked)
         + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody

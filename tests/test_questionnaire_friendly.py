@@ -50,7 +50,7 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
         ENTER  # add a processor
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
         + type_("SurveyCo Ltd") + DOWN * 7 + ENTER + "n"  # a company (id suggested); details later
-        + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
+        + ENTER + ENTER + "n"  # no DPO, no data protection lead, no contact
         + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
@@ -90,7 +90,7 @@ def test_an_organisation_named_again_may_still_be_added(doc: dict[str, Any]) -> 
         ENTER  # the listed one's contact has no phone (the last item is offered what it lacks)
         + ENTER  # add another organisation
         + type_("Healthwatch northtown") + "n"  # not the one listed: a second of that name
-        + ENTER + ENTER + "n" + "n" + "n" + "n"  # id; type; no details, DPO, lead, contact
+        + ENTER + ENTER + "n" + ENTER + ENTER + "n"  # id; type; no details, DPO, lead, contact
         + ENTER + ENTER  # done; not commissioned
     ))
     assert [o["id"] for o in doc["organisations"]] == ["hwn", "healthwatch-northtown"]
@@ -289,7 +289,7 @@ def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
         type_("Northtown Council") + DOWN * 4 + ENTER + "n"  # a council; details later
-        + type_("IG team") + ENTER  # no email (a DPO's role is not asked)
+        + type_("IG team")  # no email (a DPO's role is not asked)
         + ENTER  # no phone either: accepted, left as a gap
         + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
     ))
@@ -304,7 +304,7 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     said = ask_section(doc, "organisations", (
         type_("Northtown Council") + DOWN * 4 + ENTER
         + "y" + type_("TBC") + ENTER * 2  # details: ICO number not known yet; no address, no notice
-        + type_("IG team") + type_("tbc") + type_("TBC")  # no email, no phone yet
+        + type_("IG team") + type_("TBC")  # no email, no phone yet
         + ENTER + UP + ENTER + ENTER
     ))
     org = doc["organisations"][0]
@@ -323,11 +323,11 @@ def test_administrative_details_are_asked_once_and_left_for_later(
     said = ask_section(doc, "organisations", (
         type_("Northtown Carers Centre") + DOWN * 5 + ENTER
         + "n"  # not now: no per-field prompts
-        + "n" + "y" + type_("Jo Evans") + ENTER + type_("jo@ncc.example")  # a lead (email: no phone)
+        + ENTER + type_("Jo Evans, jo@ncc.example")  # no DPO; a lead (email: no phone)
         + "n" + ENTER  # no contact; add another
         + type_("Healthwatch Northtown") + ENTER
         + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
-        + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO
+        + type_("Priya Shah, dpo@hw.example")  # a DPO
         + "n" + ENTER + ENTER + ENTER  # no contact; done; lead; not commissioned
     ))
     ncc, hwn = doc["organisations"]

@@ -15,7 +15,7 @@ from test_questionnaire import ask_section
 from dpia.answers.loader import load, to_data
 from dpia.questionnaire.interview import Interview
 from dpia.questionnaire.prompting import Prompter
-from dpia.questionnaire.questions import section
+from dpia.questionnaire.questions import WORDING, section
 
 
 @pytest.fixture
@@ -45,17 +45,17 @@ def test_a_help_text_is_said_once(doc: dict[str, Any]) -> None:
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
         type_("Northtown Council") + "\x1b[B" * 4 + ENTER + "n"  # a council; details later
-        + type_("IG team") + type_("ig@council.example")  # DPO: no role, no phone asked
+        + type_("IG team, ig@council.example")  # DPO: no role, no phone asked
         + "n" + ENTER  # no contact; add another
         + type_("Northtown Hospital") + "\x1b[B" + ENTER + "n"  # an NHS trust
-        + type_("IG") + type_("ig@hospital.example")
+        + type_("IG, ig@hospital.example")
         + "n" + ENTER  # no contact; done
         + ENTER + ENTER  # the council leads; not commissioned
     ))
     council, trust = doc["organisations"]
     assert council["dpo"] == {"name": "IG team", "email": "ig@council.example"}
     assert trust["id"] == "northtown-hospital"
-    assert said.count("Participants are given it to ask about their data.") == 1
+    assert said.count("must have a Data Protection Officer.") == 1
 
 
 def test_dpia_edit_still_asks_the_id(doc: dict[str, Any]) -> None:
@@ -74,3 +74,35 @@ def test_dpia_edit_still_asks_the_id(doc: dict[str, Any]) -> None:
     with pytest.raises(EOFError):
         with_keys(ENTER * 2, run)
     assert asked[:2] == ["What is the project called?", "A short id for the project"]
+
+
+def test_a_dpo_is_named_in_one_answer_and_a_company_asked_no_yes_no(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 (prompts): a DPO or data protection lead is one answer, name and email; the
+    keys run out (EOFError) if a yes/no question or a separate email prompt comes first."""
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    ask_section(doc, "organisations", (
+        type_("Healthwatch Northtown") + ENTER + "n"  # Healthwatch; details later
+        + type_("Priya Shah <dpo@hw.example>")
+        + "n" + ENTER  # no contact; add another
+        + type_("SurveyCo Ltd") + "\x1b[B" * 7 + ENTER + "n"  # a company; details later
+        + ENTER  # no DPO
+        + type_("jo@surveyco.example")  # its data protection lead: an email alone
+        + "n" + ENTER + ENTER + ENTER  # no contact; done; Healthwatch leads; not commissioned
+    ))
+    hwn, surveyco = doc["organisations"]
+    assert hwn["dpo"] == {"name": "Priya Shah", "email": "dpo@hw.example"}
+    assert "dpo" not in surveyco
+    assert surveyco["data_protection_lead"] == {"email": "jo@surveyco.example"}
+
+
+def test_a_person_answer_that_is_not_one_email_is_refused() -> None:
+    from dpia.questionnaire.asking import person_parts
+
+    assert person_parts("Jo Evans, jo@x.example") == {"name": "Jo Evans", "email": "jo@x.example"}
+    assert person_parts("IG team") == {"name": "IG team"}
+    assert person_parts("a@x.example b@x.example") is None  # two addresses
+    assert person_parts("Jo, jo@") is None  # an '@' that is no address
+    assert "not a name and one email address" in WORDING.person_problem

@@ -24,7 +24,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("When does the project start?", "2026-02-01" + ENTER),
     ("When does it end?", "2026-09-30" + ENTER),
     ("recorded their agreement in writing?", "n"),
-    ("Check-ins: what next?", DOWN + ENTER),
+    ("Accept the usual check-ins?", ENTER),  # planning, analysis, recommendations: as dated
     ("Section 2 of 8", ""),
     ("Organisation name", "Healthwatch Northtown" + ENTER),  # its id: suggested, not asked
     ("What kind of organisation is it?", ENTER),
@@ -32,19 +32,14 @@ SCRIPT: list[tuple[str, str]] = [
     ("ICO registration number", "ZA123456" + ENTER),
     ("Postal address", ENTER),
     ("privacy notice", ENTER),
-    ("Data Protection Officer (DPO)?", "y"),
-    ("Name (or team)", "Priya Shah" + ENTER),  # a DPO's role is not asked
-    ("Email address", "dpo@hw.example" + ENTER),  # with an email address, no phone asked
+    ("Data Protection Officer (DPO): name and email", "Priya Shah, dpo@hw.example" + ENTER),
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),  # another organisation: suggested while there is one
     ("Organisation name", "Northtown Carers Centre" + ENTER),
     ("What kind of organisation is it?", DOWN * 5 + ENTER),
     ("privacy-notice web address now?", "n"),  # left for later: no per-field prompts
-    ("Data Protection Officer (DPO)?", "n"),
-    ("lead on data protection there?", "y"),
-    ("Name (or team)", "Jo Evans" + ENTER),
-    ("Role", ENTER),
-    ("Email address", "jo@ncc.example" + ENTER),
+    ("Data Protection Officer (DPO): name and email", ENTER),  # none
+    ("leads on data protection there?", "Jo Evans, jo@ncc.example" + ENTER),
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),
     ("Which organisation leads the project?", ENTER),

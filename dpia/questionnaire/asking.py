@@ -100,6 +100,24 @@ def date_problem(typed: str, problem: str) -> str:
     return WORDING.date_problem.format(typed=typed.strip(), what=what)
 
 
+_EMAIL = re.compile(r"<?([^\s,;<>()]+@[^\s,;<>()]+)>?")
+
+
+def person_parts(text: str) -> dict[str, str] | None:
+    """'Priya Shah, dpo@example.org' -> {'name': 'Priya Shah', 'email': 'dpo@example.org'};
+    a name alone or an email alone too. None when the text has an '@' that is not one email
+    address, or two email addresses."""
+    emails = _EMAIL.findall(text)
+    if len(emails) > 1 or (not emails and "@" in text):
+        return None
+    name = _EMAIL.sub(" ", text) if emails else text
+    name = " ".join(name.replace("(", " ").replace(")", " ").split()).strip(" ,;:-")
+    found = {"name": name} if name else {}
+    if emails:
+        found["email"] = emails[0]
+    return found
+
+
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
     """Ticked values, keeping the order of the earlier answer, new ones after it."""
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
@@ -155,6 +173,8 @@ class Asking:
             return self._checkbox(q, loc, default)
         if kind in ("org", "orgs"):
             return self._org(q, loc, state, default, back)
+        if kind == "person":
+            return self._person(q, loc, default)
         return self._basis(q, loc, state, default)
 
     def _text(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
@@ -199,6 +219,35 @@ class Asking:
         if q.optional and is_placeholder(answer):
             self.p.say(WORDING.not_known, "help")
         return convert(answer)[0]
+
+    def _person(self, q: Ask, loc: Loc, default: Any) -> Any:
+        """A name and an email address in one answer: 'Priya Shah, dpo@example.org'."""
+        before = default if isinstance(default, dict) else {}
+        shown_before = ", ".join(str(before[k]) for k in ("name", "email") if before.get(k))
+        hint = WORDING.person_optional if q.optional else WORDING.person_required
+        if self.more:
+            hint = f"{hint}; {WORDING.more_typed}"
+
+        def convert(text: str) -> tuple[Any, str | None]:
+            if not text.strip() or (q.optional and is_placeholder(text)):
+                return (None if q.optional else {}), None
+            found = person_parts(text)
+            if found is None:
+                return None, WORDING.person_problem.format(typed=text.strip())
+            value = {k: v for k, v in before.items() if k not in ("name", "email")} | found
+            if check_value(loc, value)[1] is not None:
+                return None, WORDING.person_problem.format(typed=text.strip())
+            return value, None
+
+        while True:
+            answer = self.p.text(q.text, default=shown_before, instruction=hint,
+                                 check=lambda t: None if str(t).strip() == MORE_TYPED
+                                 else convert(str(t))[1])
+            if answer.strip() != MORE_TYPED or not self.more:
+                return convert(answer)[0]
+            self.p.say(self.more, "help")
+            self.more = ""
+            hint = hint.replace(f"; {WORDING.more_typed}", "")
 
     def _choices(self, q: Ask) -> dict[str, str]:
         return dict(q.choices or {})

@@ -247,7 +247,9 @@ class Interview(Proposing):
             self._once(q.help)
             return
         first, rest = brief(q.help)
-        if q.help in self.helped:
+        if first.startswith("e.g.") or q.help in self.helped:
+            # An example only, or read before: the question is clear without it, so it
+            # waits behind '?'
             self.more = q.help
             return
         self.helped.add(q.help)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -64,7 +64,7 @@ class State:
 Pick = Callable[[State], Any]
 Kind = Literal[
     "text", "int", "date", "confirm", "select", "checkbox", "org", "orgs", "lines", "basis",
-    "arrangement",
+    "arrangement", "person",
 ]
 
 
@@ -166,9 +166,8 @@ class Wording:
     progress: str = "Section {n} of {total}: {title}"
     welcome: str = (
         "This questionnaire writes your project's DPIA (data protection impact assessment) "
-        "answers file, in {n} sections. Enter accepts a suggested answer; '?' shows more "
-        "help where offered. Ctrl-C stops and keeps every answer: run the same command again "
-        "to carry on."
+        "answers, in {n} sections. Enter accepts a suggestion; '?' shows more help. Ctrl-C "
+        "stops and keeps every answer: run the same command again to carry on."
     )
     welcome_back: str = (
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
@@ -183,6 +182,12 @@ class Wording:
     )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
+    person_optional: str = "name, then email; Enter alone: none, or not known yet"
+    person_required: str = "name, then email; Enter alone: not known yet"
+    person_problem: str = (
+        "'{typed}' is not a name and one email address: write the name, then the email "
+        "address, e.g. Priya Shah, dpo@example.org (or the name alone, or the email alone)."
+    )
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
@@ -603,24 +608,30 @@ SIGNATORY = (
 )
 
 
-def _reachable(key: str) -> tuple[Ask, ...]:
-    """A DPO or data protection lead: participants need an email address or a phone number."""
-
+def _no_email(key: str) -> Pick:
     def no_email(s: State) -> bool:
         person = s.item.get(key)
-        return not (isinstance(person, dict) and person.get("email"))
+        return isinstance(person, dict) and bool(person) and not person.get("email")
+    return no_email
 
+
+def _in_one(key: str, text: str, help: str) -> tuple[Ask, ...]:
+    """A DPO or data protection lead in one prompt, name and email (issue 12 point 2); a
+    phone number only without an email address; the role only in 'dpia edit'. A public
+    authority must have a DPO: Enter alone there records one not known yet (a gap)."""
+    dpo = key == "dpo"
     return (
-        PERSON[0],
-        replace(PERSON[1], auto=key == "dpo"),  # a DPO's role is in the name
-        Ask(("email",), "Email address",
-            "Participants are given it to ask about their data.", optional=True),
-        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s),
-            auto=True),  # an email address is enough to reach them
-        Ask(("phone",), "Phone number",
+        Ask((key,), text, help + " e.g. Priya Shah, dpo@example.org.", kind="person",
+            optional=True, when=(lambda s: not _is_public_authority(s)) if dpo
+            else (lambda s: not s.item.get("dpo"))),
+        *((Ask((key,), text, "Public authorities (NHS bodies, councils, universities) must "
+               "have a Data Protection Officer. e.g. Priya Shah, dpo@example.org.",
+               kind="person", when=_is_public_authority),) if dpo else ()),
+        Ask((key, "role"), "Role", optional=True, auto=True, when=lambda s: bool(s.item.get(key))),
+        Ask((key, "phone"), "Phone number",
             "With no email address, participants need a phone number to reach them; if you "
             "have neither yet, it stays a gap to fill in before sign-off.",
-            optional=True, when=no_email),
+            optional=True, when=_no_email(key)),
     )
 
 
@@ -675,8 +686,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "organisations",
         "The organisations",
-        "Every organisation that will see the data, one at a time: partners, companies "
-        "hosting a survey or transcribing recordings, and any commissioner.",
+        "Every organisation that will see the data: partners, companies such as a survey "
+        "host or a transcriber, and any commissioner.",
         (
             Repeat(("organisations",), (
                 Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
@@ -697,20 +708,14 @@ SECTIONS: tuple[Section, ...] = (
                         optional=True),
                 ), offer="Do you have its ICO registration number, postal address and "
                     "privacy-notice web address now?",
-                    offer_help="Choose No to leave them for later: 'dpia check' lists what is "
-                    "missing, and 'dpia edit' adds them.", flat=True),
-                Group(("dpo",), _reachable("dpo"),
-                      offer="Does it have a Data Protection Officer (DPO)?",
-                      offer_help="A DPO advises on data protection and is who people contact "
-                      "about their data.",
-                      required=_is_public_authority,
-                      required_note="Public authorities (NHS bodies, councils, universities) "
-                      "must have a Data Protection Officer. Who is it?"),
-                Group(("data_protection_lead",), _reachable("data_protection_lead"),
-                      offer="Does someone else lead on data protection there?",
-                      offer_help="For organisations without a DPO: the person participants "
-                      "and partners contact about data protection.",
-                      when=lambda s: not s.item.get("dpo"), offer_default=True),
+                    offer_help="No leaves them for later: 'dpia check' lists them.", flat=True),
+                *_in_one("dpo", "Its Data Protection Officer (DPO): name and email",
+                         "A DPO advises on data protection and is who people contact about "
+                         "their data."),
+                *_in_one("data_protection_lead",
+                         "Who leads on data protection there? Name and email",
+                         "For organisations without a DPO: who participants and partners "
+                         "contact about data protection."),
                 Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
                       offer_help="The person partners contact about the project."),
             ), item="organisation", items="Organisations", min_items=1,
@@ -725,8 +730,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "roles",
         "Who is responsible for the data",
-        "A controller decides why and how personal data is used and answers for it; a "
-        "processor only acts on a controller's instructions, under a contract.",
+        "A controller decides why and how the data is used; a processor only acts on its "
+        "instructions, under a contract.",
         (
             Ask(("data_protection", "controllers", "arrangement"),
                 "Which arrangement describes the controllers?",
@@ -770,8 +775,8 @@ SECTIONS: tuple[Section, ...] = (
                     optional=True, when=lambda s: s.item.get("holds_data") is not False),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
-                intro="Processors handle the data only on the controllers' instructions, "
-                "e.g. a survey company or a transcriber. Choose 'None' if there are none."),
+                intro="Processors, e.g. a survey company or a transcriber; 'None' if there are "
+                "none."),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
@@ -788,8 +793,8 @@ SECTIONS: tuple[Section, ...] = (
                     s, s.get("data_protection", "dpo_for_participants"), s.lead())),
             Ask(("data_protection", "safeguarding", "owner"),
                 "Who acts if a participant discloses a safeguarding concern?",
-                "The organisation whose safeguarding lead decides what happens when someone "
-                "says they or another person are at risk of harm.", kind="org",
+                "Its safeguarding lead decides what happens when someone says they or "
+                "another person are at risk of harm.", kind="org",
                 default=lambda s: s.lead()),
             Ask(("data_protection", "safeguarding", "lead_role"),
                 "The role of the person who acts on it", "e.g. Designated Safeguarding Lead.",
@@ -799,8 +804,8 @@ SECTIONS: tuple[Section, ...] = (
                 "whether to refer to the council's safeguarding team.", optional=True),
             Ask(("data_protection", "breach_lead"),
                 "Who leads if personal data is lost or sent to the wrong person?",
-                "The organisation that leads on personal data breaches, including reporting "
-                "to the Information Commissioner's Office (ICO) within 72 hours when needed.", kind="org",
+                "It reports breaches to the Information Commissioner's Office (ICO) within 72 "
+                "hours when needed.", kind="org",
                 default=lambda s: _first_of(
                     s, s.get("data_protection", "controllers", "contact_point"), s.lead())),
         ),
@@ -825,8 +830,8 @@ SECTIONS: tuple[Section, ...] = (
                 other_text="Type the other kinds of information (separate several with ;)"),
             Ask(("processing", "special_category"),
                 "Will you collect any of these more sensitive kinds of information?",
-                "Health includes experiences of care, conditions and disabilities (UK GDPR "
-                "Article 9). Tick none if there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
+                "Health includes experiences of care, conditions and disabilities. Tick none if "
+                "there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
                 default=["health"]),
             Ask(("processing", "criminal_offence_data"),
                 "Will you record anything about crimes or criminal convictions?",
@@ -858,8 +863,7 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: s.get("processing", "mental_capacity") == "may_lack_capacity"),
             Ask(("processing", "third_party_subjects"),
                 "Who else will the answers be about, who does not take part?",
-                "Carers and families often talk about the person they look after, e.g. the "
-                "person the carer looks after. Those people have rights over that "
+                "e.g. the person a carer looks after. Those people have rights over that "
                 "information too (Article 14).",
                 kind="lines", optional=True, when=_families_take_part),
             Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
@@ -877,8 +881,8 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: "legitimate_interests" in _bases(s)),
             Ask(("processing", "special_category_condition"),
                 "Which Article 9 condition allows the sensitive information?",
-                "Sensitive (special-category) data needs a second, extra condition from "
-                "Article 9 as well as the lawful basis. In health and care research: Healthwatch "
+                "Sensitive data needs an Article 9 condition as well as the lawful basis. In "
+                "health and care research: Healthwatch "
                 "and other statutory bodies usually use substantial public interest; NHS and "
                 "care providers, health or social care; university research, archiving, research "
                 "and statistics; a charity with no statutory role, explicit consent. Check the "
@@ -893,8 +897,8 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: bool(s.get("processing", "special_category"))),
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
-                "UK law adds a Schedule 1 condition (Data Protection Act 2018) to the Article 9 "
-                "condition. Criminal-offence data needs one too (Article 10).",
+                "UK law adds it to the Article 9 condition. Criminal-offence data needs one "
+                "too (Article 10).",
                 kind="basis", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=_schedule1_default,
@@ -913,8 +917,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
                 summary=lambda i, s: str(i.get("country")), add_first=False,
-                intro="Is any data stored or looked at outside the UK? Add each country, or "
-                "choose 'None'."),
+                intro="Any data stored or looked at outside the UK? Add each country, or 'None'."),
             Repeat(("processing", "retention"), (
                 Ask(("data",), "Which data?", "e.g. Identifiable survey responses."),
                 Ask(("period",), "How long is it kept?",
@@ -988,14 +991,14 @@ SECTIONS: tuple[Section, ...] = (
             ), item="sharing flow", items="Sharing flows",
                 summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
                 f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
-                intro="Add each flow; choose 'None' if no data moves between organisations.",
+                intro="Add each flow; 'None' if no data moves between organisations.",
                 propose=True),
         ),
     ),
     Section(
         "findings",
         "Findings, reuse and independence",
-        "Who owns and publishes the findings, and how Healthwatch keeps its independence.",
+        "Who owns and publishes the findings, and Healthwatch's independence.",
         (
             Ask(("findings", "data_owner"), "Which organisations own the data collected?",
                 kind="orgs", min_selected=1, default=lambda s: s.controllers() or [s.lead()]),
@@ -1008,15 +1011,14 @@ SECTIONS: tuple[Section, ...] = (
                 "Only where participants were told so.", kind="confirm", default=True),
             Ask(("findings", "partners_may_reuse_data"),
                 "May the other partners reuse the data for their own purposes?",
-                "Reuse for other purposes needs its own lawful basis and must be explained "
-                "to participants.", kind="confirm", default=False),
+                "That needs its own lawful basis, explained to participants.", kind="confirm", default=False),
             Ask(("findings", "acknowledgement"), "How are the partners acknowledged?",
                 "e.g. The report credits the carers centre as co-author.", optional=True),
             Ask(("findings", "decision_process"), "Who agrees the final findings, and how?",
                 "e.g. Healthwatch's board agrees them after hearing the partners' comments."),
             Ask(("findings", "if_partners_disagree"), "What happens if partners disagree?",
-                "Healthwatch is independent: partners can correct facts and respond, but "
-                "findings are not removed because they are unwelcome."),
+                "Healthwatch is independent: partners can correct facts and respond. "
+                "Findings are not removed because they are unwelcome."),
             Ask(("findings", "conflicts_of_interest"), "Any conflicts of interest?",
                 "e.g. a partner is funded by the service being studied.", optional=True),
         ),
@@ -1024,8 +1026,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "consultation",
         "Consultation",
-        "Whose views were sought about the plans: people affected, partners, processors, "
-        "the DPO.",
+        "Whose views were sought: people affected, partners, processors, the DPO.",
         (
             Repeat(("consultation",), (
                 Ask(("who",), "Who was consulted?", "e.g. Carers' service-user panel."),
@@ -1041,8 +1042,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "signoff",
         "Sign-off",
-        "Who approved the measures and remaining risks, and the DPO's advice. Skipped, the "
-        "documents say DRAFT on every page.",
+        "Who approved the measures and remaining risks, and the DPO's advice; until then "
+        "the documents say DRAFT.",
         (
             Group(("signoff",), (
                 Group(("measures_approved_by",), SIGNATORY,
@@ -1158,7 +1159,7 @@ class FlowWording:
     """Sharing: the flows suggested for each processor that stores the data (issue 12 point 5)."""
 
     intro: str = (
-        "The flows of the processors that store the data are suggested: two questions each."
+        "Flows to and from the processors that store the data are suggested."
     )
     method: str = "How will data usually be sent between the organisations?"
     sent: str = "What data does {controller} send to {processor}?"
