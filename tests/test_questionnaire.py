@@ -274,7 +274,7 @@ def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[s
     assert pr["lawful_basis"] == "public_task"
     assert "legitimate_interests" not in pr
     assert pr["schedule1_condition"] == "Schedule 1, paragraph 2: health or social care purposes"
-    assert "UK law adds a Schedule 1 condition (Data Protection Act 2018)" in said
+    assert "UK law adds it to the Article 9 condition." in said
 
 
 def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> None:

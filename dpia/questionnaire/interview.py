@@ -243,6 +243,9 @@ class Interview(Proposing):
         self.more = ""
         if not q.help:
             return
+        if (q.kind == "org" and not q.optional and not q.add_org and q.among is not None
+                and len(q.among(self.state())) == 1):
+            return  # the only possible answer is taken, not asked: nothing to explain
         if q.kind in ("confirm", "checkbox", "orgs"):  # no way to ask for more there
             self._once(q.help)
             return

@@ -166,8 +166,8 @@ class Wording:
     progress: str = "Section {n} of {total}: {title}"
     welcome: str = (
         "This questionnaire writes your project's DPIA (data protection impact assessment) "
-        "answers, in {n} sections. Enter accepts a suggestion; '?' shows more help. Ctrl-C "
-        "stops and keeps every answer: run the same command again to carry on."
+        "answers, in {n} sections. Enter accepts a suggestion; '?' shows more help; Ctrl-C "
+        "stops, keeping your answers."
     )
     welcome_back: str = (
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
@@ -182,8 +182,8 @@ class Wording:
     )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
-    person_optional: str = "name, then email; Enter alone: none, or not known yet"
-    person_required: str = "name, then email; Enter alone: not known yet"
+    person_optional: str = "e.g. Priya Shah, dpo@example.org; Enter alone: none, or not known yet"
+    person_required: str = "e.g. Priya Shah, dpo@example.org; Enter alone: not known yet"
     person_problem: str = (
         "'{typed}' is not a name and one email address: write the name, then the email "
         "address, e.g. Priya Shah, dpo@example.org (or the name alone, or the email alone)."
@@ -621,11 +621,11 @@ def _in_one(key: str, text: str, help: str) -> tuple[Ask, ...]:
     authority must have a DPO: Enter alone there records one not known yet (a gap)."""
     dpo = key == "dpo"
     return (
-        Ask((key,), text, help + " e.g. Priya Shah, dpo@example.org.", kind="person",
+        Ask((key,), text, help, kind="person",
             optional=True, when=(lambda s: not _is_public_authority(s)) if dpo
             else (lambda s: not s.item.get("dpo"))),
         *((Ask((key,), text, "Public authorities (NHS bodies, councils, universities) must "
-               "have a Data Protection Officer. e.g. Priya Shah, dpo@example.org.",
+               "have a Data Protection Officer.",
                kind="person", when=_is_public_authority),) if dpo else ()),
         Ask((key, "role"), "Role", optional=True, auto=True, when=lambda s: bool(s.item.get(key))),
         Ask((key, "phone"), "Phone number",
@@ -646,8 +646,7 @@ SECTIONS: tuple[Section, ...] = (
         "First, what the project is and how it will gather people's views.",
         (
             Ask(("project", "title"), "What is the project called?",
-                "The title people will see on the DPIA, the participant information and the "
-                "register."),
+                "The title on the DPIA, the participant information and the register."),
             Ask(("project", "id"), "A short id for the project",
                 "Used in file names and as the key in the data-sharing register: lowercase "
                 "letters, digits and hyphens. Press Enter to accept the suggestion.",
@@ -690,7 +689,7 @@ SECTIONS: tuple[Section, ...] = (
         "host or a transcriber, and any commissioner.",
         (
             Repeat(("organisations",), (
-                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
+                Ask(("name",), "Organisation name", "e.g. Healthwatch Northtown, in full.",
                     existing=_same_name),
                 Ask(("id",), "A short id for it",
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
@@ -723,7 +722,7 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
                 default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
-                "A commissioner pays for or asks for the work, e.g. an integrated care board.",
+                "A commissioner pays for or asks for the work.",
                 kind="org", optional=True, none_label="Nobody: it was not commissioned"),
         ),
     ),
@@ -735,7 +734,6 @@ SECTIONS: tuple[Section, ...] = (
         (
             Ask(("data_protection", "controllers", "arrangement"),
                 "Which arrangement describes the controllers?",
-                "Choose 'Not sure' for two quick questions that suggest one.",
                 kind="arrangement", choices=vocab.ARRANGEMENTS,
                 descriptions={
                     "sole": "One organisation decides why and how the data is used.",
@@ -765,8 +763,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("service",), "What does it do for the project?",
                     "e.g. Online survey hosting, or Transcription of recordings."),
                 Ask(("contract_in_place",), "Is a written processor contract in place?",
-                    "UK GDPR Article 28 requires a contract with every processor before it "
-                    "handles the data.", kind="confirm", default=True),
+                    "UK GDPR Article 28 requires one before it handles the data.",
+                    kind="confirm", default=True),
                 Ask(("holds_data",), "Does it store the data itself?",
                     "Yes for a survey platform, cloud storage or a transcriber keeping "
                     "recordings.",
@@ -793,8 +791,8 @@ SECTIONS: tuple[Section, ...] = (
                     s, s.get("data_protection", "dpo_for_participants"), s.lead())),
             Ask(("data_protection", "safeguarding", "owner"),
                 "Who acts if a participant discloses a safeguarding concern?",
-                "Its safeguarding lead decides what happens when someone says they or "
-                "another person are at risk of harm.", kind="org",
+                "Its safeguarding lead acts when someone says they or another person are at "
+                "risk.", kind="org",
                 default=lambda s: s.lead()),
             Ask(("data_protection", "safeguarding", "lead_role"),
                 "The role of the person who acts on it", "e.g. Designated Safeguarding Lead.",
@@ -816,7 +814,6 @@ SECTIONS: tuple[Section, ...] = (
         "Whose information, what is recorded, and the law that allows it.",
         (
             Ask(("processing", "data_subjects"), "Whose information will you collect?",
-                "Tick every group; 'Other' types one that is missing.",
                 kind="checkbox",
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
@@ -943,7 +940,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing data between organisations",
-        "Each time data moves from one organisation to another is a sharing flow.",
+        "Each move of data from one organisation to another.",
         (
             Repeat(("sharing",), (
                 Ask(("from",), "From which organisation?", kind="org"),
@@ -1035,7 +1032,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("when",), "When?", kind="date", optional=True),
             ), item="consultation", items="Consultations", summary=lambda i, s: str(i.get("who"))),
             Ask(("consultation_not_needed_because",), "Why was nobody consulted?",
-                "The DPIA must record whose views were sought, or why that was not needed.",
+                "The DPIA must record why.",
                 when=lambda s: not s.doc.get("consultation"), fixes=(("consultation",),)),
         ),
     ),
@@ -1043,7 +1040,7 @@ SECTIONS: tuple[Section, ...] = (
         "signoff",
         "Sign-off",
         "Who approved the measures and remaining risks, and the DPO's advice; until then "
-        "the documents say DRAFT.",
+        "the documents say DRAFT on every page.",
         (
             Group(("signoff",), (
                 Group(("measures_approved_by",), SIGNATORY,
@@ -1137,7 +1134,7 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk, tick the measures in place (Space ticks, Enter confirms)."
+        "Tick the measures in place for each risk."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
     measures: str = "Which of these measures are in place? (none: Enter)"
