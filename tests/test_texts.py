@@ -607,6 +607,44 @@ def test_pronunciations_looked_up_equal_cmudicts_first_for_every_kind_of_word() 
             found[absent]
 
 
+def test_hyphenation_patterns_read_lazily_equal_pyphens_own() -> None:
+    """Read as they are asked for, every pattern of the dictionary textstat uses is the one
+    pyphen itself parses (and no other key has one), so syllable counts cannot change."""
+    import pyphen
+
+    from dpia.render.readability import _Hyphenation
+
+    for lang in ("en_US", "en_GB"):
+        path = pyphen.LANGUAGES[lang]
+        full = pyphen.HyphDict(path)
+        lazy = _Hyphenation(path)
+        assert lazy.maxlen >= full.maxlen
+        for key, value in full.patterns.items():
+            assert lazy.get(key) == value, key
+        for key in lazy._lines:
+            assert lazy.get(key) == full.patterns.get(key), key
+        for word in ("healthwatch", "northtown", "okafor", "anonymised", "za000001", "extraprotected"):
+            assert lazy.positions(word) == full.positions(word), word
+
+
+def test_syllables_counted_with_lazy_patterns_as_with_pyphens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """textstat's pyphen for a language reads the patterns lazily, and finds the same
+    hyphenation points (pyphen counts the words the CMU dictionary lacks)."""
+    import pyphen
+
+    from dpia.render import readability
+
+    sample = "Healthwatch Northtown and Priya Okafor anonymised 2026 replies at FormsCo."
+    words = sample.lower().replace(".", "").split()
+    path = pyphen.LANGUAGES[pyphen.language_fallback("en_US")]
+    expected = [pyphen.Pyphen(filename=path, cache=False).positions(w) for w in words]
+    monkeypatch.setattr(pyphen, "hdcache", {})  # nothing read yet, as at the start of a build
+    get_pyphen = readability._lazy_pyphen(lambda lang: pyphen.Pyphen(lang=lang))
+    hyphenator = get_pyphen("en_US")
+    assert isinstance(hyphenator.hd, readability._Hyphenation)
+    assert [hyphenator.positions(w) for w in words] == expected
+
+
 # --- how the HTML texts read on a screen and a phone ------------------------------------
 
 
