@@ -98,7 +98,8 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
      B),
     ("processor-no-flow-typeright", {"sharing[2].to": "ncc", "sharing[2].identifiability":
                                      "anonymised"}, B),
-    ("processor-storage-typeright", {"data_protection.processors[2].holds_data": DELETE}, A),
+    # the DPIA cannot say where the data is held: a gap, not advice
+    ("processor-storage-typeright", {"data_protection.processors[2].holds_data": DELETE}, B),
     ("processor-no-retention-formsco", {"processing.retention[1].data": "Identifiable notes"}, B),
     ("hosted-storage-no-processor", {"data_protection.processors": [], "sharing[1].from": "hwn",
                                      "sharing[1].to": "ncc", "sharing[1].identifiability":
@@ -108,11 +109,12 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("consent-partner-reuse", {**CONSENT, "findings.partners_may_reuse_data": "true"}, B),
     ("capacity-approach", {"processing.mental_capacity": "may_lack_capacity",
                            "processing.capacity_approach": "TBC"}, B),
-    ("commissioned-email-agreement", {**COMMISSIONED, "project.agreement.form": "email"}, A),
+    # commissioned work must make independence clear up front: gaps, not advice
+    ("commissioned-email-agreement", {**COMMISSIONED, "project.agreement.form": "email"}, B),
     ("commissioner-approves-findings", {
         **COMMISSIONED, "findings.decision_process":
         "Northtown General Hospital NHS Foundation Trust approves the findings before publication."},
-     A),
+     B),
     ("no-anonymisation", {"processing.anonymisation": DELETE}, A),
     ("no-agreement", {"project.agreement": DELETE}, A),
     ("no-checkins", {"project.checkins": []}, A),
@@ -207,8 +209,9 @@ def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped
     ids = {g.id for g in a.gaps}
     assert {"draft", "insecure-transfer-phone-answers", "no-processor-contract-callpoint",
             "no-measures-large-scale"} <= ids
-    # the example does not say whether its processors store the data: advice only
-    assert all(g.blocks for g in a.gaps if not g.id.startswith("processor-storage-"))
+    # the example does not say whether its processors store the data: that blocks too
+    assert {"processor-storage-callpoint", "processor-storage-surveyhub"} <= ids
+    assert all(g.blocks for g in a.gaps)
 
 
 def test_local_healthwatch_functions_cite_section_221(example_path) -> None:  # type: ignore[no-untyped-def]

@@ -16,6 +16,8 @@ from dpia.answers import vocab
 from dpia.answers.messages import path_text
 from dpia.answers.placeholders import Placeholder
 from dpia.assessment.facts import (
+    anonymisation_mentions_suppression,
+    anonymisation_states_threshold,
     dp_adviser,
     independence_concerns,
     recipient_retention,
@@ -324,7 +326,7 @@ def _processor_record_gaps(p: Project) -> Iterator[Gap]:
             )
         if proc.holds_data is None:
             yield Gap(
-                f"processor-storage-{proc.organisation}", A, where,
+                f"processor-storage-{proc.organisation}", B, where,
                 f"The answers do not say whether {name} stores the data itself or only "
                 "handles it.",
                 "Add 'holds_data: true' (it stores the data, e.g. a survey platform or cloud "
@@ -370,6 +372,15 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
                 f"The retention period for '{ret.data}' has no end ('{ret.period}').",
                 "Give a period or an event after which the data is deleted.",
             )
+    if anonymisation_mentions_suppression(p) and not anonymisation_states_threshold(p):
+        yield Gap(
+            "small-number-two-rules", A, "processing.anonymisation",
+            "The anonymisation answer states a small-number rule that does not give the "
+            f"threshold in 'small_number_threshold' ({pr.small_number_threshold or 'none'}), so "
+            "the documents would state two rules.",
+            "Make the two agree, or leave the rule out of 'anonymisation' and set only "
+            "'small_number_threshold'.",
+        )
     if pr.small_number_threshold is None or pr.small_number_threshold < 5:
         yield Gap(
             "small-number-threshold", A, "processing.small_number_threshold",
@@ -497,7 +508,7 @@ def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Ga
     concerns = independence_concerns(p)
     if "email_agreement" in concerns:
         yield Gap(
-            "commissioned-email-agreement", A, "project.agreement.form",
+            "commissioned-email-agreement", B, "project.agreement.form",
             f"The work is commissioned by {_name(p, proj.commissioned_by or '')}, but the terms are "
             "agreed only by email.",
             "Agree a written document (e.g. a memorandum of understanding) that sets out the "
@@ -505,7 +516,7 @@ def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Ga
         )
     if "commissioner_approves" in concerns:
         yield Gap(
-            "commissioner-approves-findings", A, "findings.decision_process",
+            "commissioner-approves-findings", B, "findings.decision_process",
             f"The decision process gives the commissioner, {_name(p, proj.commissioned_by or '')}, "
             "approval of the findings.",
             "Make clear that the Healthwatch decides its own findings and recommendations; the "

@@ -355,3 +355,53 @@ def withdrawal_explained(p: Project) -> bool:
     withdrawn and what cannot (e.g. answers already anonymised and analysed)."""
     text = str.__str__(p.processing.withdrawal)
     return bool(_AFTER.search(text) and _CANNOT.search(text))
+
+
+# --- suppression of small numbers -------------------------------------------------------------
+
+_SUPPRESSION = re.compile(r"\b(suppress\w*|fewer than|not publish\w*|withh[eo]ld\w*)", re.IGNORECASE)
+
+
+def anonymisation_mentions_suppression(p: Project) -> bool:
+    """The anonymisation answer states a rule for suppressing small numbers."""
+    return bool(p.processing.anonymisation
+                and _SUPPRESSION.search(str.__str__(p.processing.anonymisation)))
+
+
+def anonymisation_states_threshold(p: Project) -> bool:
+    """The anonymisation answer already states the small-number rule with the threshold
+    recorded in 'small_number_threshold' (so the documents state it once, in those words)."""
+    pr = p.processing
+    if not pr.anonymisation or pr.small_number_threshold is None:
+        return False
+    text = str.__str__(pr.anonymisation)
+    return anonymisation_mentions_suppression(p) and bool(
+        re.search(rf"\b{pr.small_number_threshold}\b", text))
+
+
+# --- anonymous collection (UK GDPR Article 11) ------------------------------------------------
+
+# Personal data items that identify a person directly.
+IDENTIFIERS = ("name", "contact_details", "address", "date_of_birth", "nhs_number",
+               "audio_recordings", "video_recordings", "photographs")
+
+
+def collection_identity(p: Project) -> str:
+    """How identifiable what is collected is: 'identified' (an identifier such as a name,
+    contact details or a recording is collected), 'free_text' (no identifier, but people's
+    own words, which can identify them or others) or 'anonymous' (neither)."""
+    items = set(p.processing.personal_data)
+    if items & set(IDENTIFIERS):
+        return "identified"
+    return "free_text" if "free_text_experiences" in items else "anonymous"
+
+
+# --- research and mental capacity ---------------------------------------------------------------
+
+
+def research_controllers(p: Project) -> list[str]:
+    """The controllers whose special-category condition is research (Article 9(2)(j)): the
+    only way the answers record that the project is research."""
+    if not p.processing.special_category:
+        return []
+    return [c for c, cond in p.conditions.items() if cond == "archiving_research_statistics"]

@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dpia.answers import placeholders, vocab
+from dpia.answers import vocab
 from dpia.assessment import facts
 from dpia.render import consent, easyread
-from dpia.render.texts import text_context, write_formats
+from dpia.render.texts import second_person, text_context, write_formats
 
 if TYPE_CHECKING:
     from dpia.answers.model import Organisation, Project
@@ -21,30 +21,6 @@ FOLDER = "participant-information"
 CONSULTEE = "consultee-information"
 SHORT = "short-version"  # + "-<information sheet stem>", when people may lack capacity
 
-# "Participants can withdraw their answers..." typed in the answers file, printed in a text
-# that speaks to "you": the subject and its pronouns become second person.
-_THIRD_PERSON = re.compile(
-    r"\b(?:participants|respondents|people taking part|people who take part)\b", re.I
-)
-_PRONOUNS = {"their": "your", "they": "you", "them": "you", "themselves": "yourself"}
-_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
-
-
-def second_person(text: str | None) -> str:
-    """Answer text about participants, rewritten to address the reader: only sentences
-    whose subject is 'participants' (or 'people taking part') change."""
-    if not text:
-        return ""
-    if isinstance(text, placeholders.Placeholder):
-        return text  # still to decide: printed as such, never as the word typed
-    out = []
-    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
-        if _THIRD_PERSON.search(sentence):
-            sentence = _THIRD_PERSON.sub("you", sentence)
-            sentence = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], sentence)
-            sentence = sentence[:1].upper() + sentence[1:]
-        out.append(sentence)
-    return " ".join(out)
 
 
 _THE = re.compile(
