@@ -214,6 +214,12 @@ def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped
     assert all(g.blocks for g in a.gaps)
 
 
+def test_embedded_example_says_core_funding_comes_from_the_local_authority(example_path) -> None:  # type: ignore[no-untyped-def]
+    example = " ".join(example_path.read_text(encoding="utf-8").split())
+    assert "Southby Integrated Care Board funds Healthwatch Southby" not in example
+    assert "Healthwatch Southby's core funding comes from the local authority" in example
+
+
 def test_local_healthwatch_functions_cite_section_221(example_path) -> None:  # type: ignore[no-untyped-def]
     from dpia.questionnaire import questions
 

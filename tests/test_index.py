@@ -302,7 +302,7 @@ def test_each_text_is_measured_once(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 def test_still_to_do_lists_the_gaps_and_the_points_to_agree(builds) -> None:
     page = page_of(builds["embedded"][2])
     still = page.section("Still to do before the work starts", "Made by dpia")
-    assert "Close the 11 gaps that block sign-off" in still
+    assert "Close the 13 gaps that block sign-off" in still
     assert "Agree 3 points with your partners" in still
     agreement = (builds["embedded"][2] / "partnership-agreement.md").read_text(encoding="utf-8")
     for point in ("A written contract with CallPoint Research Ltd, which processes data for the "

@@ -298,6 +298,31 @@ def test_anonymous_collection_is_said_the_same_way_in_every_document(tmp_path: P
         "participant-information/interview.txt"]
 
 
+def test_an_item_in_words_of_its_own_is_never_taken_for_anonymous() -> None:
+    from dpia.assessment.facts import collection_identity
+
+    assert collection_identity(project_from(anonymous_project(free_text=False))) == "anonymous"
+    data = anonymous_project(free_text=False)
+    data["processing"]["personal_data"].append("Email address for a prize draw")
+    assert collection_identity(project_from(data)) == "identified"
+    assert "cannot tell whose answers are whose" not in dpia_doc_of(data)[1]
+
+
+def test_anonymous_answers_cannot_be_promised_for_withdrawal() -> None:
+    # the contract's withdrawal answer offers to take answers back until 1 July
+    for free_text in (False, True):
+        gaps = {g.id: g for g in assess(project_from(anonymous_project(free_text)), TODAY).gaps}
+        assert gaps["anonymous-withdrawal"].blocks
+    honest = anonymous_project(free_text=False)
+    honest["processing"]["withdrawal"] = ("You can stop at any time before you send your answers. "
+                                          "After that they cannot be taken back, because we cannot "
+                                          "tell whose they are.")
+    assert "anonymous-withdrawal" not in {g.id for g in assess(project_from(honest), TODAY).gaps}
+    # with names collected, withdrawing answers can be honoured
+    assert "anonymous-withdrawal" not in {
+        g.id for g in assess(project_from(example_data("contract")), TODAY).gaps}
+
+
 def test_free_text_without_identifiers_is_not_called_anonymous(tmp_path: Path) -> None:
     data = anonymous_project(free_text=True)
     dpia = flat(dpia_doc_of(data)[1])
@@ -344,7 +369,7 @@ def test_a_risk_without_likelihood_after_measures_is_listed_never_placed() -> No
     assert "special-category" in diagrams.heat_cells(a, after=False)[("possible", "severe")]
     md = flat(dpia_doc_of(data)[1])
     assert ("Likelihood not recorded after measures, so not placed in Figure 3: `special-category` "
-            "(residual risk low).") in md
+            "(residual risk low). Only the level of the residual risk is recorded") in md
     # the drawn figure lists it under the grid, not in a cell
     panel = diagrams.heatmap_picture(a, True, dpia_doc_of(data)[0].meta, "Figure 3")
     words = " ".join(getattr(shape, "text", "") for shape in panel.shapes)

@@ -118,7 +118,7 @@ NOTICE_ITEMS = {
         "the right of access", "Healthwatch Northtown handles these requests",
     ],
     "10 complaint": ["Information Commissioner's Office (ICO)", "0303 123 1113"],
-    "11 voluntary": ["Taking part is voluntary.", "withdraw your answers until 1 July 2026"],
+    "11 voluntary": ["Taking part is voluntary.", "You can withdraw your answers until 1 July 2026"],
     "12 automated decisions": ["No decisions are made about you by computer alone."],
     "13 source": ["Where the information comes from", "We collect information from you"],
 }

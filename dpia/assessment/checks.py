@@ -18,6 +18,7 @@ from dpia.answers.placeholders import Placeholder
 from dpia.assessment.facts import (
     anonymisation_mentions_suppression,
     anonymisation_states_threshold,
+    anonymous_withdrawal_promised,
     dp_adviser,
     independence_concerns,
     recipient_retention,
@@ -424,6 +425,16 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "Say what happens after the deadline: that people can still withdraw consent to "
             "further use and have their contact details deleted, but that answers already "
             "anonymised and analysed cannot be taken out.",
+        )
+    if anonymous_withdrawal_promised(p):
+        yield Gap(
+            "anonymous-withdrawal", B, "processing.withdrawal",
+            "No name, contact details or other identifier is collected, so an answer cannot be "
+            "found once it is given (UK GDPR Article 11), but the withdrawal answer offers to "
+            "take answers back.",
+            "Say that answers cannot be taken back once given, because nobody can tell whose "
+            "they are (people can stop or skip questions before they submit), or give each "
+            "participant a reference they can quote to withdraw.",
         )
     if relies_on_consent(p) and p.findings.partners_may_reuse_data:
         yield Gap(

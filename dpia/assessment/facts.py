@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dpia.answers import vocab
 from dpia.answers.vocab import Article9Condition, LawfulBasis
 
 if TYPE_CHECKING:
@@ -396,10 +397,12 @@ IDENTIFIERS = ("name", "contact_details", "address", "date_of_birth", "nhs_numbe
 
 def collection_identity(p: Project) -> str:
     """How identifiable what is collected is: 'identified' (an identifier such as a name,
-    contact details or a recording is collected), 'free_text' (no identifier, but people's
+    contact details or a recording is collected, or an item in words of its own that may be
+    one), 'free_text' (no identifier, but people's
     own words, which can identify them or others) or 'anonymous' (neither)."""
-    items = set(p.processing.personal_data)
-    if items & set(IDENTIFIERS):
+    items = {str.__str__(i) for i in p.processing.personal_data}
+    # An item typed in words of its own ('email address') may identify people: no claim.
+    if items & set(IDENTIFIERS) or items - set(vocab.PERSONAL_DATA):
         return "identified"
     return "free_text" if "free_text_experiences" in items else "anonymous"
 
@@ -413,3 +416,14 @@ def research_controllers(p: Project) -> list[str]:
     if not p.processing.special_category:
         return []
     return [c for c, cond in p.conditions.items() if cond == "archiving_research_statistics"]
+
+
+_TAKE_BACK = re.compile(r"\b(withdraw\w*|take back|taken back|remove\w*|delete\w*)\b", re.IGNORECASE)
+
+
+def anonymous_withdrawal_promised(p: Project) -> bool:
+    """No identifier is collected, yet the withdrawal answer offers to take answers back
+    (without saying that they cannot be found once given)."""
+    text = str.__str__(p.processing.withdrawal)
+    return (collection_identity(p) != "identified" and bool(_TAKE_BACK.search(text))
+            and not _CANNOT.search(text))
