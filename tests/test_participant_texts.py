@@ -528,6 +528,12 @@ def test_the_small_number_rule_is_said_once(typed: str, tmp_path: Path) -> None:
     for path, text in files.items():
         assert "If fewer than 5 people gave an answer" not in text, path
     assert flat(files[FOLDER + "focus-group.txt"]).count(typed) == 1
+    # the same rule in digits or in words: no advice that the answers state two rules
+    from conftest import TODAY
+    from texts_helpers import project_from
+
+    from dpia.assessment.assess import assess
+    assert "small-number-two-rules" not in {g.id for g in assess(project_from(data), TODAY).gaps}
     # Typed text without the rule: the sheet states the template's rule, once.
     data["processing"]["anonymisation"] = "Names are removed before analysis."
     sheet = flat(build_texts(data, tmp_path / "own")[FOLDER + "focus-group.txt"])
