@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import gc
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dpia import __version__
 from dpia.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, AnswersError, DpiaError, UsageError
@@ -85,8 +87,24 @@ def _add_assess_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean ...?" after a mistyped command ('dpia bulid'); the
+    sub-command parsers are of this class too (add_subparsers uses the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        if found := _INVALID_CHOICE.search(message):
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            close = difflib.get_close_matches(found.group(1), choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dpia",
         description=(
             "Plan a health and care research partnership and write its data protection "
@@ -101,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # --debug is accepted after the command too ('dpia check f.yaml --debug').
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS,
         help="show the full traceback when something fails",
@@ -587,9 +605,9 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     from dpia.questionnaire.questions import WORDING
 
     assessment = assess(project, today_from(args), settings_from(args))
-    print()
-    report.print_check(project, assessment, args.file)
     if not offer_build:
+        print()
+        report.print_summary(project, assessment, args.file)
         return EXIT_OK
     from dpia.errors import QuestionnaireStopped
     from dpia.questionnaire.engine import record_risks
@@ -599,8 +617,9 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
                                 shown=args.file)
         if recorded is not project:
             project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
-            print()
-            report.print_check(project, assessment, args.file)
+        # Printed once, after the measures: one screen, with 'dpia check' for the details.
+        print()
+        report.print_summary(project, assessment, args.file)
         build = _prompter().confirm(WORDING.build_offer, default=True)
     except (KeyboardInterrupt, EOFError):
         raise QuestionnaireStopped(WORDING.after_stopped.format(path=args.file)) from None

@@ -66,6 +66,7 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("rights-not-controller", {"data_protection.subject_access": "ngh"}, B),
     ("no-privacy-notice-hwn", {"organisations[1].privacy_notice_url": DELETE}, A),
     ("no-ico-registration-ncc", {"organisations[3].ico_registration": DELETE}, A),
+    ("no-address-ncc", {"organisations[3].address": DELETE}, A),
     ("public-authority-legitimate-interests-ngh", {
         "data_protection.controllers.organisations[3]": "ngh",
         "processing.lawful_basis.ngh": "legitimate_interests",
@@ -74,6 +75,12 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
      A),
     ("no-safeguarding-process", {"data_protection.safeguarding.process": DELETE}, B),
     ("insecure-transfer-survey-export", {"sharing[1].method": "email"}, B),
+    # Issue 12 point 2: a method dpia does not list is treated as not secure
+    ("insecure-transfer-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, B),
+    ("method-not-listed-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, A),
+    ("insecure-transfer-survey-export", {"sharing[1].method": "open_link"}, B),
     ("flow-review-overdue-findings-to-trust", {"sharing[3].review": "2026-11-01",
                                                "sharing[3].ends": "2027-01-31"}, A),
     ("recipient-role-findings-to-trust", {"sharing[3].identifiability": "pseudonymised"}, A),

@@ -30,11 +30,11 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
+    type_("Healthwatch Northtown") + ENTER + ENTER + "n"  # name, id, type; details later
     + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
+    + type_("Northtown General Hospital") + replace("ngh") + down(1) + "n"
     + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
@@ -52,6 +52,7 @@ PROCESSING = (
     + SPACE + ENTER  # name
     + ENTER  # special category: health (ticked by default)
     + ENTER * 3  # criminal, children, vulnerable adults: no
+    + ENTER  # carers take part: nobody else the answers are about
     + ENTER + ENTER  # public task; no detail
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
@@ -134,7 +135,7 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + down(4) + ENTER * 3  # local authority
+        type_("Northtown Council") + ENTER + down(4) + "n"  # local authority; details later
         + type_("Jane Roe") + ENTER
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
         + ENTER + ENTER  # no phone; no contact
@@ -240,7 +241,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 ) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + "n"  # the controllers rely on different bases
         + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests
         + ENTER  # no detail
@@ -259,7 +260,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[str, Any]) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + ENTER + ENTER  # the same basis for both: public task
         + ENTER  # no detail
         + DOWN + ENTER  # Article 9: health or social care
@@ -278,7 +279,7 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
     ask_section(doc, "processing", (
         DOWN + SPACE + ENTER + type_("20") + ENTER + SPACE + ENTER
         + SPACE + ENTER  # untick health
-        + ENTER * 3 + ENTER + ENTER + ENTER + PROCESSING_TAIL
+        + ENTER * 4 + ENTER + ENTER + ENTER + PROCESSING_TAIL
     ))
     assert doc["processing"]["special_category"] == []
     assert "special_category_condition" not in doc["processing"]
@@ -291,7 +292,7 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
         + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
         + ENTER  # suggested id
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
-        + down(8)  # ordinary email (after the secure methods and the two kinds of link)
+        + down(7)  # ordinary email (after the secure methods and the file-sharing link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
         + ENTER  # done
     ))
@@ -302,6 +303,47 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     assert flow["starts"] == date(2026, 2, 2)  # the project's start
     assert flow["review"] == date(2026, 9, 30)  # the project's end
     assert "not a secure way to send data that identifies people" in said
+
+
+def _one_flow(doc: dict[str, Any], method_keys: str) -> tuple[dict[str, Any], str]:
+    doc.pop("sharing")
+    said = ask_section(doc, "sharing", (
+        ENTER + ENTER + ENTER + ENTER  # add a flow from hwn to ngh; suggested id
+        + type_("Survey answers") + ENTER + type_("Follow-up referrals")  # identifiable
+        + method_keys
+        + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
+        + ENTER  # done
+    ))
+    return doc["sharing"][0], said
+
+
+@pytest.mark.parametrize(("answer", "method"), [("y", "protected_link"), ("n", "open_link")])
+def test_a_file_sharing_link_asks_who_can_open_it(
+    doc: dict[str, Any], answer: str, method: str,
+) -> None:
+    """Issue 12 point 2: one choice for a link, then whether only named people can open it
+    (sign-in or a separate password, and an expiry): the second edition's link methods."""
+    flow, said = _one_flow(doc, down(6) + answer)
+    assert flow["method"] == method
+    assert ("not a secure way to send data that identifies people" in said) == (
+        method == "open_link")
+
+
+def test_another_method_is_described_and_treated_as_not_secure(doc: dict[str, Any]) -> None:
+    flow, said = _one_flow(doc, UP + ENTER + type_("A courier carries an encrypted memory stick"))
+    assert flow["method"] == "other"
+    assert flow["method_detail"] == "A courier carries an encrypted memory stick"
+    assert "records it as a risk needing measures" in said
+
+
+def test_every_transfer_method_is_described_in_one_line() -> None:
+    from dpia.answers import vocab
+    from dpia.questionnaire.questions import LINK, LINK_QUESTION, METHOD_CHOICES, METHOD_LINES
+
+    assert set(METHOD_LINES) == set(METHOD_CHOICES)
+    assert all(len(line) <= 90 and "\n" not in line for line in METHOD_LINES.values())
+    offered = (set(METHOD_CHOICES) - {LINK}) | set(LINK_QUESTION[1:])
+    assert offered == set(vocab.TRANSFER_METHODS)
 
 
 def test_findings_defaults_follow_the_controllers(doc: dict[str, Any]) -> None:

@@ -30,7 +30,7 @@ from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
 
 if TYPE_CHECKING:
-    from dpia.answers.model import Project
+    from dpia.answers.model import Flow, Project
 
 GapLevel = Literal["blocks-signoff", "advice"]
 GAP_LEVELS: dict[str, str] = {
@@ -214,6 +214,12 @@ def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 f"{org.name} is a controller but no privacy notice address is recorded.",
                 "Add 'privacy_notice_url' so participants can be pointed to it.",
             )
+        if not org.address:
+            yield Gap(
+                f"no-address-{cid}", A, f"{where}.address",
+                f"{org.name} is a controller but its postal address is not recorded.",
+                "Add 'address': the privacy notice gives each controller's address.",
+            )
         if not org.ico_registration:
             yield Gap(
                 f"no-ico-registration-{cid}", A, f"{where}.ico_registration",
@@ -245,15 +251,29 @@ _UK = re.compile(
 )
 
 
+def _method(flow: Flow) -> str:
+    label = vocab.TRANSFER_METHODS[flow.method]
+    return f"{label} ({flow.method_detail})" if flow.method_detail else label
+
+
 def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     dp = p.data_protection
     known = set(p.controller_ids) | set(p.processor_ids)
     for i, flow in enumerate(p.sharing, start=1):
+        if flow.method == "other":
+            yield Gap(
+                f"method-not-listed-{flow.id}", A, f"sharing[{i}].method",
+                f"Data goes from {_name(p, flow.from_)} to {_name(p, flow.to)} by a method "
+                f"that is not one of those listed ({flow.method_detail or 'not described'}), so "
+                "dpia treats it as not secure.",
+                "If one of the listed methods describes it (for example a file-sharing link "
+                "limited to named people, or encrypted email), choose that method instead.",
+            )
         if flow.is_insecure:
             yield Gap(
                 f"insecure-transfer-{flow.id}", B, f"sharing[{i}].method",
                 f"{vocab.IDENTIFIABILITY[flow.identifiability].capitalize()} data goes from "
-                f"{_name(p, flow.from_)} to {_name(p, flow.to)} by {vocab.TRANSFER_METHODS[flow.method]}.",
+                f"{_name(p, flow.from_)} to {_name(p, flow.to)} by {_method(flow)}.",
                 "Use SFTP, NHSmail, encrypted email or a secure portal, or send only "
                 "anonymised or aggregate data this way.",
             )

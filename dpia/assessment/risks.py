@@ -102,11 +102,19 @@ class Risk:
         return self.effect != "eliminated" and self.level_after != self.level
 
 
-def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
+def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str, str]]:
+    """Each risk a rule finds: (rule, hit, id, title). A rule that fires more than once
+    titles each with what tells it from the others; the id tells them apart if the
+    labels do not."""
     for rule in rules(threshold):
-        for hit in rule.fires(p):
+        hits = rule.fires(p)
+        labels = [h.label or h.suffix for h in hits]
+        for hit, label in zip(hits, labels, strict=True):
             rid = f"{rule.id}-{hit.suffix}" if hit.suffix else rule.id
-            yield rule, hit, rid
+            if len(hits) > 1 and labels.count(label) > 1 and hit.suffix:
+                label = f"{label} ({hit.suffix})"
+            title = f"{rule.title}: {label}" if len(hits) > 1 and label else rule.title
+            yield rule, hit, rid, title
 
 
 def derive(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> list[Risk]:
@@ -114,13 +122,13 @@ def derive(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> list[Risk]:
     entries = {e.id: e for e in p.risks}
     out: list[Risk] = []
     seen: set[str] = set()
-    for rule, hit, rid in _instances(p, threshold):
+    for rule, hit, rid, title in _instances(p, threshold):
         seen.add(rid)
         risk = Risk(
             id=rid,
             rule=rule.id,
             kind=rule.kind,
-            title=rule.title,
+            title=title,
             harm=hit.harm or rule.harm,
             triggers=hit.triggers,
             likelihood=hit.likelihood or rule.likelihood,

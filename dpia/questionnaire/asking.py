@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dpia.answers import vocab
 from dpia.answers.fieldtypes import check_value
 from dpia.answers.placeholders import is_placeholder
+from dpia.answers.words import join_and
 from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
@@ -30,6 +31,14 @@ class NoChoice(Exception):
 
 class GoBack(Exception):
     """The person chose not to add the item after all."""
+
+
+class UseExisting(Exception):
+    """The item being added is already listed: the person chose the one listed."""
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__(item_id)
+        self.item_id = item_id
 
 
 def shown(value: Any) -> str:
@@ -76,6 +85,12 @@ def forgiving(kind: str, text: str) -> str:
     return text
 
 
+def date_problem(typed: str, problem: str) -> str:
+    """What was typed and the forms a date prompt accepts (those :func:`forgiving` reads)."""
+    what = "not a real date" if "real date" in problem else "not a date this accepts"
+    return WORDING.date_problem.format(typed=typed.strip(), what=what)
+
+
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
     """Ticked values, keeping the order of the earlier answer, new ones after it."""
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
@@ -107,6 +122,7 @@ def org_options(state: State, ids: list[str]) -> list[Option]:
 class Asking:
     p: Prompter
     notes: dict[str, Any]
+    reused: bool  # the last organisation "added" where it was needed was one already listed
 
     def state(self) -> State:
         raise NotImplementedError
@@ -148,8 +164,14 @@ class Asking:
                 return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
-        answer = self.p.text(q.text, default=shown(default), instruction=hint,
-                             check=lambda t: convert(str(t))[1])
+        if q.kind == "date":  # the problem is said right under the prompt, then asked again
+            answer = self.p.text(q.text, default=shown(default), instruction=hint)
+            while (problem := convert(answer)[1]) is not None:
+                self.p.say(date_problem(answer, problem), "warning")
+                answer = self.p.text(q.text, default=answer, instruction=hint)
+        else:
+            answer = self.p.text(q.text, default=shown(default), instruction=hint,
+                                 check=lambda t: convert(str(t))[1])
         if may_go_back and not answer.strip():
             raise GoBack()
         if q.optional and is_placeholder(answer):
@@ -162,6 +184,10 @@ class Asking:
     def _select(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
         choices = self._choices(q)
         descriptions = q.descriptions or {}
+        follow_ups = q.follow_ups or {}
+        before = default
+        default = next((c for c, (_, yes, no) in follow_ups.items() if default in (yes, no)),
+                       default)
         while True:
             options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
             if default is not None and default not in choices and q.other:
@@ -178,6 +204,9 @@ class Asking:
             if answer == HELP_ME:
                 default = self._helper()
                 continue
+            if answer in follow_ups:
+                question, yes, no = follow_ups[answer]
+                answer = yes if self.p.confirm(question, default=before == yes) else no
             if answer == OTHER:
                 text = self.p.text(q.other_text,
                                    check=lambda t: check_value(loc, str(t).strip())[1])
@@ -225,8 +254,8 @@ class Asking:
                 break
             added = self._new_org()
             if added is not None:
-                self.p.say(WORDING.new_org_added.format(
-                    name=org_name(self.state(), added), question=q.text), "ok")
+                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+                self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")
                 answer = added
                 break
         if answer == NONE or answer is None:
@@ -303,7 +332,7 @@ class Asking:
             HELPER.decide, options, checked=[lead] if lead else [],
             check=lambda v: None if v else WORDING.needs_at_least.format(n=1),
         )
-        names = and_list([org_name(state, o) for o in decide])
+        names = join_and([org_name(state, o) for o in decide])
         if len(decide) == 1:
             arrangement = "sole"
             others = len(state.org_ids()) > 1
@@ -321,7 +350,3 @@ class Asking:
         self.p.say(HELPER.override, "help")
         return arrangement
 
-
-def and_list(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING, Any, Literal
 from dpia.answers.fieldtypes import check_value, is_required
 from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
-from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text, shown
+from dpia.answers.words import with_article
+from dpia.questionnaire.asking import (
+    Asking,
+    GoBack,
+    NoChoice,
+    UseExisting,
+    problem_text,
+    shown,
+)
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -144,6 +152,8 @@ class Interview(Asking):
         self.item: dict[str, Any] = {}
         self.current: str | None = None
         self.back: str | None = None  # the item just started, which the next prompt may abandon
+        self.adding: dict[str, Any] | None = None  # the item being added, if any
+        self.reused = False
         # Optional questions and offers answered "no" or left empty: not asked again on resume.
         self.declined: set[Loc] = set(declined)
 
@@ -291,14 +301,25 @@ class Interview(Asking):
         warning = q.warn(self.state()) if q.warn is not None else None
         if warning:
             self.p.say(warning, "warning")
+        if q.existing is not None and self.adding is not None and self.item is self.adding:
+            found = q.existing(self.state())
+            if found is not None:
+                self.p.say(WORDING.same_name.format(name=answer), "warning")
+                if self.p.confirm(WORDING.use_existing, default=True):
+                    raise UseExisting(found)
 
     def _group(self, g: Group, container: dict[str, Any], base: Loc) -> None:
         loc = base + g.path
         state = self.state()
         if g.when is not None and not g.when(state):
             return
-        present = isinstance(_get(container, g.path)[1], dict)
-        here, parent, _ = self._forced(loc)
+        if g.flat:
+            present = any(_get(container, n.path)[0] for n in g.nodes)
+            here = any(self._forced(base + n.path)[0] for n in g.nodes)
+            parent = self._forced(loc)[1]
+        else:
+            present = isinstance(_get(container, g.path)[1], dict)
+            here, parent, _ = self._forced(loc)
         required = g.required is not None and g.required(state)
         mode = self.mode
         if mode == "fix" and parent and not here:
@@ -314,18 +335,22 @@ class Interview(Asking):
                 if g.offer_help:
                     self.p.say(g.offer_help, "help")
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
-                    _set(container, g.path, None)
+                    for path in [n.path for n in g.nodes] if g.flat else [g.path]:
+                        _set(container, path, None)
                     self.declined.add(loc)
                     return
                 self.declined.discard(loc)
         if required and g.required_note and not present:
             self.p.say(g.required_note, "help")
-        if not present:
+        if not present and not g.flat:
             _set(container, g.path, {})
         saved = self.mode
         self.mode = mode
         try:
-            self._nodes(g.nodes, _get(container, g.path)[1], loc)
+            if g.flat:
+                self._nodes(g.nodes, container, base)
+            else:
+                self._nodes(g.nodes, _get(container, g.path)[1], loc)
         finally:
             self.mode = saved
 
@@ -371,7 +396,7 @@ class Interview(Asking):
             state = self.state()
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
-            options.append(("add", add.format(item=r.item), None))
+            options.append(("add", add.format(item=r.item, a_item=with_article(r.item)), None))
             for i, item in enumerate(items):
                 options.append((str(i), WORDING.menu_item.format(
                     summary=clipped(r.summary(item, state))), None))
@@ -405,7 +430,9 @@ class Interview(Asking):
         self.item = item
         try:
             state = self.state()
-            fields = [n for n in r.nodes if isinstance(n, Ask)
+            nodes = [m for n in r.nodes
+                     for m in (n.nodes if isinstance(n, Group) and n.flat else (n,))]
+            fields = [n for n in nodes if isinstance(n, Ask)
                       and (n.when is None or n.when(state))]
         finally:
             self.item = saved
@@ -426,9 +453,11 @@ class Interview(Asking):
         finally:
             self.mode, self.item = saved_mode, saved_item
 
-    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> str | None:
+        """Add an item; the id of an item already listed if the person chose that one."""
         item: dict[str, Any] = {}
         items.append(item)
+        adding, self.adding = self.adding, item
         self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
                    "section")
         # The first question may be left (empty answer, or a "Go back" choice), unless the
@@ -439,12 +468,20 @@ class Interview(Asking):
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
+        except UseExisting as chosen:
+            items.remove(item)
+            name = next((o.get("name") for o in items if o.get("id") == chosen.item_id),
+                        chosen.item_id)
+            self.p.say(WORDING.used_existing.format(name=name), "ok")
+            return chosen.item_id
         except NoChoice:
             items.remove(item)
             if len(items) < r.min_items:
                 raise
         finally:
             self.back = None
+            self.adding = adding
+        return None
 
     def _new_org(self) -> str | None:
         items = self.data.get("organisations")
@@ -452,9 +489,10 @@ class Interview(Asking):
             items = self.data["organisations"] = []
         before = len(items)
         saved_back = self.back
-        self._add(ORGANISATIONS, items, ("organisations",))
+        existing = self._add(ORGANISATIONS, items, ("organisations",))
         self.back = saved_back
-        return str(items[-1]["id"]) if len(items) > before else None
+        self.reused = existing is not None
+        return existing or (str(items[-1]["id"]) if len(items) > before else None)
 
     def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
         saved_mode, saved_item = self.mode, self.item

@@ -89,6 +89,12 @@ class Ask:
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     warn: Pick | None = None  # after the answer: a warning to show, or None
+    # When adding an item: the id of an item already listed that this answer names again
+    # (the person is offered that one instead), or None.
+    existing: Pick | None = None
+    # select: a choice that needs a yes/no question to settle the code stored, e.g. a
+    # file-sharing link: {choice: (question, code if yes, code if no)}
+    follow_ups: Mapping[str, tuple[str, str, str]] | None = None
     # basis: one answer for all controllers or one each; the wording of those questions
     same_question: str = ""  # "Do all the controllers rely on the same ...?"
     same_help: str = ""
@@ -107,6 +113,9 @@ class Group:
     required_note: str = ""
     when: Pick | None = None
     offer_default: bool = False
+    # The questions' keys sit beside the group's, not under it: ``path`` then only names
+    # the offer (e.g. where a "not now" is remembered), never a key of the file.
+    flat: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,13 +165,17 @@ class Wording:
     optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
     date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
+    date_problem: str = (
+        "'{typed}' is {what}: write the day, month and year, e.g. 31/03/2026, "
+        "31 March 2026 or 2026-03-31."
+    )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
-    menu_add_first: str = "Add a {item}"
+    menu_add_first: str = "Add {a_item}"
     menu_add: str = "Add another {item}"
     menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
@@ -179,6 +192,10 @@ class Wording:
     back_done: str = "Not added."
     new_org: str = "A new organisation: add it now"
     new_org_added: str = "Added {name}. Back to: {question}"
+    new_org_existing: str = "Using {name}. Back to: {question}"
+    same_name: str = "{name} is already in the list of organisations."
+    use_existing: str = "Use the one already listed instead of adding it again?"
+    used_existing: str = "Not added again: {name} is already listed."
     adding: str = "{Item} {n}"
     resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
@@ -322,6 +339,26 @@ def _taken_org_ids(state: State) -> list[str]:
     return [str(o["id"]) for o in state.orgs() if o is not state.item]
 
 
+def _same_words(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _same_name(state: State) -> str | None:
+    """An organisation already listed under the name just typed (case and spaces aside)."""
+    name = _same_words(state.item.get("name"))
+    return next((str(o["id"]) for o in state.orgs()
+                 if o is not state.item and _same_words(o.get("name")) == name), None)
+
+
+# People who take part and talk about someone else: carers, families, relatives, parents.
+_FAMILIES = re.compile(r"\b(carer|famil|relative|parent|guardian)", re.IGNORECASE)
+
+
+def _families_take_part(state: State) -> bool:
+    subjects = state.get("processing", "data_subjects") or []
+    return any(_FAMILIES.search(str(s)) for s in subjects)
+
+
 def _is_public_authority(state: State) -> bool:
     return state.item.get("type") in vocab.PUBLIC_AUTHORITY_TYPES
 
@@ -398,20 +435,61 @@ TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
     "derogation": "Occasional transfers only, e.g. with explicit consent.",
 }
 
-METHOD_HELP: dict[str, str] = {
+CAPACITY_CHOICES: dict[str, str] = {
+    "not_expected": "No: everyone taking part can decide for themselves",
+    "may_lack_capacity": "Yes: some may lack capacity to consent",
+}
+
+METHOD_HELP: dict[str, str] = {  # why an insecure method is a risk (the warning)
     "email": "Ordinary email is not encrypted end to end: a mistyped address or a hacked mailbox "
     "exposes everything attached. Use it only for anonymised or aggregate data.",
     "post": "Letters can be lost or opened by the wrong person.",
     "verbal": "Spoken information is easily misheard or overheard and leaves no record.",
-    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
-    "encrypted_email": "The message or attachment is encrypted; send the password separately.",
+    "open_link": "Anyone who gets the link, forwarded or guessed, can open the files.",
+    "other": "dpia cannot tell whether a method it does not list is secure.",
 }
+
+# The choice that stands for both kinds of file-sharing link: a question after it says which.
+LINK = "__link__"
+METHOD_CHOICES: dict[str, str] = {
+    **{c: vocab.TRANSFER_METHODS[c] for c in (
+        "sftp", "secure_download", "secure_portal", "nhsmail", "encrypted_email",
+        "shared_workspace")},
+    LINK: "file-sharing link (OneDrive, SharePoint, Google Drive, Dropbox ...)",
+    **{c: vocab.TRANSFER_METHODS[c] for c in ("email", "in_person", "post", "verbal")},
+    "other": "another method (describe it next)",
+}
+METHOD_LINES: dict[str, str] = {  # one line under each choice
+    "sftp": "Secure file transfer between two organisations' systems, usually set up by IT.",
+    "secure_download": "The receiver signs in to a secure site to download the file.",
+    "secure_portal": "Both sides sign in to a secure website to upload and download files.",
+    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
+    "encrypted_email": "The message or attachment is encrypted; the password is sent separately.",
+    "shared_workspace": "A shared folder or site (e.g. Teams) that only named people can open.",
+    LINK: "A link to a file held online; the next question asks who can open it.",
+    "email": "Ordinary email: not secure for anything that identifies people.",
+    "in_person": "Handed over by hand, e.g. paper forms or an encrypted memory stick.",
+    "post": "Letters can be lost or opened by the wrong person.",
+    "verbal": "Said aloud, e.g. by phone: easily misheard or overheard, and leaves no record.",
+    "other": "None of these: treated as not secure unless it turns out to be one of them.",
+}
+# LINK, then: is the link limited to named people? (question, code if yes, code if no)
+LINK_QUESTION = (
+    "Can only people you name open the link (they sign in, or get a password sent "
+    "separately), and does it stop working after a date?",
+    "protected_link", "open_link",
+)
 
 def _insecure_warning(state: State) -> str | None:
     method = state.item.get("method")
     if method in vocab.INSECURE_METHODS and state.item.get("identifiability") in (
         vocab.PERSONAL_IDENTIFIABILITY
     ):
+        if method == "other":
+            return (
+                f"Risk: {METHOD_HELP['other']} For data that identifies people, the DPIA "
+                "records it as a risk needing measures, unless it is one of the listed methods."
+            )
         return (
             f"Risk: {vocab.TRANSFER_METHODS[method]} is not a secure way to send data that "
             f"identifies people. {METHOD_HELP[method]} Consider NHSmail, encrypted email or a "
@@ -510,7 +588,8 @@ SECTIONS: tuple[Section, ...] = (
         "survey or transcribing recordings, and any commissioner.",
         (
             Repeat(("organisations",), (
-                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown."),
+                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
+                    existing=_same_name),
                 Ask(("id",), "A short id for it",
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
                     "accept the suggestion.",
@@ -518,11 +597,17 @@ SECTIONS: tuple[Section, ...] = (
                                                  _taken_org_ids(s))),
                 Ask(("type",), "What kind of organisation is it?", kind="select",
                     choices=vocab.ORG_TYPES),
-                Ask(("ico_registration",), "ICO registration number",
-                    "Shown on the Information Commissioner's register of fee payers, e.g. "
-                    "ZA123456.", optional=True),
-                Ask(("address",), "Postal address", optional=True),
-                Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
+                Group(("administrative_details",), (
+                    Ask(("ico_registration",), "ICO registration number",
+                        "Shown on the Information Commissioner's register of fee payers, e.g. "
+                        "ZA123456.", optional=True),
+                    Ask(("address",), "Postal address", optional=True),
+                    Ask(("privacy_notice_url",), "Web address of its privacy notice",
+                        optional=True),
+                ), offer="Do you have its ICO registration number, postal address and "
+                    "privacy-notice web address now?",
+                    offer_help="Choose No to leave them for later: 'dpia check' lists what is "
+                    "missing, and 'dpia edit' adds them.", flat=True),
                 Group(("dpo",), _reachable("dpo"),
                       offer="Does it have a Data Protection Officer (DPO)?",
                       offer_help="A DPO advises on data protection and is who people contact "
@@ -665,6 +750,28 @@ SECTIONS: tuple[Section, ...] = (
                 kind="confirm", default=lambda s: bool(
                     {"patients", "care_home_residents"}
                     & set(s.get("processing", "data_subjects") or []))),
+            Ask(("processing", "mental_capacity"),
+                "May some of them lack the capacity to decide for themselves?",
+                "For example people living with dementia, a learning disability or a brain "
+                "injury. The Mental Capacity Act 2005 then decides how they can be included.",
+                kind="select", choices=CAPACITY_CHOICES, default="not_expected",
+                when=lambda s: s.get("processing", "vulnerable_adults") is True),
+            Ask(("processing", "capacity_approach"),
+                "How will you include them, or decide not to?",
+                "Write it in plain words, as 'we': it is printed as written in the DPIA and "
+                "in the information for participants and their families. e.g. A trained "
+                "facilitator checks before each session "
+                "that the person understands what taking part means. If someone cannot "
+                "decide, we ask a relative or close friend for advice (a personal consultee), "
+                "and stop if the person seems upset. Not decided yet? Type TBC: it stays a "
+                "gap to settle before sign-off.",
+                when=lambda s: s.get("processing", "mental_capacity") == "may_lack_capacity"),
+            Ask(("processing", "third_party_subjects"),
+                "Who else will the answers be about, who does not take part?",
+                "Carers and families often talk about the person they look after, e.g. the "
+                "person the carer looks after. Those people have rights over that "
+                "information too (Article 14).",
+                kind="lines", optional=True, when=_families_take_part),
             Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
@@ -768,8 +875,13 @@ SECTIONS: tuple[Section, ...] = (
                     }),
                 Ask(("purpose",), "Why is it shared?"),
                 Ask(("method",), "How is it sent?", kind="select",
-                    choices=vocab.TRANSFER_METHODS, descriptions=METHOD_HELP,
+                    choices=METHOD_CHOICES, descriptions=METHOD_LINES,
+                    follow_ups={LINK: LINK_QUESTION},
                     default="sftp", warn=_insecure_warning),
+                Ask(("method_detail",), "What is the method?",
+                    "Say how the data gets there, e.g. a courier carries an encrypted memory "
+                    "stick. Until it is one of the listed methods, the DPIA treats it as not "
+                    "secure.", when=lambda s: s.item.get("method") == "other"),
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",
@@ -902,7 +1014,8 @@ def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
         if (isinstance(node, Repeat) and isinstance(rest[0], int)
                 and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
             return True
-    return False
+    # A flat group's questions answer keys beside the group, not under it.
+    return any(isinstance(n, Group) and n.flat and covers(n.nodes, loc) for n in nodes)
 
 
 def section_of(loc: Loc) -> Section | None:
