@@ -5,6 +5,7 @@
     python benchmarks/bench.py --runs 21 check  # more runs for a steadier median
     python benchmarks/bench.py --list           # scenario names and what they time
     python benchmarks/bench.py register         # the 10,000-row register (ratio to openpyxl's floor)
+    python benchmarks/bench.py questionnaire    # a scripted newcomer's `dpia new`: prompts, help words
 
 Targets are ratios to a floor measured in the same run, so they hold on a fast or a
 slow machine: each run of the command is timed right after a run of the floor
@@ -93,14 +94,20 @@ class Entry:
     target: float
     about: str
     unit: str = "s"
+    # Instead of a median against the target: the scenario's own report line and whether it
+    # met its targets (for counts rather than times).
+    report: Callable[[list[float]], tuple[str, bool]] | None = None
 
 
 SCENARIOS: dict[str, Entry] = {}
 
 
-def scenario(name: str, target: float, unit: str = "s") -> Callable[[Scenario], Scenario]:
+def scenario(
+    name: str, target: float, unit: str = "s",
+    report: Callable[[list[float]], tuple[str, bool]] | None = None,
+) -> Callable[[Scenario], Scenario]:
     def register(fn: Scenario) -> Scenario:
-        SCENARIOS[name] = Entry(fn, target, (fn.__doc__ or "").strip(), unit)
+        SCENARIOS[name] = Entry(fn, target, (fn.__doc__ or "").strip(), unit, report)
         return fn
 
     return register
@@ -218,6 +225,35 @@ def register(bench: Bench) -> list[float]:
     return [ratio]
 
 
+MAX_PROMPTS = 90
+MAX_HELP_WORDS = 600
+
+
+def _questionnaire_report(counts: list[float]) -> tuple[str, bool]:
+    prompts, words = int(counts[0]), int(counts[1])
+    ok = prompts <= MAX_PROMPTS and words <= MAX_HELP_WORDS
+    print(f"questionnaire targets: at most {MAX_PROMPTS} prompts and {MAX_HELP_WORDS} words of "
+          f"help: {'ok' if ok else 'MISSED'}")
+    return f"questionnaire: {prompts} prompts, {words} words of help", ok
+
+
+@scenario("questionnaire", target=MAX_PROMPTS, unit="prompts", report=_questionnaire_report)
+def questionnaire(bench: Bench) -> list[float]:
+    """A scripted newcomer answers `dpia new` in a real terminal for issue 12's project (a
+    Healthwatch hospital-discharge project: a survey company, three focus groups, a freelance
+    transcriber, referrals to the trust, five sharing flows, the risks' measures): counts the
+    prompts answered and the words of help shown (targets: 90 prompts, 600 words). One run:
+    the counts do not vary."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import newcomer
+
+    result = newcomer.run(bench.tmp)
+    if result.exit_status != 0:
+        raise SystemExit(f"dpia new stopped with status {result.exit_status}:\n"
+                         f"{result.screen[-3000:]}")
+    return [float(result.prompts), float(result.help_words)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", metavar="SCENARIO", help="default: all")
@@ -236,6 +272,11 @@ def main(argv: list[str] | None = None) -> int:
         entry = SCENARIOS[name]
         with tempfile.TemporaryDirectory() as tmp:
             times = entry.run(Bench(runs=max(1, args.runs), tmp=Path(tmp)))
+        if entry.report is not None:
+            line, ok = entry.report(times)
+            missed += not ok
+            print(line)
+            continue
         median = statistics.median(times)
         ok = median <= entry.target
         missed += not ok

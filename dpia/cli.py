@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import gc
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from dpia import __version__
 from dpia.errors import EXIT_DATA, EXIT_OK, EXIT_USAGE, AnswersError, DpiaError, UsageError
@@ -85,8 +87,24 @@ def _add_assess_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+_INVALID_CHOICE = re.compile(r"invalid choice: '([^']*)' \(choose from (.*)\)")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean ...?" after a mistyped command ('dpia bulid'); the
+    sub-command parsers are of this class too (add_subparsers uses the parent's class)."""
+
+    def error(self, message: str) -> NoReturn:
+        if found := _INVALID_CHOICE.search(message):
+            choices = re.findall(r"'([^']*)'", found.group(2))
+            close = difflib.get_close_matches(found.group(1), choices, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean '{close[0]}'?"
+        super().error(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dpia",
         description=(
             "Plan a health and care research partnership and write its data protection "
@@ -101,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     # --debug is accepted after the command too ('dpia check f.yaml --debug').
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS,
         help="show the full traceback when something fails",
@@ -587,9 +605,9 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
     from dpia.questionnaire.questions import WORDING
 
     assessment = assess(project, today_from(args), settings_from(args))
-    print()
-    report.print_check(project, assessment, args.file)
     if not offer_build:
+        print()
+        report.print_summary(project, assessment, args.file)
         return EXIT_OK
     from dpia.errors import QuestionnaireStopped
     from dpia.questionnaire.engine import record_risks
@@ -599,8 +617,11 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
                                 shown=args.file)
         if recorded is not project:
             project, assessment = recorded, assess(recorded, today_from(args), settings_from(args))
-            print()
-            report.print_check(project, assessment, args.file)
+        # The participants' first text, then the summary (one screen, so it stays in view at
+        # the build offer), printed once, after the measures.
+        _show_preview(project, assessment, args)
+        print()
+        report.print_summary(project, assessment, args.file)
         build = _prompter().confirm(WORDING.build_offer, default=True)
     except (KeyboardInterrupt, EOFError):
         raise QuestionnaireStopped(WORDING.after_stopped.format(path=args.file)) from None
@@ -608,6 +629,32 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
         out = args.out or Path(args.file).resolve().parent / "dpia-output" / project.project.id
         return _build(project, assessment, out, args)
     return EXIT_OK
+
+
+def _show_preview(project: Project, assessment: Any, args: argparse.Namespace) -> None:
+    """Before building: the first text participants read (the survey introduction), as the
+    build will write it, so the person sees their answers in context (issue 12 point 11).
+    The questionnaire itself does not render (layering); this runs after it."""
+    from dpia.questionnaire.questions import WORDING
+    from dpia.render import Job
+    from dpia.render.participant import preview
+
+    templates = str(args.templates) if getattr(args, "templates", None) else None
+    job = Job(project=project, assessment=assessment, out_dir=Path(args.file).parent,
+              templates=templates)
+    try:
+        shown = preview(job)
+    except DpiaError:  # e.g. a template of the person's own that fails: the build says why
+        return
+    if shown is None:
+        return
+    what, text = shown
+    say = _prompter().say
+    say("")
+    say(WORDING.preview.format(what=what), "section")
+    for paragraph in text.strip("\n").split("\n"):
+        say(f"  {paragraph}" if paragraph else "")
+    say(WORDING.preview_after.format(path=args.file), "help")
 
 
 if __name__ == "__main__":  # pragma: no cover

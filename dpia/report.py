@@ -202,6 +202,63 @@ def print_check(project: Project, a: Assessment, edit_file: str | None = None) -
     _print_gaps(con, a, edit_file)
 
 
+# The summary after the questionnaire: at most this many risks and gaps are named, so it
+# fits a 40-line terminal whatever the project (the rest are counted).
+SUMMARY_RISKS = 8
+SUMMARY_GAPS = 8
+
+
+def print_summary(project: Project, a: Assessment, file: str) -> None:
+    """The short summary the questionnaire ends with: one line per item, one screen at most
+    (at most 30 lines), with `dpia check` named for every detail."""
+    from rich.markup import escape
+
+    con = _console()
+
+    def one_line(text: str, style: str = "", indent: int = 0) -> None:
+        room = max(20, con.width - indent)
+        shown = visible(text)
+        if len(shown) > room:
+            shown = shown[: room - 3].rstrip() + "..."
+        body = escape(shown)
+        con.print(" " * indent + (f"[{style}]{body}[/]" if style else body), crop=False,
+                  overflow="ignore", no_wrap=True)
+
+    s = a.screening
+    status = "draft, not signed off" if project.is_draft else "signed off"
+    one_line(f"{project.project.title} ({status})", "bold")
+    criteria = "; ".join(c.title for c in s.criteria) or "none of the high-risk criteria applies"
+    con.print(f"[bold]Is a DPIA needed?[/] [{_VERDICT_STYLE[s.verdict]}]{s.verdict.upper()}[/]")
+    one_line(f"because: {criteria}", "dim", 2)
+    open_risks = [r for r in a.risks if r.needs_measures and not r.has_measures]
+    levels = {lvl: sum(1 for r in a.risks if r.level == lvl) for lvl in ("high", "medium", "low")}
+    counts = ", ".join(f"{n} {lvl}" for lvl, n in levels.items() if n)
+    con.print(f"[bold]Risks[/] {len(a.risks)}" + (f" ({counts})" if counts else "")
+              + (f"; {len(open_risks)} still need measures" if open_risks else ""))
+    shown_risks = sorted(a.risks, key=lambda r: (r not in open_risks, -r.score))
+    for r in shown_risks[:SUMMARY_RISKS]:
+        if r in open_risks:
+            mark = f"{r.level}; needs measures"
+        elif r.has_measures:
+            mark = f"{r.level}; {r.level_after} after measures"
+        else:
+            mark = r.level
+        one_line(f"- {r.title} ({mark})", indent=2)
+    if len(a.risks) > SUMMARY_RISKS:
+        one_line(f"... and {len(a.risks) - SUMMARY_RISKS} more", "dim", 2)
+    blocking = a.blocking_gaps
+    con.print(f"[bold]Gaps[/] {len(blocking)} block sign-off, {len(a.gaps) - len(blocking)} "
+              "advice")
+    # The risks with no measures are named above already.
+    gaps = sorted((g for g in a.gaps if not g.id.startswith("no-measures-")),
+                  key=lambda g: not g.blocks)
+    for g in gaps[:SUMMARY_GAPS]:
+        one_line(f"- {g.problem} ({g.path})", "red" if g.blocks else "yellow", 2)
+    if len(gaps) > SUMMARY_GAPS:
+        one_line(f"... and {len(gaps) - SUMMARY_GAPS} more", "dim", 2)
+    one_line(f"Every risk and gap, with what to do: dpia check {file}", "dim")
+
+
 _RISK_COLUMNS = ("id", "likelihood", "severity", "overall", "measures", "residual")
 _GUTTER = "  "
 _MIN_ID_WIDTH = 12

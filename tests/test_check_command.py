@@ -44,6 +44,24 @@ def test_usage_error_exit_2(run_dpia: RunDpia) -> None:
     assert "name an answers file" in result.stderr
 
 
+@pytest.mark.parametrize(("args", "meant"), [
+    (("bulid", "x.yaml"), "build"), (("chek",), "check"), (("register", "ad"), "add"),
+    (("edti", "x.yaml"), "edit"),
+])
+def test_a_mistyped_command_suggests_the_one_meant(
+    run_dpia: RunDpia, args: tuple[str, ...], meant: str,
+) -> None:
+    result = run_dpia(*args)
+    assert result.returncode == 2
+    assert f"did you mean '{meant}'?" in result.stderr
+
+
+def test_an_unknown_command_like_none_suggests_nothing(run_dpia: RunDpia) -> None:
+    result = run_dpia("zzz")
+    assert result.returncode == 2
+    assert "did you mean" not in result.stderr and "invalid choice: 'zzz'" in result.stderr
+
+
 def _sections(out: str) -> list[int]:
     return [out.index(marker) for marker in ("Is a DPIA needed?", "Risks (", "Gaps (")]
 

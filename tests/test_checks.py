@@ -66,6 +66,7 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("rights-not-controller", {"data_protection.subject_access": "ngh"}, B),
     ("no-privacy-notice-hwn", {"organisations[1].privacy_notice_url": DELETE}, A),
     ("no-ico-registration-ncc", {"organisations[3].ico_registration": DELETE}, A),
+    ("no-address-ncc", {"organisations[3].address": DELETE}, A),
     ("public-authority-legitimate-interests-ngh", {
         "data_protection.controllers.organisations[3]": "ngh",
         "processing.lawful_basis.ngh": "legitimate_interests",
@@ -74,6 +75,12 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
      A),
     ("no-safeguarding-process", {"data_protection.safeguarding.process": DELETE}, B),
     ("insecure-transfer-survey-export", {"sharing[1].method": "email"}, B),
+    # Issue 12 point 2: a method dpia does not list is treated as not secure
+    ("insecure-transfer-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, B),
+    ("method-not-listed-survey-export", {"sharing[1].method": "other",
+                                         "sharing[1].method_detail": "A courier"}, A),
+    ("insecure-transfer-survey-export", {"sharing[1].method": "open_link"}, B),
     ("flow-review-overdue-findings-to-trust", {"sharing[3].review": "2026-11-01",
                                                "sharing[3].ends": "2027-01-31"}, A),
     ("recipient-role-findings-to-trust", {"sharing[3].identifiability": "pseudonymised"}, A),
@@ -98,7 +105,8 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
      B),
     ("processor-no-flow-typeright", {"sharing[2].to": "ncc", "sharing[2].identifiability":
                                      "anonymised"}, B),
-    ("processor-storage-typeright", {"data_protection.processors[2].holds_data": DELETE}, A),
+    # the DPIA cannot say where the data is held: a gap, not advice
+    ("processor-storage-typeright", {"data_protection.processors[2].holds_data": DELETE}, B),
     ("processor-no-retention-formsco", {"processing.retention[1].data": "Identifiable notes"}, B),
     ("hosted-storage-no-processor", {"data_protection.processors": [], "sharing[1].from": "hwn",
                                      "sharing[1].to": "ncc", "sharing[1].identifiability":
@@ -108,11 +116,12 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
     ("consent-partner-reuse", {**CONSENT, "findings.partners_may_reuse_data": "true"}, B),
     ("capacity-approach", {"processing.mental_capacity": "may_lack_capacity",
                            "processing.capacity_approach": "TBC"}, B),
-    ("commissioned-email-agreement", {**COMMISSIONED, "project.agreement.form": "email"}, A),
+    # commissioned work must make independence clear up front: gaps, not advice
+    ("commissioned-email-agreement", {**COMMISSIONED, "project.agreement.form": "email"}, B),
     ("commissioner-approves-findings", {
         **COMMISSIONED, "findings.decision_process":
         "Northtown General Hospital NHS Foundation Trust approves the findings before publication."},
-     A),
+     B),
     ("no-anonymisation", {"processing.anonymisation": DELETE}, A),
     ("no-agreement", {"project.agreement": DELETE}, A),
     ("no-checkins", {"project.checkins": []}, A),
@@ -207,8 +216,15 @@ def test_embedded_example_gaps(example_path) -> None:  # type: ignore[no-untyped
     ids = {g.id for g in a.gaps}
     assert {"draft", "insecure-transfer-phone-answers", "no-processor-contract-callpoint",
             "no-measures-large-scale"} <= ids
-    # the example does not say whether its processors store the data: advice only
-    assert all(g.blocks for g in a.gaps if not g.id.startswith("processor-storage-"))
+    # the example does not say whether its processors store the data: that blocks too
+    assert {"processor-storage-callpoint", "processor-storage-surveyhub"} <= ids
+    assert all(g.blocks for g in a.gaps)
+
+
+def test_embedded_example_says_core_funding_comes_from_the_local_authority(example_path) -> None:  # type: ignore[no-untyped-def]
+    example = " ".join(example_path.read_text(encoding="utf-8").split())
+    assert "Southby Integrated Care Board funds Healthwatch Southby" not in example
+    assert "Healthwatch Southby's core funding comes from the local authority" in example
 
 
 def test_local_healthwatch_functions_cite_section_221(example_path) -> None:  # type: ignore[no-untyped-def]

@@ -302,7 +302,7 @@ def test_each_text_is_measured_once(monkeypatch: pytest.MonkeyPatch, tmp_path: P
 def test_still_to_do_lists_the_gaps_and_the_points_to_agree(builds) -> None:
     page = page_of(builds["embedded"][2])
     still = page.section("Still to do before the work starts", "Made by dpia")
-    assert "Close the 11 gaps that block sign-off" in still
+    assert "Close the 13 gaps that block sign-off" in still
     assert "Agree 3 points with your partners" in still
     agreement = (builds["embedded"][2] / "partnership-agreement.md").read_text(encoding="utf-8")
     for point in ("A written contract with CallPoint Research Ltd, which processes data for the "
@@ -370,3 +370,19 @@ def test_build_ends_by_naming_the_start_page(run_dpia: RunDpia, tmp_path: Path) 
     assert result.stdout.splitlines()[-1] == f"Start with {out / 'index.html'} (open it in a web browser)."
     assert "  index.html  start here" in result.stdout
     assert (out / "index.html").is_file()
+
+
+def test_the_build_and_the_start_page_count_the_same_files(
+    run_dpia: RunDpia, tmp_path: Path,
+) -> None:
+    """Issue 12 point 10: 'Built N files' and the start page's 'made the N files' agree, and
+    N is what is in the folder (the start page lists every other file)."""
+    out = tmp_path / "documents"
+    result = run_dpia("build", CONTRACT_EXAMPLE, "--out", out, "--date", "2026-11-26")
+    built_n = int(re.search(r"Built (\d+) files", result.stdout).group(1))  # type: ignore[union-attr]
+    page = page_of(out)
+    said_n = int(re.search(r"made the (\d+) files in this folder, this page among them",
+                           page.text).group(1))  # type: ignore[union-attr]
+    in_folder = sum(1 for p in out.rglob("*") if p.is_file())
+    listed = {unquote(h.partition("#")[0]) for h, _ in page.links if h.partition("#")[0]}
+    assert built_n == said_n == in_folder == len(listed) + 1

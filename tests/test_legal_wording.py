@@ -197,3 +197,191 @@ def test_recordings_harm_names_only_what_is_recorded() -> None:
     assert harm(["audio_recordings"]) == "Voices identify people."
     assert harm(["photographs"]) == "Faces identify people."
     assert harm(["video_recordings"]) == "Voices and faces identify people."
+
+
+# --- what was left of issue 10 -----------------------------------------------------------------
+
+MCA_ROUTE = "is lawful only under sections 30 to 34 of the Mental Capacity Act 2005"
+
+
+def capacity_data() -> dict[str, Any]:
+    """tests/data/capacity-example.yaml: some participants may lack capacity, and Northtown
+    Carers Centre relies on the research condition (Article 9(2)(j))."""
+    import copy
+
+    from conftest import DATA
+
+    from dpia.answers.loader import parse
+
+    data, _ = parse((DATA / "capacity-example.yaml").read_text(encoding="utf-8"))
+    return copy.deepcopy(data)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_capacity_in_research_names_the_mca_route_and_what_to_check() -> None:
+    _, md = dpia_doc_of(capacity_data())
+    said = flat(md)
+    assert MCA_ROUTE in said
+    for words in ("an appropriate body (in England, a research ethics committee recognised for the purpose) "
+                  "must approve the project (section 31)",
+                  "a personal consultee, or a nominated consultee where no one is willing and able to act, "
+                  "must be consulted and their advice followed (section 32)",
+                  "Northtown Carers Centre relies on the research condition (UK GDPR Article 9(2)(j))",
+                  "must check it before they sign: that the approval of an appropriate body under section 31 "
+                  "is in place"):
+        assert words in said, words
+    # section 34 is transitional (projects begun before October 2007): it does not cover this project
+    assert "section 34 covers people who lose capacity during the project" not in said
+    assert ("Section 34 deals only with projects begun before October 2007, so someone who loses capacity "
+            "during this project is covered by sections 30 to 33 from then on") in said
+    assert "Adults with Incapacity (Scotland) Act 2000" in said
+
+
+def test_capacity_without_research_recorded_says_what_to_check() -> None:
+    data = capacity_data()
+    data["processing"]["special_category_condition"] = "substantial_public_interest"
+    data["processing"]["schedule1_condition"] = "Schedule 1, paragraph 6: statutory and government purposes"
+    said = flat(dpia_doc_of(data)[1])
+    assert MCA_ROUTE not in said  # not asserted as research
+    assert ("The answers do not show whether the project is research involving adults who may lack "
+            "capacity") in said
+    assert ("If it is service evaluation or engagement rather than research, those sections do not "
+            "apply") in said
+    # nobody who may lack capacity: no Mental Capacity Act paragraph at all
+    data["processing"]["mental_capacity"] = "not_expected"
+    data["processing"].pop("capacity_approach", None)
+    assert "sections 30 to 34" not in flat(dpia_doc_of(data)[1])
+
+
+def test_step_4_condition_notes_name_the_controllers_relying_on_them() -> None:
+    said = flat(dpia_doc_of(capacity_data())[1])
+    assert "Research under this condition" not in said
+    assert ("Northtown Carers Centre relies on archiving, research and statistics (Article 9(2)(j)). "
+            "Processing under that condition needs the safeguards of Article 89(1)") in said
+    assert ("Healthwatch Northtown relies on substantial public interest (Article 9(2)(g)). Conditions "
+            "in Part 2") in said
+    # one condition for every controller: the note stands alone
+    data = sole(example_data("contract"), "public_task", "archiving_research_statistics")
+    data["processing"]["schedule1_condition"] = "Schedule 1, paragraph 4: research"
+    one = flat(dpia_doc_of(data)[1])
+    assert "each controller relies on its own. Processing under that condition needs" in one
+
+
+def anonymous_project(free_text: bool) -> dict[str, Any]:
+    data = solo_project()
+    data["project"]["methods"] = ["paper_survey", "interview"]
+    data["project"]["participation_minutes"] = {"paper_survey": 10, "interview": 30}
+    data["processing"]["personal_data"] = ["age_band", "postcode_district"] + (
+        ["free_text_experiences"] if free_text else [])
+    data["processing"]["retention"] = [{"data": "Survey answers", "period": "2 years",
+                                        "then": "Securely deleted"}]
+    data["processing"].pop("anonymisation", None)
+    return data
+
+
+def test_anonymous_collection_is_said_the_same_way_in_every_document(tmp_path: Path) -> None:
+    data = anonymous_project(free_text=False)
+    dpia = flat(dpia_doc_of(data)[1])
+    assert "No name, contact details or other identifier is collected, so the controllers cannot tell" in dpia
+    assert "(UK GDPR Article 11)" in dpia
+    texts = {name: flat(text) for name, text in build_texts(data, tmp_path).items()
+             if name.endswith((".md", ".txt"))}
+    not_yours = "so we cannot tell which answers are yours"
+    for name in ("privacy-notice.md", "privacy-notice.txt", "participant-information/interview.txt"):
+        assert not_yours in texts[name], name
+        assert "We can only show you, correct or delete your answers if you give us details" in texts[name]
+    intro = texts["participant-information/survey-introduction.txt"]
+    assert "We do not ask your name." in intro and "We will not use your name" not in intro
+    # no anonymisation method recorded: nothing promises anonymity in absolute terms
+    for name, text in texts.items():
+        assert "no one can be picked out" not in text, name
+        assert "We leave out anything that could show who you are" not in text, name
+    assert "We try to leave out anything that could show who you are" in texts[
+        "participant-information/interview.txt"]
+
+
+def test_an_item_in_words_of_its_own_is_never_taken_for_anonymous() -> None:
+    from dpia.assessment.facts import collection_identity
+
+    assert collection_identity(project_from(anonymous_project(free_text=False))) == "anonymous"
+    data = anonymous_project(free_text=False)
+    data["processing"]["personal_data"].append("Email address for a prize draw")
+    assert collection_identity(project_from(data)) == "identified"
+    assert "cannot tell whose answers are whose" not in dpia_doc_of(data)[1]
+
+
+def test_anonymous_answers_cannot_be_promised_for_withdrawal() -> None:
+    # the contract's withdrawal answer offers to take answers back until 1 July
+    for free_text in (False, True):
+        gaps = {g.id: g for g in assess(project_from(anonymous_project(free_text)), TODAY).gaps}
+        assert gaps["anonymous-withdrawal"].blocks
+    honest = anonymous_project(free_text=False)
+    honest["processing"]["withdrawal"] = ("You can stop at any time before you send your answers. "
+                                          "After that they cannot be taken back, because we cannot "
+                                          "tell whose they are.")
+    assert "anonymous-withdrawal" not in {g.id for g in assess(project_from(honest), TODAY).gaps}
+    # with names collected, withdrawing answers can be honoured
+    assert "anonymous-withdrawal" not in {
+        g.id for g in assess(project_from(example_data("contract")), TODAY).gaps}
+
+
+def test_free_text_without_identifiers_is_not_called_anonymous(tmp_path: Path) -> None:
+    data = anonymous_project(free_text=True)
+    dpia = flat(dpia_doc_of(data)[1])
+    assert "experiences described in people's own words can identify them" in dpia
+    assert "cannot tell whose answers are whose" not in dpia
+    texts = {name: flat(text) for name, text in build_texts(data, tmp_path).items()
+             if name.endswith((".md", ".txt"))}
+    for name in ("privacy-notice.md", "participant-information/interview.txt"):
+        assert "what you tell us in your own words could show who you are" in texts[name], name
+        assert "cannot tell which answers are yours" not in texts[name], name
+    intro = texts["participant-information/survey-introduction.txt"]
+    assert "Please do not give names or details that could show who you or others are." in intro
+    # a project that collects names says none of this
+    contract = flat(build_texts(example_data("contract"), tmp_path / "c")["privacy-notice.md"])
+    assert "cannot tell which answers are yours" not in contract
+    assert "own words could show who you are" not in contract
+
+
+def test_suppression_rule_is_stated_once(tmp_path: Path) -> None:
+    # the contract example's anonymisation answer states the rule with the same threshold
+    md = dpia_doc_of(example_data("contract"))[1]
+    assert md.count("suppress any count") == 1
+    notice = flat(build_texts(example_data("contract"), tmp_path)["privacy-notice.md"])
+    assert notice.count("suppress any count") + notice.count("we do not publish the number") == 1
+    # without the rule in the anonymisation answer, the threshold states it
+    data = change({"processing.anonymisation": "Names and contact details are removed before analysis."})
+    md = dpia_doc_of(data)[1]
+    assert md.count("Published results suppress any count below 5.") == 1
+    # two different rules: advice to make them agree
+    odd = change({"processing.anonymisation": "Published tables suppress any count under 3."})
+    gaps = {g.id: g.level for g in assess(project_from(odd), TODAY).gaps}
+    assert gaps["small-number-two-rules"] == "advice"
+
+
+def test_a_risk_without_likelihood_after_measures_is_listed_never_placed() -> None:
+    from dpia.render import diagrams
+
+    # only the residual level is recorded: the likelihood after the measures is not
+    data = change({"risks": [{"id": "special-category", "measures": ["Encrypt the data"],
+                              "effect": "reduced", "residual": "low", "approved": True}]})
+    a = assess(project_from(data), TODAY)
+    after = diagrams.heat_cells(a, after=True)
+    assert not [cell for cell, ids in after.items() if "special-category" in ids]  # not 'remote'
+    assert "special-category" in diagrams.heat_cells(a, after=False)[("possible", "severe")]
+    md = flat(dpia_doc_of(data)[1])
+    assert ("Likelihood not recorded after measures, so not placed in Figure 3: `special-category` "
+            "(residual risk low). Only the level of the residual risk is recorded") in md
+    # the drawn figure lists it under the grid, not in a cell
+    panel = diagrams.heatmap_picture(a, True, dpia_doc_of(data)[0].meta, "Figure 3")
+    words = " ".join(getattr(shape, "text", "") for shape in panel.shapes)
+    assert "Likelihood not recorded after measures (not placed): special-category (low)" in words
+    # a residual level equal to the level before stays in its cell
+    same = change({"risks": [{"id": "special-category", "measures": ["Encrypt the data"],
+                              "effect": "accepted", "residual": "high", "approved": True}]})
+    kept = diagrams.heat_cells(assess(project_from(same), TODAY), after=True)
+    assert "special-category" in kept[("possible", "severe")]
+    assert "Likelihood not recorded after measures" not in dpia_doc_of(same)[1]

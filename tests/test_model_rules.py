@@ -38,6 +38,10 @@ BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     # vocabularies
     ("method-unknown", {"sharing[3].method": "fax"}, "sharing[3].method",
      ("'fax' is not allowed", "allowed values: sftp, secure_download")),
+    ("method-other-undescribed", {"sharing[3].method": "other"}, "sharing[3].method_detail",
+     ("is needed when 'method' is other",)),
+    ("method-detail-not-other", {"sharing[3].method_detail": "By hand"}, "sharing[3].method_detail",
+     ("is only for 'method: other'",)),
     ("methods-empty", {"project.methods": []}, "project.methods", ("at least one",)),
     ("methods-value", {"project.methods[1]": "survey"}, "project.methods[1]", ("allowed values",)),
     ("org-type", {"organisations[1].type": "charity"}, "organisations[1].type",
@@ -141,7 +145,7 @@ BROKEN: list[tuple[str, dict[str, Any], str, tuple[str, ...]]] = [
     ("subject-access-processor", {"data_protection.subject_access": "formsco"},
      "data_protection.subject_access", ("is a processor",)),
     ("public-authority-needs-dpo", {"organisations[2].dpo": DELETE}, "organisations[2].dpo",
-     ("public authority", "Data Protection Officer")),
+     ("is an NHS trust, a public authority", "Data Protection Officer")),
     # lawful basis and conditions
     ("basis-map-misses-controller", {"processing.lawful_basis": {"hwn": "public_task"},
                                      "processing.legitimate_interests": DELETE},

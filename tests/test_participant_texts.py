@@ -106,7 +106,17 @@ def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[
     assert "You can write about other people, but please leave out their names." in intro
     assert "do not name anyone" not in intro
     sheet = flat(built["capacity"][FOLDER + "focus-group.txt"])  # none expected
-    assert "Please do not give us other people's names or details." in sheet
+    assert "Please do not tell us other people's names or details." in sheet
+    for path in ("focus-group.txt", "interview.txt"):  # the information sheets too, spoken
+        assert "You can tell us about other people, but please do not say their names." in flat(
+            built["contract"][FOLDER + path])
+    script = flat(built["telephone"][FOLDER + "survey-introduction.txt"])  # said aloud
+    assert "You can tell me about other people, but please do not say their names." in script
+    assert "Please do not give us other people's names" not in script
+    easy = easy_read_lines(built["contract"][FOLDER + "easy-read.html"])
+    assert "You can tell us about other people." in easy and "Please do not say their names." in easy
+    short = flat(built["capacity"][FOLDER + "short-version-focus-group.txt"])
+    assert "Please do not tell us other people's names or details." in short
 
 
 def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
@@ -125,12 +135,73 @@ def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]]
 
 def test_capacity_is_explained_when_people_may_lack_it(built: dict[str, dict[str, str]]) -> None:
     sheet = flat(built["capacity"][FOLDER + "interview.txt"])
-    assert "If it is hard to decide" in sheet and "personal consultee" in sheet
+    assert "If it is hard to decide" in sheet
+    assert "we may ask someone who knows you well" in sheet
     assert "If it is hard to decide" not in built["contract"][FOLDER + "interview.txt"]
 
 
+# capacity_approach as staff write it: assessment, the two-stage test, a consultee.
+STAFF_WORDING = ("We will assess capacity using the two-stage test. Where participants lack "
+                 "capacity we consult a personal consultee under section 32.")
+
+
+def test_staff_wording_on_capacity_reaches_no_participant(tmp_path: Path) -> None:
+    """capacity_approach is printed as typed only for staff and the consultee: each text a
+    participant reads says what happens in plain words instead."""
+    data = data_of("capacity")
+    data["processing"]["capacity_approach"] = STAFF_WORDING
+    files = build_texts(data, tmp_path)
+    for_participants = [k for k in participant(files)
+                        if "consultee-information" not in k]
+    assert any("short-version" in k for k in for_participants)
+    assert any("consent-form" in k for k in for_participants)
+    for path in for_participants:
+        text = flat(re.sub(r"<[^>]+>", " ", files[path]))
+        for staff_word in ("two-stage", "assess capacity", "section 32"):
+            assert staff_word not in text, (path, staff_word)
+        if "consent-form" not in path and "easy-read" not in path:
+            assert "someone who knows you well" in text, path
+    consultee = flat(files[FOLDER + "consultee-information.txt"])
+    assert STAFF_WORDING in consultee  # as typed: not rewritten to 'you', the consultee
+
+
+def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[str, str]]) -> None:
+    files = built["capacity"]
+    for method in ("focus-group", "interview"):
+        for fmt in ("txt", "html", "md"):
+            assert FOLDER + f"short-version-{method}.{fmt}" in files
+        text = files[FOLDER + f"short-version-{method}.txt"]
+        full = files[FOLDER + f"{method}.txt"]
+        s = readability.score("short_version", text)
+        assert s.meets_target and s.within_word_limit, (method, s)
+        assert s.result.long_sentences == () and s.result.fragments == ()
+        summary = flat(data_of("capacity")["project"]["summary"])
+        own = [x for x in readability.sentences(text) if x not in summary]  # summary: as typed
+        assert max(readability.word_count(x) for x in own) <= 15
+        assert s.result.words < readability.measure(full).words / 2
+        assert s.result.ease > readability.measure(full).ease
+        flat_text = flat(text)
+        for needed in ("You do not have to take part.", "You can stop at any time.",
+                       "someone who knows you well", "We do not put your name in our report.",
+                       "If you have a question, contact Tom Okafor at Healthwatch Northtown."):
+            assert needed in flat_text, (method, needed)
+    assert "The group talk takes about 60 minutes." in flat(files[FOLDER + "short-version-focus-group.txt"])
+    assert "What you said before you left stays in our notes." in flat(
+        files[FOLDER + "short-version-focus-group.txt"])
+    assert "14pt" in files[FOLDER + "short-version-interview.html"]
+    for name in ("contract", "telephone"):  # nobody is expected to lack capacity
+        assert not any("short-version" in k for k in built[name])
+    # The start page lists each as a short version, with what to do with it.
+    from texts_helpers import project_from
+
+    from dpia.render import index
+    known = index._known(project_from(data_of("capacity")))
+    assert known[FOLDER + "short-version-interview"] == ("short_version", "interview")
+
+
 def test_readability_targets_hold_for_every_participant_text(built: dict[str, dict[str, str]]) -> None:
-    kinds = {"survey-introduction": "survey_introduction"}
+    kinds = {"survey-introduction": "survey_introduction", "short-version-focus-group": "short_version",
+             "short-version-interview": "short_version"}
     for name, files in built.items():
         for path, text in participant(files).items():
             if not path.endswith(".txt"):
@@ -241,7 +312,7 @@ def test_easy_read_pdf_is_a4_with_text_of_14_pt_or_more(tmp_path: Path) -> None:
     assert min(heights) >= 14, min(heights)
     assert max(heights) >= 16
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "If it is hard to decide, we ask someone who knows you." in " ".join(text.split())
+    assert "If deciding is hard, we may ask someone who knows you." in " ".join(text.split())
 
 
 def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str, str]],
@@ -262,3 +333,220 @@ def test_fragments_are_flagged_and_the_texts_have_none(built: dict[str, dict[str
     assert fragments == ("To find out how carers manage.",)
     assert any(n.startswith("not a sentence") for n in readability.describe(
         readability.score("information_sheet", build[FOLDER + "focus-group.txt"])))
+
+
+# Answers typed as notes, not sentences, and printed where a text expects a sentence.
+TYPED_FRAGMENTS = {
+    ("project", "summary"): "To find out how discharge went.",
+    ("processing", "withdrawal"): "By emailing us until 1 July.",
+    ("processing", "anonymisation"): "Our information line, weekdays 9 to 5.",
+}
+
+
+def test_sentences_without_a_main_verb_are_flagged(tmp_path: Path) -> None:
+    from dpia.render.verbs import has_main_verb
+
+    assert not has_main_verb("Our information line, weekdays 9 to 5.")
+    assert not has_main_verb("By emailing us until 1 July.")
+    assert not has_main_verb("Weekdays from 9 to 5 at the Carers Centre, Mill Lane.")
+    for sentence in ("Ask us if anything is not clear.", "We anonymise the answers.",
+                     "FormsCo Ltd keeps its copy on computers in the United States.",
+                     "Published tables suppress any count under 5.", "This means we stop.",
+                     "To withdraw, email us.", "What happens to them then: Securely deleted."):
+        assert has_main_verb(sentence), sentence
+    # A heading, a list item or a field has no end punctuation: never a sentence to flag.
+    assert readability.verbless("Your rights\n-----------\n\n- a copy of your data\n") == ()
+    data = data_of("contract")
+    for (section, key), typed in TYPED_FRAGMENTS.items():
+        data[section][key] = typed
+    build = build_texts(data, tmp_path)
+    # The focus-group sheet prints no withdrawal answer (a group talk cannot be taken back).
+    for path, left_out in (("focus-group.txt", {"By emailing us until 1 July."}), ("interview.txt", set())):
+        flagged = readability.measure(build[FOLDER + path]).fragments
+        assert set(TYPED_FRAGMENTS.values()) - left_out <= set(flagged), (path, flagged)
+    notes = readability.describe(readability.score("information_sheet", build[FOLDER + "focus-group.txt"]))
+    assert ("not a sentence (no main verb, or starts in lower case): "
+            "Our information line, weekdays 9 to 5.") in notes
+
+
+def every_example() -> list[Path]:
+    from conftest import EMBEDDED_EXAMPLE, SHARED_EXAMPLE
+
+    shared = sorted(SHARED_EXAMPLE.parent.glob("*.yaml")) if SHARED_EXAMPLE.exists() else []
+    return [*sorted(DATA.glob("*.yaml")), EMBEDDED_EXAMPLE, *shared]
+
+
+@pytest.mark.parametrize("path", every_example(), ids=lambda p: p.stem)
+def test_no_sentence_of_a_built_text_is_flagged_as_a_fragment(path: Path, tmp_path: Path) -> None:
+    """Zero false positives: every sentence of every measured text (participant texts and the
+    privacy-notice section) built from every example has a main verb and starts as a sentence."""
+    data, _ = parse(path.read_text(encoding="utf-8"))
+    texts = {k: v for k, v in build_texts(data, tmp_path).items() if k.endswith(".txt")}
+    assert len(texts) >= 2
+    for name, text in texts.items():
+        assert readability.measure(text).fragments == (), (path.name, name)
+
+
+def easy_read_lines(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<p>(.*?)</p>", html.split("<ol", 1)[1])]
+
+
+def test_easy_read_time_is_true_for_every_method(tmp_path: Path) -> None:
+    """'It takes about N minutes' only when every method takes N: a method with no time
+    recorded is never given another method's time."""
+    data = data_of("contract")
+    data["project"]["methods"] = ["online_survey", "focus_group", "interview"]
+    data["project"]["participation_minutes"] = {"online_survey": 10}
+    lines = easy_read_lines(build_texts(data, tmp_path / "some")[FOLDER + "easy-read.html"])
+    assert not any(line.startswith("It takes about") for line in lines)
+    said = [line for line in lines if "how long" in line or "takes about" in line]
+    assert said == ["The survey online takes about 10 minutes.",  # one line would be too long
+                    "Ask us how long a group talk takes.",
+                    "Ask us how long a talk with one of us takes."]
+    data["project"]["participation_minutes"] = {"online_survey": 30, "focus_group": 30,
+                                                "interview": 30}
+    lines = easy_read_lines(build_texts(data, tmp_path / "same")[FOLDER + "easy-read.html"])
+    assert "It takes about 30 minutes." in lines
+    data["project"].pop("participation_minutes")
+    lines = easy_read_lines(build_texts(data, tmp_path / "none")[FOLDER + "easy-read.html"])
+    assert not any("takes" in line for line in lines)
+    data["project"]["methods"] = ["interview", "focus_group", "telephone_survey"]
+    data["project"]["participation_minutes"] = {"interview": 45}
+    lines = easy_read_lines(build_texts(data, tmp_path / "short")[FOLDER + "easy-read.html"])
+    assert "A talk with one of us takes about 45 minutes." in lines
+    assert "Ask us how long a group talk or the phone call takes." in lines
+
+
+# --- where to get support -------------------------------------------------------------------
+
+def support_texts(files: dict[str, str]) -> dict[str, str]:
+    """Each participant text a person reads or hears, flattened: the plain-text files, and
+    the Easy Read page's lines."""
+    out = {k: flat(re.sub(r"^[-=]+$", "", v, flags=re.M))  # no heading underlines
+           for k, v in participant(files).items() if k.endswith(".txt")}
+    if FOLDER + "easy-read.html" in files:
+        out[FOLDER + "easy-read.html"] = " ".join(easy_read_lines(files[FOLDER + "easy-read.html"]))
+    return out
+
+
+def kinds(names: list[str]) -> set[str]:
+    """Which text types these files are."""
+    found = set()
+    for n in names:
+        stem = n.removeprefix(FOLDER).split(".")[0]
+        found.add("short-version" if stem.startswith("short-version") else stem)
+    return found
+
+
+def test_every_participant_text_says_where_to_get_support(built: dict[str, dict[str, str]]) -> None:
+    # A local Healthwatch takes part in all three examples: its statutory information and
+    # signposting role, said in every text; "also" after a contact at the Healthwatch.
+    seen: list[str] = []
+    for name in ("contract", "capacity", "telephone"):
+        for path, text in support_texts(built[name]).items():
+            seen.append(path if name != "telephone" else FOLDER + "telephone-script")
+            if path.endswith("easy-read.html"):
+                assert ("Do you need help with health or care? "
+                        "Healthwatch Northtown can tell you where to go.") in text, (name, path)
+            elif "survey-introduction" in path or "short-version" in path:
+                # after "contact Tom Okafor at Healthwatch Northtown. You can email ..."
+                assert "Healthwatch Northtown can also tell you where to find care and support." in text
+            else:  # a section of its own, with how to reach the Healthwatch
+                assert ("Getting support Healthwatch Northtown can tell you where to find care and "
+                        "support. Contact Tom Okafor at Healthwatch Northtown. You can email "
+                        "research@hwnorthtown.example.") in text, (name, path)
+    assert kinds(seen) >= {"survey-introduction", "telephone-script", "focus-group", "interview",
+                           "short-version", "consultee-information", "easy-read"}
+
+
+def test_support_without_a_local_healthwatch_promises_no_service(tmp_path: Path) -> None:
+    # No local Healthwatch (Healthwatch England has no local signposting role): people are
+    # asked to tell the named contact; nothing says anyone can find them care or support.
+    seen: list[str] = []
+    for name in ("contract", "capacity"):
+        data = data_of(name)
+        for org in data["organisations"]:
+            if org["type"] == "healthwatch":
+                org["name"] = "Healthwatch England"
+        for path, text in support_texts(build_texts(data, tmp_path / name)).items():
+            seen.append(path)
+            assert "where to find care and support" not in text and "where to go" not in text
+            if path.endswith("easy-read.html"):
+                assert "Do you need help after taking part? Please tell us." in text
+            elif "survey-introduction" in path or "short-version" in path:
+                assert "If you need support after taking part, please tell Tom Okafor." in text
+            else:
+                assert ("Getting support If taking part brings up anything you need support "
+                        "with, please tell us. Contact Tom Okafor at Healthwatch England.") in text
+    assert kinds(seen) >= {"survey-introduction", "focus-group", "short-version", "easy-read"}
+
+
+def test_support_from_a_healthwatch_that_is_not_the_contact(tmp_path: Path) -> None:
+    # The Healthwatch is a partner, not the organisation people contact: it is named with its
+    # own contact from the answers, and no "also".
+    data = data_of("contract")
+    for org in data["organisations"]:
+        if org["id"] == "hwn":
+            org["type"] = "voluntary"
+            org["name"] = "Northtown Voices"
+        elif org["id"] == "ncc":
+            org["type"] = "healthwatch"
+            org["name"] = "Healthwatch Carers Northtown"
+            org["contact"] = {"name": "Ada Obi", "email": "help@hwcarers.example"}
+    files = support_texts(build_texts(data, tmp_path))
+    intro = files[FOLDER + "survey-introduction.txt"]
+    assert ("contact Tom Okafor at Northtown Voices. You can email research@hwnorthtown.example. "
+            "Healthwatch Carers Northtown can tell you where to find care and support. "
+            "You can email help@hwcarers.example.") in intro
+    assert ("Healthwatch Carers Northtown can tell you where to find care and support. Contact "
+            "Ada Obi at Healthwatch Carers Northtown. You can email help@hwcarers.example.") in files[
+        FOLDER + "focus-group.txt"]
+
+
+# --- pronouns and the small-number rule -----------------------------------------------------
+
+def test_organisations_working_for_it_or_them(tmp_path: Path) -> None:
+    one = flat(build_texts(data_of("capacity"), tmp_path / "one")[FOLDER + "focus-group.txt"])
+    assert "Only Healthwatch Northtown, and organisations working for it, will keep" in one
+    data = data_of("capacity")  # Northtown Carers Centre receives the answers too: two keep them
+    data["sharing"].append({**data["sharing"][0], "id": "answers-to-ncc", "from": "hwn", "to": "ncc",
+                            "purpose": "Joint analysis"})
+    files = build_texts(data, tmp_path / "two")
+    for path in ("focus-group.txt", "consultee-information.txt"):
+        text = flat(files[FOLDER + path])
+        assert ("Only Healthwatch Northtown and Northtown Carers Centre, and organisations working "
+                "for them, will keep") in text, path
+
+
+@pytest.mark.parametrize("typed", ["Published tables suppress any count under 5.",
+                                   "Counts of fewer than five people are suppressed."])
+def test_the_small_number_rule_is_said_once(typed: str, tmp_path: Path) -> None:
+    data = data_of("contract")
+    data["processing"]["anonymisation"] = "Names are removed before analysis. " + typed
+    data["processing"]["small_number_threshold"] = 5
+    files = participant(build_texts(data, tmp_path / "typed"))
+    for path, text in files.items():
+        assert "If fewer than 5 people gave an answer" not in text, path
+    assert flat(files[FOLDER + "focus-group.txt"]).count(typed) == 1
+    # the same rule in digits or in words: no advice that the answers state two rules
+    from conftest import TODAY
+    from texts_helpers import project_from
+
+    from dpia.assessment.assess import assess
+    assert "small-number-two-rules" not in {g.id for g in assess(project_from(data), TODAY).gaps}
+    # Typed text without the rule: the sheet states the template's rule, once.
+    data["processing"]["anonymisation"] = "Names are removed before analysis."
+    sheet = flat(build_texts(data, tmp_path / "own")[FOLDER + "focus-group.txt"])
+    assert sheet.count("If fewer than 5 people gave an answer, we do not publish the number.") == 1
+
+
+def test_focus_group_sheet_offers_no_withdrawal_a_group_talk_cannot_give(
+    built: dict[str, dict[str, str]],
+) -> None:
+    # The answers' withdrawal ("withdraw your answers until 1 July 2026") is for answers that
+    # can be taken back; a group talk stays in the notes: the sheet says what can be done.
+    group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
+    group = group.split("Getting support", 1)[0]
+    assert "withdraw your answers" not in group
+    assert ("If you ask us, we will not quote you. To ask, contact Tom Okafor at Healthwatch "
+            "Northtown: email research@hwnorthtown.example.") in group

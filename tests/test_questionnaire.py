@@ -21,7 +21,7 @@ from dpia.questionnaire.questions import SECTIONS, section, suggest_id
 # --- a whole questionnaire, from empty ---------------------------------------------------
 
 PROJECT = (
-    type_("Carers and discharge") + ENTER  # title; accept the suggested id
+    type_("Carers and discharge")  # title (the id is suggested from it, not asked)
     + type_("We ask carers about leaving hospital.")
     + SPACE + ENTER  # methods: online survey
     + type_("2026-02-01") + type_("2026-01-15")  # start; an end before the start
@@ -30,12 +30,12 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + ENTER + ENTER * 3  # name, id, type, ico/address/url
-    + "y" + type_("Priya Shah") + ENTER + type_("dpo@hw.example") + ENTER  # a DPO
+    type_("Healthwatch Northtown") + ENTER + "n"  # name, type; details later
+    + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO (reached by email)
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + replace("ngh") + down(1) + ENTER * 3
-    + type_("IG Team") + ENTER + type_("ig@ngh.example") + ENTER  # DPO (required)
+    + type_("Northtown General Hospital") + down(1) + "n"
+    + type_("IG Team") + type_("ig@ngh.example")  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done
     + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
@@ -52,6 +52,7 @@ PROCESSING = (
     + SPACE + ENTER  # name
     + ENTER  # special category: health (ticked by default)
     + ENTER * 3  # criminal, children, vulnerable adults: no
+    + ENTER  # carers take part: nobody else the answers are about
     + ENTER + ENTER  # public task; no detail
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
@@ -79,8 +80,9 @@ def test_whole_questionnaire_from_empty_passes_check(tmp_path: Path) -> None:
     assert loaded == project
     assert loaded.project.id == "carers-and-discharge"
     assert loaded.project.end == date(2026, 9, 30)
-    assert loaded.org_ids == ["healthwatch-northtown", "ngh"]
-    assert loaded.org("ngh").dpo is not None and loaded.org("ngh").dpo.email == "ig@ngh.example"
+    assert loaded.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
+    ngh = loaded.org("northtown-general-hospital")
+    assert ngh.dpo is not None and ngh.dpo.email == "ig@ngh.example"
     assert loaded.controller_ids == ["healthwatch-northtown"]
     assert loaded.processing.schedule1_condition == (
         "Schedule 1, paragraph 6: statutory and government purposes"
@@ -115,7 +117,7 @@ def test_project_section(doc: dict[str, Any]) -> None:
     doc.pop("project")
     doc["project"] = {"lead": "hwn"}
     said = ask_section(doc, "project", (
-        type_("Waiting well") + replace("ww-2027") + type_("We listen.")
+        type_("Waiting well") + type_("We listen.")  # the id is suggested, not asked
         + DOWN * 4 + SPACE + ENTER  # interviews
         + ENTER + ENTER  # no dates
         + "n"  # no written agreement
@@ -123,21 +125,21 @@ def test_project_section(doc: dict[str, Any]) -> None:
         + ENTER  # done
     ))
     assert doc["project"] == {
-        "lead": "hwn", "title": "Waiting well", "id": "ww-2027", "summary": "We listen.",
+        "lead": "hwn", "title": "Waiting well", "id": "waiting-well", "summary": "We listen.",
         "methods": ["interview"],
         "checkins": [{"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}],
     }
-    assert "Partners should agree these before any work begins" in said
+    assert "e.g. a memorandum of understanding" in said
 
 
 def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> None:
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + down(4) + ENTER * 3  # local authority
-        + type_("Jane Roe") + ENTER
+        type_("Northtown Council") + down(4) + "n"  # local authority; details later
+        + type_("Jane Roe")  # the DPO's name (a DPO's role is not asked)
         + type_("not-an-email") + replace("dpo@council.example")  # refused, then fixed
-        + ENTER + ENTER  # no phone; no contact
+        + ENTER  # no contact (with an email, no phone is asked)
         + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
@@ -158,7 +160,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         + SPACE + DOWN * 2 + SPACE + ENTER  # hwn and ncc
         + type_("HWN designs the survey; NCC recruits carers")
         + ENTER  # contact point: hwn
-        + ENTER + down(1) + type_("Survey hosting") + ENTER + ENTER  # processor formsco
+        + ENTER + down(1) + type_("Survey hosting") + ENTER  # processor formsco, contract
+        + ENTER + ENTER  # it stores the data; no location
         + ENTER  # done
         + ENTER * 6
     ))
@@ -168,7 +171,8 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         "joint_arrangement": "HWN designs the survey; NCC recruits carers", "contact_point": "hwn",
     }
     assert doc["data_protection"]["processors"] == [
-        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True}
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
+         "holds_data": True}
     ]
     assert "Article 26 requires joint controllers" in said
 
@@ -240,7 +244,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 ) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + "n"  # the controllers rely on different bases
         + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests
         + ENTER  # no detail
@@ -259,7 +263,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
 def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[str, Any]) -> None:
     doc.pop("processing")
     said = ask_section(doc, "processing", (
-        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 3
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + ENTER + ENTER  # the same basis for both: public task
         + ENTER  # no detail
         + DOWN + ENTER  # Article 9: health or social care
@@ -270,7 +274,7 @@ def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[s
     assert pr["lawful_basis"] == "public_task"
     assert "legitimate_interests" not in pr
     assert pr["schedule1_condition"] == "Schedule 1, paragraph 2: health or social care purposes"
-    assert "Schedule 1 of the Data Protection Act" in said
+    assert "UK law adds a Schedule 1 condition (Data Protection Act 2018)" in said
 
 
 def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> None:
@@ -278,7 +282,7 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
     ask_section(doc, "processing", (
         DOWN + SPACE + ENTER + type_("20") + ENTER + SPACE + ENTER
         + SPACE + ENTER  # untick health
-        + ENTER * 3 + ENTER + ENTER + ENTER + PROCESSING_TAIL
+        + ENTER * 4 + ENTER + ENTER + ENTER + PROCESSING_TAIL
     ))
     assert doc["processing"]["special_category"] == []
     assert "special_category_condition" not in doc["processing"]
@@ -286,12 +290,12 @@ def test_no_special_category_means_no_article9_question(doc: dict[str, Any]) -> 
 
 def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[str, Any]) -> None:
     doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
     said = ask_section(doc, "sharing", (
         ENTER  # add a flow
-        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient)
-        + ENTER  # suggested id
+        + ENTER + ENTER  # from hwn to ngh (hwn is not offered as recipient); id suggested
         + type_("Findings; Quotes") + ENTER + type_("Inform the trust")
-        + down(8)  # ordinary email (after the secure methods and the two kinds of link)
+        + down(7)  # ordinary email (after the secure methods and the file-sharing link)
         + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
         + ENTER  # done
     ))
@@ -299,9 +303,52 @@ def test_sharing_flow_by_email_warns_and_excludes_sender_as_recipient(doc: dict[
     assert flow["id"] == "hwn-to-ngh" and flow["from"] == "hwn" and flow["to"] == "ngh"
     assert flow["data"] == ["Findings", "Quotes"]
     assert flow["method"] == "email"
-    assert flow["starts"] == date(2026, 2, 2)  # the project's start
-    assert flow["review"] == date(2026, 9, 30)  # the project's end
+    assert flow["starts"] == date(2026, 2, 2)  # the project's start: no fieldwork check-in
+    # The fieldwork's end: the check-in after it (analysis), reviewed then.
+    assert flow["ends"] == flow["review"] == date(2026, 7, 15)
     assert "not a secure way to send data that identifies people" in said
+
+
+def _one_flow(doc: dict[str, Any], method_keys: str) -> tuple[dict[str, Any], str]:
+    doc.pop("sharing")
+    doc["data_protection"].pop("processors")  # no flows to suggest
+    said = ask_section(doc, "sharing", (
+        ENTER + ENTER + ENTER  # add a flow from hwn to ngh (its id suggested, not asked)
+        + type_("Survey answers") + ENTER + type_("Follow-up referrals")  # identifiable
+        + method_keys
+        + ENTER + ENTER + ENTER + ENTER + ENTER  # frequency, agreement, dates
+        + ENTER  # done
+    ))
+    return doc["sharing"][0], said
+
+
+@pytest.mark.parametrize(("answer", "method"), [("y", "protected_link"), ("n", "open_link")])
+def test_a_file_sharing_link_asks_who_can_open_it(
+    doc: dict[str, Any], answer: str, method: str,
+) -> None:
+    """Issue 12 point 2: one choice for a link, then whether only named people can open it
+    (sign-in or a separate password, and an expiry): the second edition's link methods."""
+    flow, said = _one_flow(doc, down(6) + answer)
+    assert flow["method"] == method
+    assert ("not a secure way to send data that identifies people" in said) == (
+        method == "open_link")
+
+
+def test_another_method_is_described_and_treated_as_not_secure(doc: dict[str, Any]) -> None:
+    flow, said = _one_flow(doc, UP + ENTER + type_("A courier carries an encrypted memory stick"))
+    assert flow["method"] == "other"
+    assert flow["method_detail"] == "A courier carries an encrypted memory stick"
+    assert "records it as a risk needing measures" in said
+
+
+def test_every_transfer_method_is_described_in_one_line() -> None:
+    from dpia.answers import vocab
+    from dpia.questionnaire.questions import LINK, LINK_QUESTION, METHOD_CHOICES, METHOD_LINES
+
+    assert set(METHOD_LINES) == set(METHOD_CHOICES)
+    assert all(len(line) <= 90 and "\n" not in line for line in METHOD_LINES.values())
+    offered = (set(METHOD_CHOICES) - {LINK}) | set(LINK_QUESTION[1:])
+    assert offered == set(vocab.TRANSFER_METHODS)
 
 
 def test_findings_defaults_follow_the_controllers(doc: dict[str, Any]) -> None:
@@ -356,7 +403,8 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert f"dpia new {path}" in str(stopped.value)
     data, _ = parse(read_text(path))
     assert data[INCOMPLETE_KEY]["section"] == "organisations"
-    assert data["organisations"] == [{"name": "Healthwatch Northtown"}]
+    assert data["organisations"] == [{"name": "Healthwatch Northtown",
+                                      "id": "healthwatch-northtown"}]  # suggested, not asked
     assert data["project"]["title"] == "Carers and discharge"
     with pytest.raises(IncompleteAnswersError, match="dpia new"):
         load(path)
@@ -367,7 +415,7 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     assert "what it aims to achieve" not in said  # the finished section is not asked again
     assert "Section 2 of 8" in said
     assert load(path) == project
-    assert project.org_ids == ["healthwatch-northtown", "ngh"]
+    assert project.org_ids == ["healthwatch-northtown", "northtown-general-hospital"]
 
 
 def test_existing_finished_file_is_not_overwritten(tmp_path: Path, contract_text: str) -> None:

@@ -49,17 +49,52 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
     said = ask_section(doc, "roles", (
         ENTER  # add a processor
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
-        + type_("SurveyCo Ltd") + ENTER + DOWN * 7 + ENTER + ENTER * 3  # a company
+        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER + "n"  # a company (id suggested); details later
         + "n" + "n" + "n"  # no DPO, no data protection lead, no contact
-        + type_("Online survey hosting") + ENTER + ENTER  # contract in place; no location
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))
     assert doc["organisations"][-1] == {
         "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
     assert doc["data_protection"]["processors"] == [{
         "organisation": "surveyco-ltd", "service": "Online survey hosting",
-        "contract_in_place": True}]
+        "contract_in_place": True, "holds_data": True}]
     assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
+
+
+def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str, Any]) -> None:
+    """Issue 12 point 8: the same name (case and spaces aside) warns and offers the one
+    already listed, rather than silently adding 'formsco-ltd-2'."""
+    del doc["data_protection"]["processors"]
+    said = ask_section(doc, "roles", (
+        ENTER  # add a processor
+        + DOWN * 3 + ENTER  # "A new organisation"
+        + type_("  formsco   LTD ")
+        + ENTER  # use the one already listed
+        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
+        + ENTER  # done
+    ))
+    assert len(doc["organisations"]) == 5
+    assert doc["data_protection"]["processors"] == [{
+        "organisation": "formsco", "service": "Online survey hosting",
+        "contract_in_place": True, "holds_data": True}]
+    assert "formsco   LTD is already in the list of organisations." in said
+    assert "Not added again: FormsCo Ltd is already listed." in said
+    assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
+
+
+def test_an_organisation_named_again_may_still_be_added(doc: dict[str, Any]) -> None:
+    doc["organisations"] = doc["organisations"][:1]
+    doc["project"].pop("commissioned_by", None)
+    said = ask_section(doc, "organisations", (
+        ENTER  # the listed one's contact has no phone (the last item is offered what it lacks)
+        + ENTER  # add another organisation
+        + type_("Healthwatch northtown") + "n"  # not the one listed: a second of that name
+        + ENTER + ENTER + "n" + "n" + "n" + "n"  # id; type; no details, DPO, lead, contact
+        + ENTER + ENTER  # done; not commissioned
+    ))
+    assert [o["id"] for o in doc["organisations"]] == ["hwn", "healthwatch-northtown"]
+    assert "is already in the list of organisations" in said
 
 
 def test_going_back_from_a_new_item_in_a_choice(doc: dict[str, Any]) -> None:
@@ -174,7 +209,8 @@ def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_pat
 
 def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
     ask_section(doc, "roles", (
-        UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
+        "n"  # the last processor, typeright, does not say whether it stores the data: no
+        + UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
         + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
         + ENTER  # done
     ))
@@ -218,13 +254,42 @@ def test_an_impossible_date_is_refused_at_the_prompt(doc: dict[str, Any]) -> Non
     assert doc["project"]["start"] == date(2026, 2, 28)
 
 
+def test_a_date_not_understood_says_what_was_typed_and_the_forms_accepted(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 9: the message names the answer and the accepted forms, said right
+    after the prompt (not at the foot of the terminal), and the prompt is asked again."""
+    doc["project"].pop("start")
+    said = ask_section(doc, "project", (
+        type_("next week") + CLEAR + type_("31/02/2026") + CLEAR + type_("31/03/2026") + ENTER))
+    assert doc["project"]["start"] == date(2026, 3, 31)
+    assert ("'next week' is not a date this accepts: write the day, month and year, e.g. "
+            "31/03/2026, 31 March 2026 or 2026-03-31.") in said
+    assert "'31/02/2026' is not a real date" in said
+
+
+def test_every_date_form_the_prompts_name_is_accepted() -> None:
+    import re
+
+    from dpia.answers.fieldtypes import check_value
+    from dpia.questionnaire.asking import forgiving
+
+    named = " ".join((WORDING.date, WORDING.date_optional, WORDING.date_problem))
+    forms = set(re.findall(r"\d{1,2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}",
+                           named))
+    assert forms == {"31/03/2026", "2026-03-31", "31 March 2026"}
+    for form in forms:
+        value, problem = check_value(("project", "start"), forgiving("date", form))
+        assert (value, problem) == (date(2026, 3, 31), None), form
+
+
 def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str, Any]) -> None:
     """Issue 12 point 1: nothing forces a phone number the person does not have."""
     doc.pop("organisations")
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER + ENTER * 3  # a council
-        + type_("IG team") + ENTER + ENTER  # no role, no email
+        type_("Northtown Council") + DOWN * 4 + ENTER + "n"  # a council; details later
+        + type_("IG team") + ENTER  # no email (a DPO's role is not asked)
         + ENTER  # no phone either: accepted, left as a gap
         + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
     ))
@@ -237,15 +302,71 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + ENTER + DOWN * 4 + ENTER
-        + type_("TBC") + ENTER * 2  # ICO number not known yet; no address, no notice
-        + type_("IG team") + ENTER + type_("tbc") + type_("TBC")  # no email, no phone yet
+        type_("Northtown Council") + DOWN * 4 + ENTER
+        + "y" + type_("TBC") + ENTER * 2  # details: ICO number not known yet; no address, no notice
+        + type_("IG team") + type_("tbc") + type_("TBC")  # no email, no phone yet
         + ENTER + UP + ENTER + ENTER
     ))
     org = doc["organisations"][0]
     assert "ico_registration" not in org
     assert org["dpo"] == {"name": "IG team"}
     assert WORDING.not_known in said
+
+
+def test_administrative_details_are_asked_once_and_left_for_later(
+    doc: dict[str, Any],
+) -> None:
+    """Issue 12 point 6: one question for the ICO number, address and privacy notice; "No"
+    asks none of them (tests/test_checks.py: 'dpia check' lists them for a controller)."""
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    said = ask_section(doc, "organisations", (
+        type_("Northtown Carers Centre") + DOWN * 5 + ENTER
+        + "n"  # not now: no per-field prompts
+        + "n" + "y" + type_("Jo Evans") + ENTER + type_("jo@ncc.example")  # a lead (email: no phone)
+        + "n" + ENTER  # no contact; add another
+        + type_("Healthwatch Northtown") + ENTER
+        + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
+        + "y" + type_("Priya Shah") + type_("dpo@hw.example")  # a DPO
+        + "n" + ENTER + ENTER + ENTER  # no contact; done; lead; not commissioned
+    ))
+    ncc, hwn = doc["organisations"]
+    assert not {"ico_registration", "address", "privacy_notice_url"} & set(ncc)
+    assert (hwn["ico_registration"], hwn["address"]) == ("ZA000001", "1 Market Street")
+    assert "privacy_notice_url" not in hwn
+    assert said.count("register of fee payers") == 1  # the ICO number's help: for hwn only
+
+
+def test_capacity_and_people_who_do_not_take_part_are_asked(doc: dict[str, Any]) -> None:
+    """Issue 12 point 4: after "adults who may be vulnerable: yes", whether some may lack
+    capacity and, if so, how they are included; and, as carers take part, who else the
+    answers are about."""
+    pr = doc["processing"]
+    for key in ("vulnerable_adults", "mental_capacity", "third_party_subjects"):
+        pr.pop(key)
+    said = ask_section(doc, "processing", (
+        "y"  # adults who may be vulnerable
+        + DOWN + ENTER  # some may lack capacity
+        + type_("Only people who can consent for themselves take part.")
+        + type_("the person the carer looks after")
+        + ENTER + ENTER  # transfers, retention: as they are
+    ))
+    assert pr["vulnerable_adults"] is True
+    assert pr["mental_capacity"] == "may_lack_capacity"
+    assert pr["capacity_approach"] == "Only people who can consent for themselves take part."
+    assert pr["third_party_subjects"] == ["the person the carer looks after"]
+    assert "printed as written in the DPIA and in the information for participants" in said
+
+
+def test_capacity_is_not_asked_when_nobody_vulnerable_takes_part(doc: dict[str, Any]) -> None:
+    pr = doc["processing"]
+    for key in ("vulnerable_adults", "mental_capacity", "third_party_subjects"):
+        pr.pop(key)
+    pr["data_subjects"] = ["public"]
+    said = ask_section(doc, "processing", "n" + ENTER + ENTER)
+    assert pr["vulnerable_adults"] is False
+    assert not {"mental_capacity", "capacity_approach", "third_party_subjects"} & set(pr)
+    assert "Mental Capacity Act" not in said
 
 
 def test_suggested_ids_are_short_and_whole_words() -> None:

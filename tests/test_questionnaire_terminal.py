@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from pathlib import Path
@@ -18,7 +19,6 @@ ENTER = "\r"
 # (text on screen to wait for, keys to send): a whole questionnaire from empty.
 SCRIPT: list[tuple[str, str]] = [
     ("What is the project called?", "Carers and discharge" + ENTER),
-    ("A short id for the project", ENTER),
     ("what is it for?", "We ask carers about leaving hospital." + ENTER),
     ("How will you gather people's views?", " " + DOWN * 3 + " " + ENTER),
     ("When does the project start?", "2026-02-01" + ENTER),
@@ -26,31 +26,25 @@ SCRIPT: list[tuple[str, str]] = [
     ("recorded their agreement in writing?", "n"),
     ("Check-ins: what next?", DOWN + ENTER),
     ("Section 2 of 8", ""),
-    ("Organisation name", "Healthwatch Northtown" + ENTER),
-    ("A short id for it", ENTER),
+    ("Organisation name", "Healthwatch Northtown" + ENTER),  # its id: suggested, not asked
     ("What kind of organisation is it?", ENTER),
-    ("ICO registration number", ENTER),
+    ("privacy-notice web address now?", "y"),
+    ("ICO registration number", "ZA123456" + ENTER),
     ("Postal address", ENTER),
     ("privacy notice", ENTER),
     ("Data Protection Officer (DPO)?", "y"),
-    ("Name (or team)", "Priya Shah" + ENTER),
-    ("Role", ENTER),
-    ("Email address", "dpo@hw.example" + ENTER),
-    ("Phone number", ENTER),
+    ("Name (or team)", "Priya Shah" + ENTER),  # a DPO's role is not asked
+    ("Email address", "dpo@hw.example" + ENTER),  # with an email address, no phone asked
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),  # another organisation: suggested while there is one
     ("Organisation name", "Northtown Carers Centre" + ENTER),
-    ("A short id for it", "\x15ncc" + ENTER),
     ("What kind of organisation is it?", DOWN * 5 + ENTER),
-    ("ICO registration number", ENTER),
-    ("Postal address", ENTER),
-    ("privacy notice", ENTER),
+    ("privacy-notice web address now?", "n"),  # left for later: no per-field prompts
     ("Data Protection Officer (DPO)?", "n"),
     ("lead on data protection there?", "y"),
     ("Name (or team)", "Jo Evans" + ENTER),
     ("Role", ENTER),
     ("Email address", "jo@ncc.example" + ENTER),
-    ("Phone number", ENTER),
     ("Add a project contact", "n"),
     ("Organisations: what next?", ENTER),
     ("Which organisation leads the project?", ENTER),
@@ -76,6 +70,7 @@ SCRIPT: list[tuple[str, str]] = [
     ("crimes or criminal convictions?", ENTER),
     ("Will children", ENTER),
     ("vulnerable take part?", ENTER),
+    ("who does not take part?", "the person the carer looks after" + ENTER),
     ("rely on the same lawful basis?", "n"),
     ("Lawful basis for Healthwatch Northtown", ENTER),
     ("Lawful basis for Northtown Carers Centre", DOWN + ENTER),
@@ -110,7 +105,6 @@ SCRIPT: list[tuple[str, str]] = [
     ("Why was nobody consulted?", "The DPO advised; a small survey" + ENTER),
     ("Section 8 of 8", ""),
     ("Record the sign-off now?", ENTER),
-    ("Is a DPIA needed?", ""),
 ]
 
 
@@ -126,6 +120,7 @@ def _spawn(args: list[str], cwd: Path) -> pexpect.spawn:
 
 def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: RunDpia) -> None:
     child = _spawn(["new", "project.yaml", "--date", "2026-11-26"], tmp_path)
+    child.logfile_read = log = io.StringIO()
     try:
         for text, keys in SCRIPT:
             child.expect_exact(text)
@@ -142,7 +137,9 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
             child.send(ENTER)
             recorded += 1
         child.send("n")
+        child.expect_exact("Is a DPIA needed?")  # the summary, after the measures
         child.expect_exact("Build the DPIA")
+        summary = child.before
         child.send("n")
         child.expect(pexpect.EOF)
     finally:
@@ -156,6 +153,13 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
     assert "joint_arrangement: HWN designs and holds the data; NCC recruits" in text
     assert recorded >= 1 and text.count("residual: low") == recorded, result.stdout
     assert "no-measures-" not in result.stdout  # every risk needing measures has them
+    # Issue 12 point 10: the summary is printed once and fits the 40-line terminal.
+    assert log.getvalue().count("Is a DPIA needed?") == 1
+    assert summary.count("\n") + 2 <= 40, summary
+    assert "dpia check project.yaml" in summary
+    assert "- the person the carer looks after" in text  # asked as carers take part
+    assert "ico_registration: ZA123456" in text  # Healthwatch had its details at hand
+    assert "organisations[2].ico_registration" in result.stdout  # the centre's left as gaps
 
 
 def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> None:
@@ -163,7 +167,7 @@ def test_ctrl_c_in_a_terminal_saves_and_says_how_to_resume(tmp_path: Path) -> No
     try:
         child.expect_exact("What is the project called?")
         child.send("Carers and discharge" + ENTER)
-        child.expect_exact("A short id for the project")
+        child.expect_exact("what is it for?")
         child.sendcontrol("c")
         child.expect_exact("dpia new project.yaml")
         child.expect(pexpect.EOF)

@@ -144,6 +144,25 @@ def test_one_risk_per_flow_and_processor_with_their_ids() -> None:
             "no-processor-contract-formsco", "no-processor-contract-typeright"} <= set(found)
 
 
+def test_two_risks_of_one_kind_are_titled_with_what_tells_them_apart() -> None:
+    """Issue 12 point 10: 'Processor without a contract: FormsCo Ltd', not the same title
+    twice; a rule that fires once keeps its plain title."""
+    found = risks_of(change({
+        "sharing[1].method": "email", "sharing[2].method": "post",
+        "data_protection.processors[1].contract_in_place": "false",
+        "data_protection.processors[2].contract_in_place": "false",
+    }, benign()))
+    titles = {rid: r.title for rid, r in found.items()}
+    assert titles["no-processor-contract-formsco"] == "Processor without a contract: FormsCo Ltd"
+    assert titles["no-processor-contract-typeright"] == (
+        "Processor without a contract: TypeRight Transcription Services")
+    insecure = [t for rid, t in titles.items() if rid.startswith("insecure-transfer-")]
+    assert len(insecure) == len(set(insecure)) == 2
+    assert all(": " in t and " to " in t for t in insecure), insecure
+    one = risks_of(change({"data_protection.processors[1].contract_in_place": "false"}, benign()))
+    assert one["no-processor-contract-formsco"].title == "Processor without a contract"
+
+
 def test_large_scale_threshold_is_passed_in() -> None:
     data = change({"processing.special_category": ["health"],
                    "processing.special_category_condition": "explicit_consent"}, benign())

@@ -425,6 +425,8 @@ class Flow(Base):
     identifiability: Identifiability
     purpose: Text
     method: TransferMethod
+    # With method 'other': what the method is, in the person's words.
+    method_detail: Text | None = None
     frequency: Text | None = None
     # Absent: no agreement is recorded for this flow (the project's is not assumed).
     agreement: Text | None = None

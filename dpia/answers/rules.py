@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from dpia.answers import vocab
 from dpia.answers.messages import Loc
+from dpia.answers.words import with_article
 
 if TYPE_CHECKING:
     from dpia.answers.model import Project
@@ -37,7 +38,7 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
     for i, org in enumerate(p.organisations):
         if org.is_public_authority and org.dpo is None:
             yield ("organisations", i, "dpo"), (
-                f"{org.name} is a {vocab.ORG_TYPES[org.type]}, a public authority, so it must "
+                f"{org.name} is {with_article(vocab.ORG_TYPES[org.type])}, a public authority, so it must "
                 "have a Data Protection Officer: add 'dpo' with their name and email"
             )
 
@@ -168,6 +169,14 @@ def cross_field_problems(p: Project) -> Iterator[tuple[Loc, str]]:
             yield ("sharing", i, "to"), "must be a different organisation from 'from'"
         if flow.ends and flow.ends < flow.starts:
             yield ("sharing", i, "ends"), "is before the flow 'starts'"
+        if flow.method == "other" and not flow.method_detail:
+            yield ("sharing", i, "method_detail"), (
+                "is needed when 'method' is other: say how the data is sent"
+            )
+        if flow.method_detail and flow.method != "other":
+            yield ("sharing", i, "method_detail"), (
+                "is only for 'method: other': remove it, or set 'method' to other"
+            )
 
     # findings
     for i, o in enumerate(p.findings.data_owner):

@@ -243,6 +243,7 @@ TransferMethod = Literal[
     "in_person",
     "post",
     "verbal",
+    "other",
 ]
 TRANSFER_METHODS: Final[dict[str, str]] = {
     "sftp": "secure file transfer (SFTP)",
@@ -257,8 +258,10 @@ TRANSFER_METHODS: Final[dict[str, str]] = {
     "in_person": "handed over in person",
     "post": "post",
     "verbal": "spoken (verbal)",
+    "other": "another method, not one of those listed",
 }
-INSECURE_METHODS: Final = frozenset({"email", "open_link", "post", "verbal"})
+# "other" is treated as not secure until the method is described as one of the listed ones.
+INSECURE_METHODS: Final = frozenset({"email", "open_link", "post", "verbal", "other"})
 
 # --- risks -------------------------------------------------------------------
 

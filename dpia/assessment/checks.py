@@ -16,6 +16,9 @@ from dpia.answers import vocab
 from dpia.answers.messages import path_text
 from dpia.answers.placeholders import Placeholder
 from dpia.assessment.facts import (
+    anonymisation_mentions_suppression,
+    anonymisation_states_threshold,
+    anonymous_withdrawal_promised,
     dp_adviser,
     independence_concerns,
     recipient_retention,
@@ -27,7 +30,7 @@ from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
 
 if TYPE_CHECKING:
-    from dpia.answers.model import Project
+    from dpia.answers.model import Flow, Project
 
 GapLevel = Literal["blocks-signoff", "advice"]
 GAP_LEVELS: dict[str, str] = {
@@ -211,6 +214,12 @@ def _contact_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
                 f"{org.name} is a controller but no privacy notice address is recorded.",
                 "Add 'privacy_notice_url' so participants can be pointed to it.",
             )
+        if not org.address:
+            yield Gap(
+                f"no-address-{cid}", A, f"{where}.address",
+                f"{org.name} is a controller but its postal address is not recorded.",
+                "Add 'address': the privacy notice gives each controller's address.",
+            )
         if not org.ico_registration:
             yield Gap(
                 f"no-ico-registration-{cid}", A, f"{where}.ico_registration",
@@ -242,15 +251,29 @@ _UK = re.compile(
 )
 
 
+def _method(flow: Flow) -> str:
+    label = vocab.TRANSFER_METHODS[flow.method]
+    return f"{label} ({flow.method_detail})" if flow.method_detail else label
+
+
 def _sharing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap]:
     dp = p.data_protection
     known = set(p.controller_ids) | set(p.processor_ids)
     for i, flow in enumerate(p.sharing, start=1):
+        if flow.method == "other":
+            yield Gap(
+                f"method-not-listed-{flow.id}", A, f"sharing[{i}].method",
+                f"Data goes from {_name(p, flow.from_)} to {_name(p, flow.to)} by a method "
+                f"that is not one of those listed ({flow.method_detail or 'not described'}), so "
+                "dpia treats it as not secure.",
+                "If one of the listed methods describes it (for example a file-sharing link "
+                "limited to named people, or encrypted email), choose that method instead.",
+            )
         if flow.is_insecure:
             yield Gap(
                 f"insecure-transfer-{flow.id}", B, f"sharing[{i}].method",
                 f"{vocab.IDENTIFIABILITY[flow.identifiability].capitalize()} data goes from "
-                f"{_name(p, flow.from_)} to {_name(p, flow.to)} by {vocab.TRANSFER_METHODS[flow.method]}.",
+                f"{_name(p, flow.from_)} to {_name(p, flow.to)} by {_method(flow)}.",
                 "Use SFTP, NHSmail, encrypted email or a secure portal, or send only "
                 "anonymised or aggregate data this way.",
             )
@@ -324,7 +347,7 @@ def _processor_record_gaps(p: Project) -> Iterator[Gap]:
             )
         if proc.holds_data is None:
             yield Gap(
-                f"processor-storage-{proc.organisation}", A, where,
+                f"processor-storage-{proc.organisation}", B, where,
                 f"The answers do not say whether {name} stores the data itself or only "
                 "handles it.",
                 "Add 'holds_data: true' (it stores the data, e.g. a survey platform or cloud "
@@ -370,6 +393,15 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
                 f"The retention period for '{ret.data}' has no end ('{ret.period}').",
                 "Give a period or an event after which the data is deleted.",
             )
+    if anonymisation_mentions_suppression(p) and not anonymisation_states_threshold(p):
+        yield Gap(
+            "small-number-two-rules", A, "processing.anonymisation",
+            "The anonymisation answer states a small-number rule that does not give the "
+            f"threshold in 'small_number_threshold' ({pr.small_number_threshold or 'none'}), so "
+            "the documents would state two rules.",
+            "Make the two agree, or leave the rule out of 'anonymisation' and set only "
+            "'small_number_threshold'.",
+        )
     if pr.small_number_threshold is None or pr.small_number_threshold < 5:
         yield Gap(
             "small-number-threshold", A, "processing.small_number_threshold",
@@ -413,6 +445,16 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "Say what happens after the deadline: that people can still withdraw consent to "
             "further use and have their contact details deleted, but that answers already "
             "anonymised and analysed cannot be taken out.",
+        )
+    if anonymous_withdrawal_promised(p):
+        yield Gap(
+            "anonymous-withdrawal", B, "processing.withdrawal",
+            "No name, contact details or other identifier is collected, so an answer cannot be "
+            "found once it is given (UK GDPR Article 11), but the withdrawal answer offers to "
+            "take answers back.",
+            "Say that answers cannot be taken back once given, because nobody can tell whose "
+            "they are (people can stop or skip questions before they submit), or give each "
+            "participant a reference they can quote to withdraw.",
         )
     if relies_on_consent(p) and p.findings.partners_may_reuse_data:
         yield Gap(
@@ -497,7 +539,7 @@ def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Ga
     concerns = independence_concerns(p)
     if "email_agreement" in concerns:
         yield Gap(
-            "commissioned-email-agreement", A, "project.agreement.form",
+            "commissioned-email-agreement", B, "project.agreement.form",
             f"The work is commissioned by {_name(p, proj.commissioned_by or '')}, but the terms are "
             "agreed only by email.",
             "Agree a written document (e.g. a memorandum of understanding) that sets out the "
@@ -505,7 +547,7 @@ def _partnership_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Ga
         )
     if "commissioner_approves" in concerns:
         yield Gap(
-            "commissioner-approves-findings", A, "findings.decision_process",
+            "commissioner-approves-findings", B, "findings.decision_process",
             f"The decision process gives the commissioner, {_name(p, proj.commissioned_by or '')}, "
             "approval of the findings.",
             "Make clear that the Healthwatch decides its own findings and recommendations; the "

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from dpia.answers import vocab
 from dpia.answers.vocab import Article9Condition, LawfulBasis
 
 if TYPE_CHECKING:
@@ -355,3 +356,74 @@ def withdrawal_explained(p: Project) -> bool:
     withdrawn and what cannot (e.g. answers already anonymised and analysed)."""
     text = str.__str__(p.processing.withdrawal)
     return bool(_AFTER.search(text) and _CANNOT.search(text))
+
+
+# --- suppression of small numbers -------------------------------------------------------------
+
+_SUPPRESSION = re.compile(r"\b(suppress\w*|fewer than|not publish\w*|withh[eo]ld\w*)", re.IGNORECASE)
+
+
+def anonymisation_mentions_suppression(p: Project) -> bool:
+    """The anonymisation answer states a rule for suppressing small numbers."""
+    return bool(p.processing.anonymisation
+                and _SUPPRESSION.search(str.__str__(p.processing.anonymisation)))
+
+
+# "fewer than five" states the threshold 5 as well as "fewer than 5" does
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                 "seventeen", "eighteen", "nineteen", "twenty")
+
+
+def anonymisation_states_threshold(p: Project) -> bool:
+    """The anonymisation answer already states the small-number rule with the threshold
+    recorded in 'small_number_threshold' (so the documents state it once, in those words)."""
+    pr = p.processing
+    if not pr.anonymisation or pr.small_number_threshold is None:
+        return False
+    text = str.__str__(pr.anonymisation)
+    n = pr.small_number_threshold
+    number = rf"{n}|{_NUMBER_WORDS[n]}" if n < len(_NUMBER_WORDS) else str(n)
+    return anonymisation_mentions_suppression(p) and bool(
+        re.search(rf"\b(?:{number})\b", text, re.IGNORECASE))
+
+
+# --- anonymous collection (UK GDPR Article 11) ------------------------------------------------
+
+# Personal data items that identify a person directly.
+IDENTIFIERS = ("name", "contact_details", "address", "date_of_birth", "nhs_number",
+               "audio_recordings", "video_recordings", "photographs")
+
+
+def collection_identity(p: Project) -> str:
+    """How identifiable what is collected is: 'identified' (an identifier such as a name,
+    contact details or a recording is collected, or an item in words of its own that may be
+    one), 'free_text' (no identifier, but people's
+    own words, which can identify them or others) or 'anonymous' (neither)."""
+    items = {str.__str__(i) for i in p.processing.personal_data}
+    # An item typed in words of its own ('email address') may identify people: no claim.
+    if items & set(IDENTIFIERS) or items - set(vocab.PERSONAL_DATA):
+        return "identified"
+    return "free_text" if "free_text_experiences" in items else "anonymous"
+
+
+# --- research and mental capacity ---------------------------------------------------------------
+
+
+def research_controllers(p: Project) -> list[str]:
+    """The controllers whose special-category condition is research (Article 9(2)(j)): the
+    only way the answers record that the project is research."""
+    if not p.processing.special_category:
+        return []
+    return [c for c, cond in p.conditions.items() if cond == "archiving_research_statistics"]
+
+
+_TAKE_BACK = re.compile(r"\b(withdraw\w*|take back|taken back|remove\w*|delete\w*)\b", re.IGNORECASE)
+
+
+def anonymous_withdrawal_promised(p: Project) -> bool:
+    """No identifier is collected, yet the withdrawal answer offers to take answers back
+    (without saying that they cannot be found once given)."""
+    text = str.__str__(p.processing.withdrawal)
+    return (collection_identity(p) != "identified" and bool(_TAKE_BACK.search(text))
+            and not _CANNOT.search(text))

@@ -36,6 +36,9 @@ class Hit:
     likelihood: Likelihood | None = None
     severity: Severity | None = None
     harm: str | None = None  # the rule's harm, worded for what this hit found
+    # What tells this instance from the rule's others, added to the title when the rule
+    # fires more than once ("Processor without a contract: FormsCo Ltd").
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,10 @@ def _children(p: Project) -> list[Hit]:
     return [Hit(triggers=("processing.children: true",))] if p.processing.children else []
 
 
+def _org(p: Project, org_id: str) -> str:
+    return str(p.org(org_id).name) if org_id in p.org_ids else org_id
+
+
 def _insecure(p: Project) -> list[Hit]:
     hits = []
     for i, flow in enumerate(p.sharing, start=1):
@@ -106,6 +113,7 @@ def _insecure(p: Project) -> list[Hit]:
         hits.append(
             Hit(
                 suffix=flow.id,
+                label=f"{_org(p, flow.from_)} to {_org(p, flow.to)}",
                 triggers=(
                     f"sharing[{i}].method: {flow.method}",
                     f"sharing[{i}].identifiability: {flow.identifiability}",
@@ -121,6 +129,7 @@ def _no_contract(p: Project) -> list[Hit]:
     return [
         Hit(
             suffix=proc.organisation,
+            label=_org(p, proc.organisation),
             triggers=(f"data_protection.processors[{i}].contract_in_place: false",),
         )
         for i, proc in enumerate(p.data_protection.processors, start=1)
@@ -141,6 +150,7 @@ def _international(p: Project) -> list[Hit]:
         if key not in hits:
             hits[key] = Hit(
                 suffix=key,
+                label=" ".join(t.country.split()),
                 triggers=(f"processing.international_transfers[{i}].country: {t.country}",),
             )
     return list(hits.values())

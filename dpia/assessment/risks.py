@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from dpia.answers import vocab
 from dpia.answers.vocab import Effect, Level, Likelihood, Severity, level_for_score
@@ -88,41 +88,33 @@ class Risk:
 
     @property
     def cell_after(self) -> tuple[Likelihood, Severity] | None:
-        """Where the risk sits on the heat map after measures (None if eliminated).
-
-        Only the residual level is recorded, so the risk is placed in the nearest
-        cell of that level, keeping severity where possible (measures usually make
-        harm less likely rather than less severe).
-        """
-        if self.effect == "eliminated":
+        """Where the risk sits on the heat map after measures: its cell before them while the
+        measures leave its level unchanged. None when it is eliminated, and None when the
+        measures change its level: only the residual level is recorded, not the likelihood
+        or severity after the measures, so no cell (least of all 'remote') can be known."""
+        if self.effect == "eliminated" or self.level_after != self.level:
             return None
-        target = self.level_after
-        if target == self.level:
-            return (self.likelihood, self.severity)
-        lik_score, sev_score = vocab.LIKELIHOOD_SCORE, vocab.SEVERITY_SCORE
-        lik0, sev0 = lik_score[self.likelihood], sev_score[self.severity]
-        cells = [
-            (lik, sev)
-            for lik in cast(tuple[Likelihood, ...], vocab.codes(Likelihood))
-            for sev in cast(tuple[Severity, ...], vocab.codes(Severity))
-            if level_for_score(lik_score[lik] * sev_score[sev]) == target
-        ]
-        # Nearest first; a severity step costs twice a likelihood step; ties go to
-        # the more likely cell (the cautious reading).
-        return min(
-            cells,
-            key=lambda c: (
-                abs(lik_score[c[0]] - lik0) + 2 * abs(sev_score[c[1]] - sev0),
-                -lik_score[c[0]],
-            ),
-        )
+        return (self.likelihood, self.severity)
+
+    @property
+    def unplaced_after(self) -> bool:
+        """Measures changed the risk's level, but no likelihood after them is recorded."""
+        return self.effect != "eliminated" and self.level_after != self.level
 
 
-def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str]]:
+def _instances(p: Project, threshold: int) -> Iterator[tuple[Rule, Hit, str, str]]:
+    """Each risk a rule finds: (rule, hit, id, title). A rule that fires more than once
+    titles each with what tells it from the others; the id tells them apart if the
+    labels do not."""
     for rule in rules(threshold):
-        for hit in rule.fires(p):
+        hits = rule.fires(p)
+        labels = [h.label or h.suffix for h in hits]
+        for hit, label in zip(hits, labels, strict=True):
             rid = f"{rule.id}-{hit.suffix}" if hit.suffix else rule.id
-            yield rule, hit, rid
+            if len(hits) > 1 and labels.count(label) > 1 and hit.suffix:
+                label = f"{label} ({hit.suffix})"
+            title = f"{rule.title}: {label}" if len(hits) > 1 and label else rule.title
+            yield rule, hit, rid, title
 
 
 def derive(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> list[Risk]:
@@ -130,13 +122,13 @@ def derive(p: Project, threshold: int = DEFAULT_LARGE_SCALE) -> list[Risk]:
     entries = {e.id: e for e in p.risks}
     out: list[Risk] = []
     seen: set[str] = set()
-    for rule, hit, rid in _instances(p, threshold):
+    for rule, hit, rid, title in _instances(p, threshold):
         seen.add(rid)
         risk = Risk(
             id=rid,
             rule=rule.id,
             kind=rule.kind,
-            title=rule.title,
+            title=title,
             harm=hit.harm or rule.harm,
             triggers=hit.triggers,
             likelihood=hit.likelihood or rule.likelihood,

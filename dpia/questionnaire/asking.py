@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from dpia.answers import vocab
 from dpia.answers.fieldtypes import check_value
 from dpia.answers.placeholders import is_placeholder
+from dpia.answers.words import join_and
 from dpia.questionnaire.questions import HELPER, WORDING, Ask, Loc, State
 
 if TYPE_CHECKING:
@@ -22,6 +23,15 @@ HELP_ME = "__help_me__"
 NONE = "__none__"
 BACK = "__back__"
 NEW_ORG = "__new_org__"
+MORE = "__more_help__"
+MORE_TYPED = "?"
+_SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.?!])\s+(?=[A-Z'(])")
+
+
+def brief(text: str) -> tuple[str, str]:
+    """A help text's first sentence, shown by default, and the rest, shown on request."""
+    parts = _SENTENCE_END.split(text.strip(), maxsplit=1)
+    return parts[0], parts[1] if len(parts) > 1 else ""
 
 
 class NoChoice(Exception):
@@ -30,6 +40,14 @@ class NoChoice(Exception):
 
 class GoBack(Exception):
     """The person chose not to add the item after all."""
+
+
+class UseExisting(Exception):
+    """The item being added is already listed: the person chose the one listed."""
+
+    def __init__(self, item_id: str) -> None:
+        super().__init__(item_id)
+        self.item_id = item_id
 
 
 def shown(value: Any) -> str:
@@ -76,6 +94,12 @@ def forgiving(kind: str, text: str) -> str:
     return text
 
 
+def date_problem(typed: str, problem: str) -> str:
+    """What was typed and the forms a date prompt accepts (those :func:`forgiving` reads)."""
+    what = "not a real date" if "real date" in problem else "not a date this accepts"
+    return WORDING.date_problem.format(typed=typed.strip(), what=what)
+
+
 def in_order(ticked: list[str], before: list[str]) -> list[str]:
     """Ticked values, keeping the order of the earlier answer, new ones after it."""
     return [v for v in before if v in ticked] + [v for v in ticked if v not in before]
@@ -107,6 +131,8 @@ def org_options(state: State, ids: list[str]) -> list[Option]:
 class Asking:
     p: Prompter
     notes: dict[str, Any]
+    more: str = ""  # the rest of the current question's help: '?' (or a choice) shows it
+    reused: bool  # the last organisation "added" where it was needed was one already listed
 
     def state(self) -> State:
         raise NotImplementedError
@@ -140,16 +166,34 @@ class Asking:
         may_go_back = back is not None and not q.optional
         if may_go_back:
             hint = f"{hint}, or {WORDING.back_text}" if hint else WORDING.back_text
+        if self.more:
+            hint = f"{hint}; {WORDING.more_typed}" if hint else WORDING.more_typed
 
         def convert(text: str) -> tuple[Any, str | None]:
+            if text.strip() == MORE_TYPED and self.more:
+                return None, None
             if not text.strip() and (q.optional or may_go_back):
                 return None, None
             if q.optional and is_placeholder(text):  # "TBC": not known yet, so left absent
                 return None, None
             return check_value(loc, split(text) if lines else forgiving(q.kind, text.strip()))
 
-        answer = self.p.text(q.text, default=shown(default), instruction=hint,
-                             check=lambda t: convert(str(t))[1])
+        while True:
+            if q.kind == "date":  # the problem is said right under the prompt, then asked again
+                answer = self.p.text(q.text, default=shown(default), instruction=hint)
+                while (problem := convert(answer)[1]) is not None:
+                    self.p.say(date_problem(answer, problem), "warning")
+                    answer = self.p.text(q.text, default=answer, instruction=hint)
+            else:
+                answer = self.p.text(q.text, default=shown(default), instruction=hint,
+                                     check=lambda t: convert(str(t))[1])
+            if answer.strip() != MORE_TYPED or not self.more:
+                break
+            self.p.say(self.more, "help")  # asked for: the rest of the help, then again
+            self.more = ""
+            hint = hint.replace(f"; {WORDING.more_typed}", "") if hint else hint
+            if hint == WORDING.more_typed:
+                hint = None
         if may_go_back and not answer.strip():
             raise GoBack()
         if q.optional and is_placeholder(answer):
@@ -162,6 +206,10 @@ class Asking:
     def _select(self, q: Ask, loc: Loc, default: Any, back: str | None = None) -> Any:
         choices = self._choices(q)
         descriptions = q.descriptions or {}
+        follow_ups = q.follow_ups or {}
+        before = default
+        default = next((c for c, (_, yes, no) in follow_ups.items() if default in (yes, no)),
+                       default)
         while True:
             options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
             if default is not None and default not in choices and q.other:
@@ -170,6 +218,8 @@ class Asking:
                 options.append((OTHER, WORDING.other_choice, None))
             if q.kind == "arrangement":
                 options.append((HELP_ME, HELPER.choice, None))
+            if self.more:
+                options.append((MORE, WORDING.more_choice, WORDING.more_description))
             if back is not None:
                 options.append((BACK, WORDING.back_choice.format(item=back), None))
             answer = self.p.select(q.text, options, default=shown(default) or None)
@@ -178,6 +228,13 @@ class Asking:
             if answer == HELP_ME:
                 default = self._helper()
                 continue
+            if answer == MORE:
+                self.p.say(self.more, "help")
+                self.more = ""
+                continue
+            if answer in follow_ups:
+                question, yes, no = follow_ups[answer]
+                answer = yes if self.p.confirm(question, default=before == yes) else no
             if answer == OTHER:
                 text = self.p.text(q.other_text,
                                    check=lambda t: check_value(loc, str(t).strip())[1])
@@ -225,8 +282,8 @@ class Asking:
                 break
             added = self._new_org()
             if added is not None:
-                self.p.say(WORDING.new_org_added.format(
-                    name=org_name(self.state(), added), question=q.text), "ok")
+                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+                self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")
                 answer = added
                 break
         if answer == NONE or answer is None:
@@ -265,7 +322,13 @@ class Asking:
             self.p.say(WORDING.only_choice.format(question=q.text, choice=options[0][1]))
             return ids[0]
         start = str(default) if default in ids else (NONE if q.optional else None)
-        answer = self.p.select(q.text, options, default=start)
+        while True:
+            more: list[Option] = [(MORE, WORDING.more_choice, WORDING.more_description)] if self.more else []
+            answer = self.p.select(q.text, options + more, default=start)
+            if answer != MORE:
+                break
+            self.p.say(self.more, "help")  # asked for: the rest of the help, then again
+            self.more = ""
         if answer == BACK:
             raise GoBack()
         return answer
@@ -303,7 +366,7 @@ class Asking:
             HELPER.decide, options, checked=[lead] if lead else [],
             check=lambda v: None if v else WORDING.needs_at_least.format(n=1),
         )
-        names = and_list([org_name(state, o) for o in decide])
+        names = join_and([org_name(state, o) for o in decide])
         if len(decide) == 1:
             arrangement = "sole"
             others = len(state.org_ids()) > 1
@@ -321,7 +384,3 @@ class Asking:
         self.p.say(HELPER.override, "help")
         return arrangement
 
-
-def and_list(names: list[str]) -> str:
-    """'A', 'A and B', 'A, B and C'."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -27,7 +27,16 @@ from typing import TYPE_CHECKING, Any, Literal
 from dpia.answers.fieldtypes import check_value, is_required
 from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
-from dpia.questionnaire.asking import Asking, GoBack, NoChoice, problem_text, shown
+from dpia.answers.words import with_article
+from dpia.questionnaire.asking import (
+    GoBack,
+    NoChoice,
+    UseExisting,
+    brief,
+    problem_text,
+    shown,
+)
+from dpia.questionnaire.proposing import Proposing
 from dpia.questionnaire.questions import (
     ORGANISATIONS,
     SECTIONS,
@@ -128,7 +137,7 @@ def early_problems(data: dict[str, Any], answered: Sequence[Section]) -> list[tu
 # --- the engine ----------------------------------------------------------------------------
 
 
-class Interview(Asking):
+class Interview(Proposing):
     """Asks questions into ``data`` (plain answers-file data, changed in place)."""
 
     def __init__(
@@ -144,8 +153,12 @@ class Interview(Asking):
         self.item: dict[str, Any] = {}
         self.current: str | None = None
         self.back: str | None = None  # the item just started, which the next prompt may abandon
+        self.adding: dict[str, Any] | None = None  # the item being added, if any
+        self.reused = False
         # Optional questions and offers answered "no" or left empty: not asked again on resume.
         self.declined: set[Loc] = set(declined)
+        self.helped: set[str] = set()  # help texts already shown
+        self.more = ""
 
     # -- sections ---------------------------------------------------------------------
 
@@ -215,6 +228,31 @@ class Interview(Asking):
     def _problems_in(self, sec: Section) -> bool:
         return any(covers(sec.nodes, loc) for loc in self.problems)
 
+    # -- help: each text once, a question's first sentence by default ----------------------
+
+    def _once(self, text: str) -> None:
+        """Say a help text the first time only: the person has read it."""
+        if text not in self.helped:
+            self.helped.add(text)
+            self.p.say(text, "help")
+
+    def _help(self, q: Ask) -> None:
+        """A question's help: where the prompt can show more on request ('?' at a text prompt,
+        a choice in a list), only its first sentence, and only the first time."""
+        self.more = ""
+        if not q.help:
+            return
+        if q.kind in ("confirm", "checkbox", "orgs"):  # no way to ask for more there
+            self._once(q.help)
+            return
+        first, rest = brief(q.help)
+        if q.help in self.helped:
+            self.more = q.help
+            return
+        self.helped.add(q.help)
+        self.p.say(first, "help")
+        self.more = rest
+
     # -- walking ----------------------------------------------------------------------
 
     def state(self) -> State:
@@ -275,10 +313,16 @@ class Interview(Asking):
                 message = problem
             elif mode == "required" and not is_required(loc):
                 return
+        new_item = self.adding is not None and self.item is self.adding
+        if q.auto and (mode == "missing" or new_item) and not here and not present:
+            taken = q.default(state) if callable(q.default) else q.default
+            _set(container, q.path, taken)
+            if taken is None:
+                self.declined.add(loc)
+            return
         if message:
             self.p.say(problem_text(message), "warning")
-        if q.help:
-            self.p.say(q.help, "help")
+        self._help(q)
         default = value if present else (q.default(state) if callable(q.default) else q.default)
         back, self.back = self.back, None
         answer = self._prompt(q, loc, state, default, back)
@@ -291,14 +335,25 @@ class Interview(Asking):
         warning = q.warn(self.state()) if q.warn is not None else None
         if warning:
             self.p.say(warning, "warning")
+        if q.existing is not None and self.adding is not None and self.item is self.adding:
+            found = q.existing(self.state())
+            if found is not None:
+                self.p.say(WORDING.same_name.format(name=answer), "warning")
+                if self.p.confirm(WORDING.use_existing, default=True):
+                    raise UseExisting(found)
 
     def _group(self, g: Group, container: dict[str, Any], base: Loc) -> None:
         loc = base + g.path
         state = self.state()
         if g.when is not None and not g.when(state):
             return
-        present = isinstance(_get(container, g.path)[1], dict)
-        here, parent, _ = self._forced(loc)
+        if g.flat:
+            present = any(_get(container, n.path)[0] for n in g.nodes)
+            here = any(self._forced(base + n.path)[0] for n in g.nodes)
+            parent = self._forced(loc)[1]
+        else:
+            present = isinstance(_get(container, g.path)[1], dict)
+            here, parent, _ = self._forced(loc)
         required = g.required is not None and g.required(state)
         mode = self.mode
         if mode == "fix" and parent and not here:
@@ -312,20 +367,24 @@ class Interview(Asking):
                 return
             if mode == "all" or (mode == "missing" and not present):
                 if g.offer_help:
-                    self.p.say(g.offer_help, "help")
+                    self._once(g.offer_help)
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
-                    _set(container, g.path, None)
+                    for path in [n.path for n in g.nodes] if g.flat else [g.path]:
+                        _set(container, path, None)
                     self.declined.add(loc)
                     return
                 self.declined.discard(loc)
         if required and g.required_note and not present:
-            self.p.say(g.required_note, "help")
-        if not present:
+            self._once(g.required_note)
+        if not present and not g.flat:
             _set(container, g.path, {})
         saved = self.mode
         self.mode = mode
         try:
-            self._nodes(g.nodes, _get(container, g.path)[1], loc)
+            if g.flat:
+                self._nodes(g.nodes, container, base)
+            else:
+                self._nodes(g.nodes, _get(container, g.path)[1], loc)
         finally:
             self.mode = saved
 
@@ -358,20 +417,22 @@ class Interview(Asking):
             self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
+        if r.propose and fresh and mode == "missing":
+            self._propose(r, items, loc)
         self._menu(r, items, loc, fresh)
         self._clear(loc)
 
     def _menu(self, r: Repeat, items: list[Any], loc: Loc, fresh: bool) -> None:
         """Add, change or remove items; Enter alone adds the first item only to a new list."""
         if r.intro:
-            self.p.say(r.intro, "help")
+            self._once(r.intro)
         while len(items) < r.min_items:
             self._add(r, items, loc)
         while True:
             state = self.state()
             options: list[Option] = []
             add = WORDING.menu_add if items else WORDING.menu_add_first
-            options.append(("add", add.format(item=r.item), None))
+            options.append(("add", add.format(item=r.item, a_item=with_article(r.item)), None))
             for i, item in enumerate(items):
                 options.append((str(i), WORDING.menu_item.format(
                     summary=clipped(r.summary(item, state))), None))
@@ -405,7 +466,9 @@ class Interview(Asking):
         self.item = item
         try:
             state = self.state()
-            fields = [n for n in r.nodes if isinstance(n, Ask)
+            nodes = [m for n in r.nodes
+                     for m in (n.nodes if isinstance(n, Group) and n.flat else (n,))]
+            fields = [n for n in nodes if isinstance(n, Ask)
                       and (n.when is None or n.when(state))]
         finally:
             self.item = saved
@@ -426,9 +489,11 @@ class Interview(Asking):
         finally:
             self.mode, self.item = saved_mode, saved_item
 
-    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+    def _add(self, r: Repeat, items: list[Any], loc: Loc) -> str | None:
+        """Add an item; the id of an item already listed if the person chose that one."""
         item: dict[str, Any] = {}
         items.append(item)
+        adding, self.adding = self.adding, item
         self.p.say(WORDING.adding.format(Item=r.item[0].upper() + r.item[1:], n=len(items)),
                    "section")
         # The first question may be left (empty answer, or a "Go back" choice), unless the
@@ -439,12 +504,20 @@ class Interview(Asking):
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
+        except UseExisting as chosen:
+            items.remove(item)
+            name = next((o.get("name") for o in items if o.get("id") == chosen.item_id),
+                        chosen.item_id)
+            self.p.say(WORDING.used_existing.format(name=name), "ok")
+            return chosen.item_id
         except NoChoice:
             items.remove(item)
             if len(items) < r.min_items:
                 raise
         finally:
             self.back = None
+            self.adding = adding
+        return None
 
     def _new_org(self) -> str | None:
         items = self.data.get("organisations")
@@ -452,9 +525,10 @@ class Interview(Asking):
             items = self.data["organisations"] = []
         before = len(items)
         saved_back = self.back
-        self._add(ORGANISATIONS, items, ("organisations",))
+        existing = self._add(ORGANISATIONS, items, ("organisations",))
         self.back = saved_back
-        return str(items[-1]["id"]) if len(items) > before else None
+        self.reused = existing is not None
+        return existing or (str(items[-1]["id"]) if len(items) > before else None)
 
     def _item(self, r: Repeat, item: dict[str, Any], loc: Loc, mode: Mode) -> None:
         saved_mode, saved_item = self.mode, self.item

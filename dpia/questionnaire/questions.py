@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from dpia.answers import vocab
@@ -88,7 +88,16 @@ class Ask:
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
+    # Not asked in a new questionnaire (its default, or nothing if optional, is taken): a
+    # suggestion people rarely change, or a detail the documents do not need; dpia edit asks it.
+    auto: bool = False
     warn: Pick | None = None  # after the answer: a warning to show, or None
+    # When adding an item: the id of an item already listed that this answer names again
+    # (the person is offered that one instead), or None.
+    existing: Pick | None = None
+    # select: a choice that needs a yes/no question to settle the code stored, e.g. a
+    # file-sharing link: {choice: (question, code if yes, code if no)}
+    follow_ups: Mapping[str, tuple[str, str, str]] | None = None
     # basis: one answer for all controllers or one each; the wording of those questions
     same_question: str = ""  # "Do all the controllers rely on the same ...?"
     same_help: str = ""
@@ -107,6 +116,9 @@ class Group:
     required_note: str = ""
     when: Pick | None = None
     offer_default: bool = False
+    # The questions' keys sit beside the group's, not under it: ``path`` then only names
+    # the offer (e.g. where a "not now" is remembered), never a key of the file.
+    flat: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +135,8 @@ class Repeat:
     add_first: bool = True  # Enter alone adds the first item (False: Enter means "none")
     intro: str = ""
     when: Pick | None = None
+    # A new list starts with the items suggested for it (sharing: the processors' flows).
+    propose: bool = False
 
 
 Node = Ask | Group | Repeat
@@ -143,11 +157,10 @@ class Section:
 class Wording:
     progress: str = "Section {n} of {total}: {title}"
     welcome: str = (
-        "This questionnaire writes the answers file for your project's DPIA (data protection "
-        "impact assessment), in {n} sections. Every question explains itself, and most "
-        "suggest an answer: press Enter to accept it. Nothing is lost: the file is saved "
-        "after every section, and Ctrl-C (or Ctrl-D) stops and keeps every answer so far; "
-        "run the same command again to carry on."
+        "This questionnaire writes your project's DPIA (data protection impact assessment) "
+        "answers file, in {n} sections. Enter accepts a suggested answer; '?' shows more "
+        "help where offered. Ctrl-C stops and keeps every answer: run the same command again "
+        "to carry on."
     )
     welcome_back: str = (
         "Welcome back: carrying on from section {n}, {title}. Questions you answered or "
@@ -156,13 +169,17 @@ class Wording:
     optional: str = "Enter alone: I don't know yet"
     date: str = "e.g. 31/03/2026 or 2026-03-31"
     date_optional: str = "e.g. 31/03/2026; Enter alone: I don't know yet"
+    date_problem: str = (
+        "'{typed}' is {what}: write the day, month and year, e.g. 31/03/2026, "
+        "31 March 2026 or 2026-03-31."
+    )
     lines: str = "separate several with ;"
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
     needs_at_least: str = "Tick at least {n} (Space ticks, Enter confirms)"
     menu_prompt: str = "{Items}: what next?"
-    menu_add_first: str = "Add a {item}"
+    menu_add_first: str = "Add {a_item}"
     menu_add: str = "Add another {item}"
     menu_item: str = "{summary} (change or remove)"
     item_prompt: str = "{summary}: what do you want to do?"
@@ -179,6 +196,10 @@ class Wording:
     back_done: str = "Not added."
     new_org: str = "A new organisation: add it now"
     new_org_added: str = "Added {name}. Back to: {question}"
+    new_org_existing: str = "Using {name}. Back to: {question}"
+    same_name: str = "{name} is already in the list of organisations."
+    use_existing: str = "Use the one already listed instead of adding it again?"
+    used_existing: str = "Not added again: {name} is already listed."
     adding: str = "{Item} {n}"
     resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
@@ -216,7 +237,14 @@ class Wording:
         "Change any answers later with: dpia edit {path} --section NAME "
         "(sections: {sections})"
     )
+    more_typed: str = "? for more help"
+    more_choice: str = "? More help about this question"
+    more_description: str = "The rest of the explanation, then the question again."
     build_offer: str = "Build the DPIA and the other documents now?"
+    preview: str = "Your answers in context: {what}"
+    preview_after: str = (
+        "If something reads wrong, answer No below and change it with: dpia edit {path}"
+    )
     after_stopped: str = (
         "Stopped. The answers file is complete and saved, with any measures recorded so far: "
         "{path}\nBuild the documents later with: dpia build {path}"
@@ -322,6 +350,26 @@ def _taken_org_ids(state: State) -> list[str]:
     return [str(o["id"]) for o in state.orgs() if o is not state.item]
 
 
+def _same_words(text: Any) -> str:
+    return " ".join(str(text or "").split()).casefold()
+
+
+def _same_name(state: State) -> str | None:
+    """An organisation already listed under the name just typed (case and spaces aside)."""
+    name = _same_words(state.item.get("name"))
+    return next((str(o["id"]) for o in state.orgs()
+                 if o is not state.item and _same_words(o.get("name")) == name), None)
+
+
+# People who take part and talk about someone else: carers, families, relatives, parents.
+_FAMILIES = re.compile(r"\b(carer|famil|relative|parent|guardian)", re.IGNORECASE)
+
+
+def _families_take_part(state: State) -> bool:
+    subjects = state.get("processing", "data_subjects") or []
+    return any(_FAMILIES.search(str(s)) for s in subjects)
+
+
 def _is_public_authority(state: State) -> bool:
     return state.item.get("type") in vocab.PUBLIC_AUTHORITY_TYPES
 
@@ -348,6 +396,52 @@ def _schedule1_default(state: State) -> Any:
         return {c: SCHEDULE1_BY_CONDITION[str(v)] for c, v in cond.items()
                 if str(v) in SCHEDULE1_BY_CONDITION}
     return SCHEDULE1_BY_CONDITION.get(str(cond))
+
+
+
+# --- the dates a sharing flow belongs to (issue 12 point 5) ---------------------------------
+
+_REPORT_MILESTONES = ("publication", "recommendations", "analysis_and_findings")
+
+
+def _checkin_date(state: State, milestone: str) -> Any:
+    checkins = state.get("project", "checkins")
+    for c in checkins if isinstance(checkins, list) else []:
+        if isinstance(c, dict) and c.get("milestone") == milestone and c.get("date"):
+            return c["date"]
+    return None
+
+
+def fieldwork_start(state: State) -> Any:
+    """When data starts to move for the fieldwork: the fieldwork check-in, else the start."""
+    return _checkin_date(state, "fieldwork") or state.get("project", "start")
+
+
+def fieldwork_end(state: State) -> Any:
+    """When the fieldwork's data stops moving: the first check-in after the fieldwork
+    (analysis, recommendations, publication), else the project's end."""
+    after = [_checkin_date(state, m) for m in reversed(_REPORT_MILESTONES)]
+    return _first_of(state, *after, state.get("project", "end"))
+
+
+def report_date(state: State) -> Any:
+    """When a report or other findings go out: the publication (or recommendations, or
+    analysis) check-in, else the project's end; never the project's first day."""
+    return _first_of(state, *(_checkin_date(state, m) for m in _REPORT_MILESTONES),
+                     state.get("project", "end"))
+
+
+def is_report_flow(item: dict[str, Any]) -> bool:
+    """A flow of findings rather than of people's data: anonymised or aggregate."""
+    return item.get("identifiability") in ("anonymised", "aggregate")
+
+
+def _flow_starts(state: State) -> Any:
+    return report_date(state) if is_report_flow(state.item) else fieldwork_start(state)
+
+
+def _flow_ends(state: State) -> Any:
+    return None if is_report_flow(state.item) else fieldwork_end(state)
 
 
 
@@ -398,20 +492,61 @@ TRANSFER_SAFEGUARD_HELP: dict[str, str] = {
     "derogation": "Occasional transfers only, e.g. with explicit consent.",
 }
 
-METHOD_HELP: dict[str, str] = {
+CAPACITY_CHOICES: dict[str, str] = {
+    "not_expected": "No: everyone taking part can decide for themselves",
+    "may_lack_capacity": "Yes: some may lack capacity to consent",
+}
+
+METHOD_HELP: dict[str, str] = {  # why an insecure method is a risk (the warning)
     "email": "Ordinary email is not encrypted end to end: a mistyped address or a hacked mailbox "
     "exposes everything attached. Use it only for anonymised or aggregate data.",
     "post": "Letters can be lost or opened by the wrong person.",
     "verbal": "Spoken information is easily misheard or overheard and leaves no record.",
-    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
-    "encrypted_email": "The message or attachment is encrypted; send the password separately.",
+    "open_link": "Anyone who gets the link, forwarded or guessed, can open the files.",
+    "other": "dpia cannot tell whether a method it does not list is secure.",
 }
+
+# The choice that stands for both kinds of file-sharing link: a question after it says which.
+LINK = "__link__"
+METHOD_CHOICES: dict[str, str] = {
+    **{c: vocab.TRANSFER_METHODS[c] for c in (
+        "sftp", "secure_download", "secure_portal", "nhsmail", "encrypted_email",
+        "shared_workspace")},
+    LINK: "file-sharing link (OneDrive, SharePoint, Google Drive, Dropbox ...)",
+    **{c: vocab.TRANSFER_METHODS[c] for c in ("email", "in_person", "post", "verbal")},
+    "other": "another method (describe it next)",
+}
+METHOD_LINES: dict[str, str] = {  # one line under each choice
+    "sftp": "Secure file transfer between two organisations' systems, usually set up by IT.",
+    "secure_download": "The receiver signs in to a secure site to download the file.",
+    "secure_portal": "Both sides sign in to a secure website to upload and download files.",
+    "nhsmail": "Secure when both ends use NHSmail or another accredited secure email system.",
+    "encrypted_email": "The message or attachment is encrypted; the password is sent separately.",
+    "shared_workspace": "A shared folder or site (e.g. Teams) that only named people can open.",
+    LINK: "A link to a file held online; the next question asks who can open it.",
+    "email": "Ordinary email: not secure for anything that identifies people.",
+    "in_person": "Handed over by hand, e.g. paper forms or an encrypted memory stick.",
+    "post": "Letters can be lost or opened by the wrong person.",
+    "verbal": "Said aloud, e.g. by phone: easily misheard or overheard, and leaves no record.",
+    "other": "None of these: treated as not secure unless it turns out to be one of them.",
+}
+# LINK, then: is the link limited to named people? (question, code if yes, code if no)
+LINK_QUESTION = (
+    "Can only people you name open the link (they sign in, or get a password sent "
+    "separately), and does it stop working after a date?",
+    "protected_link", "open_link",
+)
 
 def _insecure_warning(state: State) -> str | None:
     method = state.item.get("method")
     if method in vocab.INSECURE_METHODS and state.item.get("identifiability") in (
         vocab.PERSONAL_IDENTIFIABILITY
     ):
+        if method == "other":
+            return (
+                f"Risk: {METHOD_HELP['other']} For data that identifies people, the DPIA "
+                "records it as a risk needing measures, unless it is one of the listed methods."
+            )
         return (
             f"Risk: {vocab.TRANSFER_METHODS[method]} is not a secure way to send data that "
             f"identifies people. {METHOD_HELP[method]} Consider NHSmail, encrypted email or a "
@@ -443,10 +578,12 @@ def _reachable(key: str) -> tuple[Ask, ...]:
         return not (isinstance(person, dict) and person.get("email"))
 
     return (
-        *PERSON[:2],
+        PERSON[0],
+        replace(PERSON[1], auto=key == "dpo"),  # a DPO's role is in the name
         Ask(("email",), "Email address",
             "Participants are given it to ask about their data.", optional=True),
-        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s)),
+        Ask(("phone",), "Phone number", optional=True, when=lambda s: not no_email(s),
+            auto=True),  # an email address is enough to reach them
         Ask(("phone",), "Phone number",
             "With no email address, participants need a phone number to reach them; if you "
             "have neither yet, it stays a gap to fill in before sign-off.",
@@ -470,7 +607,8 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("project", "id"), "A short id for the project",
                 "Used in file names and as the key in the data-sharing register: lowercase "
                 "letters, digits and hyphens. Press Enter to accept the suggestion.",
-                default=lambda s: suggest_id(str(s.get("project", "title") or ""))),
+                default=lambda s: suggest_id(str(s.get("project", "title") or "")),
+                auto=True),
             Ask(("project", "summary"), "In a sentence or two, what is it for?",
                 "What the project is and what it aims to achieve, in plain words. This opens "
                 "the DPIA and the information for participants."),
@@ -487,9 +625,8 @@ SECTIONS: tuple[Section, ...] = (
                     optional=True),
                 Ask(("agreed_on",), "When was it agreed?", kind="date", optional=True),
             ), offer="Have the partners recorded their agreement in writing?",
-                offer_help="For example a memorandum of understanding, or an email confirming "
-                "roles and responsibilities. Partners should agree these before any work "
-                "begins.", offer_default=True),
+                offer_help="e.g. a memorandum of understanding, or an email confirming roles.",
+                offer_default=True),
             Repeat(("project", "checkins"), (
                 Ask(("milestone",), "Milestone", kind="select",
                     choices=vocab.CHECKIN_MILESTONES, other=True,
@@ -505,24 +642,30 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "organisations",
         "The organisations",
-        "Now every organisation involved, one at a time. Include every organisation that "
-        "will see the data, including companies that provide a service such as hosting a "
-        "survey or transcribing recordings, and any commissioner.",
+        "Every organisation that will see the data, one at a time: partners, companies "
+        "hosting a survey or transcribing recordings, and any commissioner.",
         (
             Repeat(("organisations",), (
-                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown."),
+                Ask(("name",), "Organisation name", "Its full name, e.g. Healthwatch Northtown.",
+                    existing=_same_name),
                 Ask(("id",), "A short id for it",
                     "Used to refer to this organisation in the rest of the file. Press Enter to "
                     "accept the suggestion.",
                     default=lambda s: suggest_id(str(s.item.get("name") or ""),
-                                                 _taken_org_ids(s))),
+                                                 _taken_org_ids(s)), auto=True),
                 Ask(("type",), "What kind of organisation is it?", kind="select",
                     choices=vocab.ORG_TYPES),
-                Ask(("ico_registration",), "ICO registration number",
-                    "Shown on the Information Commissioner's register of fee payers, e.g. "
-                    "ZA123456.", optional=True),
-                Ask(("address",), "Postal address", optional=True),
-                Ask(("privacy_notice_url",), "Web address of its privacy notice", optional=True),
+                Group(("administrative_details",), (
+                    Ask(("ico_registration",), "ICO registration number",
+                        "Shown on the Information Commissioner's register of fee payers, e.g. "
+                        "ZA123456.", optional=True),
+                    Ask(("address",), "Postal address", optional=True),
+                    Ask(("privacy_notice_url",), "Web address of its privacy notice",
+                        optional=True),
+                ), offer="Do you have its ICO registration number, postal address and "
+                    "privacy-notice web address now?",
+                    offer_help="Choose No to leave them for later: 'dpia check' lists what is "
+                    "missing, and 'dpia edit' adds them.", flat=True),
                 Group(("dpo",), _reachable("dpo"),
                       offer="Does it have a Data Protection Officer (DPO)?",
                       offer_help="A DPO advises on data protection and is who people contact "
@@ -549,10 +692,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "roles",
         "Who is responsible for the data",
-        "Data protection law gives each organisation a role. A data controller decides why "
-        "and how personal data is used and is answerable for it. Joint controllers decide "
-        "together and must agree who does what (Article 26). A processor only acts on a "
-        "controller's instructions, under a contract.",
+        "A controller decides why and how personal data is used and answers for it; a "
+        "processor only acts on a controller's instructions, under a contract.",
         (
             Ask(("data_protection", "controllers", "arrangement"),
                 "Which arrangement describes the controllers?",
@@ -588,13 +729,16 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("contract_in_place",), "Is a written processor contract in place?",
                     "UK GDPR Article 28 requires a contract with every processor before it "
                     "handles the data.", kind="confirm", default=True),
+                Ask(("holds_data",), "Does it store the data itself?",
+                    "Yes for a survey platform, cloud storage or a transcriber keeping "
+                    "recordings.",
+                    kind="confirm", default=True),
                 Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
-                    optional=True),
+                    optional=True, when=lambda s: s.item.get("holds_data") is not False),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
-                intro="Processors are organisations that handle the data only on the "
-                "controllers' instructions, such as a survey company or a transcription "
-                "service. Add each one; choose 'None' if there are none."),
+                intro="Processors handle the data only on the controllers' instructions, "
+                "e.g. a survey company or a transcriber. Choose 'None' if there are none."),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
@@ -631,11 +775,10 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "processing",
         "The data and the lawful basis",
-        "Now the people the project hears from, what it records about them, and the law "
-        "that allows it.",
+        "Whose information, what is recorded, and the law that allows it.",
         (
             Ask(("processing", "data_subjects"), "Whose information will you collect?",
-                "Tick every group. If a group is missing, tick the last choice to type it.",
+                "Tick every group; 'Other' types one that is missing.",
                 kind="checkbox",
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
@@ -649,9 +792,8 @@ SECTIONS: tuple[Section, ...] = (
                 other_text="Type the other kinds of information (separate several with ;)"),
             Ask(("processing", "special_category"),
                 "Will you collect any of these more sensitive kinds of information?",
-                "Special-category data needs extra protection (UK GDPR Article 9). Health "
-                "includes experiences of care, conditions and disabilities. Tick none if "
-                "there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
+                "Health includes experiences of care, conditions and disabilities (UK GDPR "
+                "Article 9). Tick none if there are none.", kind="checkbox", choices=vocab.SPECIAL_CATEGORIES,
                 default=["health"]),
             Ask(("processing", "criminal_offence_data"),
                 "Will you record anything about crimes or criminal convictions?",
@@ -665,6 +807,28 @@ SECTIONS: tuple[Section, ...] = (
                 kind="confirm", default=lambda s: bool(
                     {"patients", "care_home_residents"}
                     & set(s.get("processing", "data_subjects") or []))),
+            Ask(("processing", "mental_capacity"),
+                "May some of them lack the capacity to decide for themselves?",
+                "For example people living with dementia, a learning disability or a brain "
+                "injury. The Mental Capacity Act 2005 then decides how they can be included.",
+                kind="select", choices=CAPACITY_CHOICES, default="not_expected",
+                when=lambda s: s.get("processing", "vulnerable_adults") is True),
+            Ask(("processing", "capacity_approach"),
+                "How will you include them, or decide not to?",
+                "Write it in plain words, as 'we': it is printed as written in the DPIA and "
+                "in the information for participants and their families. e.g. A trained "
+                "facilitator checks before each session "
+                "that the person understands what taking part means. If someone cannot "
+                "decide, we ask a relative or close friend for advice (a personal consultee), "
+                "and stop if the person seems upset. Not decided yet? Type TBC: it stays a "
+                "gap to settle before sign-off.",
+                when=lambda s: s.get("processing", "mental_capacity") == "may_lack_capacity"),
+            Ask(("processing", "third_party_subjects"),
+                "Who else will the answers be about, who does not take part?",
+                "Carers and families often talk about the person they look after, e.g. the "
+                "person the carer looks after. Those people have rights over that "
+                "information too (Article 14).",
+                kind="lines", optional=True, when=_families_take_part),
             Ask(("processing", "lawful_basis"), "What is the lawful basis for using the data?",
                 "Every controller needs an Article 6 basis. Public bodies and Healthwatch "
                 "usually rely on their public task; charities often on legitimate interests; "
@@ -696,8 +860,8 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: bool(s.get("processing", "special_category"))),
             Ask(("processing", "schedule1_condition"),
                 "Which Data Protection Act 2018 Schedule 1 condition goes with it?",
-                "UK law adds a condition from Schedule 1 of the Data Protection Act 2018 to "
-                "this Article 9 condition; criminal-offence data needs one too (Article 10).",
+                "UK law adds a Schedule 1 condition (Data Protection Act 2018) to the Article 9 "
+                "condition. Criminal-offence data needs one too (Article 10).",
                 kind="basis", choices=SCHEDULE1, other=True,
                 other_text="Type the Schedule 1 condition, e.g. Schedule 1, paragraph 4",
                 default=_schedule1_default,
@@ -716,8 +880,8 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("detail",), "Any detail?", optional=True),
             ), item="transfer outside the UK", items="Transfers outside the UK",
                 summary=lambda i, s: str(i.get("country")), add_first=False,
-                intro="Is any data stored or looked at outside the UK, e.g. by a survey "
-                "company's servers abroad? Add each country; choose 'None' if there are none."),
+                intro="Is any data stored or looked at outside the UK? Add each country, or "
+                "choose 'None'."),
             Repeat(("processing", "retention"), (
                 Ask(("data",), "Which data?", "e.g. Identifiable survey responses."),
                 Ask(("period",), "How long is it kept?",
@@ -725,7 +889,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("then",), "What happens then?", default="Securely deleted", optional=True),
             ), item="retention period", items="Retention periods", min_items=1,
                 summary=lambda i, s: f"{i.get('data')}: {i.get('period')}",
-                intro="How long each kind of data is kept. Add one entry per kind of data."),
+                intro="One entry per kind of data."),
             Ask(("processing", "anonymisation"), "How will you anonymise the data?",
                 "e.g. Names are removed before analysis; quotes are checked so nobody can be "
                 "recognised.", optional=True),
@@ -743,9 +907,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "sharing",
         "Sharing data between organisations",
-        "Each time data moves from one organisation to another is a sharing flow: a survey "
-        "company returning answers, recordings going to a transcriber, findings going to a "
-        "trust.",
+        "Each time data moves from one organisation to another is a sharing flow.",
         (
             Repeat(("sharing",), (
                 Ask(("from",), "From which organisation?", kind="org"),
@@ -755,7 +917,7 @@ SECTIONS: tuple[Section, ...] = (
                     default=lambda s: suggest_id(
                         f"{_short(s.item.get('from'))}-to-{_short(s.item.get('to'))}",
                         [str(f.get("id")) for f in (s.doc.get("sharing") or [])
-                         if isinstance(f, dict) and f is not s.item])),
+                         if isinstance(f, dict) and f is not s.item]), auto=True),
                 Ask(("data",), "What data is shared?", "e.g. Survey responses; Audio recordings.",
                     kind="lines"),
                 Ask(("identifiability",), "Can people be identified from it?", kind="select",
@@ -768,22 +930,30 @@ SECTIONS: tuple[Section, ...] = (
                     }),
                 Ask(("purpose",), "Why is it shared?"),
                 Ask(("method",), "How is it sent?", kind="select",
-                    choices=vocab.TRANSFER_METHODS, descriptions=METHOD_HELP,
+                    choices=METHOD_CHOICES, descriptions=METHOD_LINES,
+                    follow_ups={LINK: LINK_QUESTION},
                     default="sftp", warn=_insecure_warning),
+                Ask(("method_detail",), "What is the method?",
+                    "Say how the data gets there, e.g. a courier carries an encrypted memory "
+                    "stick. Until it is one of the listed methods, the DPIA treats it as not "
+                    "secure.", when=lambda s: s.item.get("method") == "other"),
                 Ask(("frequency",), "How often?", "e.g. Weekly while the survey is open.",
                     optional=True),
                 Ask(("agreement",), "Which agreement covers it?",
                     "e.g. the processor contract or MOU reference.", optional=True,
                     default=lambda s: s.get("project", "agreement", "reference")),
-                Ask(("starts",), "When does it start?", kind="date",
-                    default=lambda s: s.get("project", "start")),
-                Ask(("ends",), "When does it end?", kind="date", optional=True),
+                Ask(("starts",), "When does it start?", "Suggested: the fieldwork's dates for "
+                    "people's data, the report's date for findings.", kind="date",
+                    default=_flow_starts),
+                Ask(("ends",), "When does it end?", kind="date", optional=True,
+                    default=_flow_ends),
                 Ask(("review",), "When will it be reviewed?", kind="date",
                     default=lambda s: s.item.get("ends") or s.get("project", "end")),
             ), item="sharing flow", items="Sharing flows",
                 summary=lambda i, s: f"{'; '.join(i.get('data') or [])} "
                 f"({_org_name(s, i.get('from'))} to {_org_name(s, i.get('to'))})",
-                intro="Add each flow; choose 'None' if no data moves between organisations."),
+                intro="Add each flow; choose 'None' if no data moves between organisations.",
+                propose=True),
         ),
     ),
     Section(
@@ -835,8 +1005,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "signoff",
         "Sign-off",
-        "The sign-off records who approved the measures and the remaining risks, and the "
-        "DPO's advice. Skip it to leave a draft: documents then say DRAFT on every page.",
+        "Who approved the measures and remaining risks, and the DPO's advice. Skipped, the "
+        "documents say DRAFT on every page.",
         (
             Group(("signoff",), (
                 Group(("measures_approved_by",), SIGNATORY,
@@ -857,8 +1027,7 @@ SECTIONS: tuple[Section, ...] = (
                       offer="Name someone to keep the DPIA under review?", offer_default=True),
                 Ask(("next_review",), "When is the next review?", kind="date", optional=True),
             ), offer="Record the sign-off now?",
-                offer_help="Choose No to leave the DPIA as a draft and sign it off later with "
-                "'dpia edit' and the section 'signoff'."),
+                offer_help="No: sign it off later with 'dpia edit', section 'signoff'."),
         ),
     ),
 )
@@ -902,7 +1071,8 @@ def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
         if (isinstance(node, Repeat) and isinstance(rest[0], int)
                 and (len(rest) == 1 or covers(node.nodes, rest[1:]))):
             return True
-    return False
+    # A flat group's questions answer keys beside the group, not under it.
+    return any(isinstance(n, Group) and n.flat and covers(n.nodes, loc) for n in nodes)
 
 
 def section_of(loc: Loc) -> Section | None:
@@ -930,9 +1100,7 @@ class RiskWording:
 
     offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "For each risk you will see what could go wrong and a checklist of the usual "
-        "measures: tick the ones in place (Space ticks, Enter confirms). You can also add them "
-        "later by editing the file."
+        "For each risk, tick the measures in place (Space ticks, Enter confirms)."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
     measures: str = "Which of these measures are in place? (none: Enter)"
@@ -947,3 +1115,31 @@ class RiskWording:
 
 
 RISK_WORDING = RiskWording()
+
+
+@dataclass(frozen=True)
+class FlowWording:
+    """Sharing: the flows suggested for each processor that stores the data (issue 12 point 5)."""
+
+    intro: str = (
+        "The flows of the processors that store the data are suggested: two questions each."
+    )
+    method: str = "How will data usually be sent between the organisations?"
+    sent: str = "What data does {controller} send to {processor}?"
+    returned: str = "What data does {processor} send back to {controller}?"
+    none_hint: str = "separate several with ;, Enter alone: none"
+    heading: str = "Suggested sharing flows:"
+    line: str = ("{n}. {data}: {sender} to {recipient}, {identifiability}, by {method}, "
+                 "{starts} to {ends}, review {review}")
+    open_end: str = "no end date"
+    accept: str = "Accept the suggested sharing flows?"
+    accept_all: str = "Accept all {n} flows"
+    accept_one: str = "Accept this flow"
+    change_one: str = "Change flow {n}: {summary}"
+    drop: str = "Add none of them (I will add flows myself)"
+    purpose_sent: str = "For {processor}'s service: {service}"
+    purpose_returned: str = "Returned by {processor} after its service: {service}"
+    agreement: str = "Processor contract with {processor}"
+
+
+FLOWS = FlowWording()

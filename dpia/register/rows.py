@@ -38,8 +38,13 @@ def project_of(sharing_key_: str) -> str:
     return sharing_key_.split("/", 1)[0]
 
 
+DRAFT_REFERENCE = "DRAFT: not signed off"
+
+
 def dpia_reference(project: Project, assessment: Assessment) -> str:
-    return f"{project.project.id} ({assessment.fingerprint})"
+    """The project id and answers fingerprint; a DPIA not yet signed off says so on every row."""
+    reference = f"{project.project.id} ({assessment.fingerprint})"
+    return f"{reference}, {DRAFT_REFERENCE}" if project.is_draft else reference
 
 
 def flow_status(flow: Flow, today: date) -> str:

@@ -50,6 +50,11 @@ def base_context(job: Job) -> dict[str, Any]:
         "risks_by_measure": facts.risks_by_measure(p, a.risks),
         "is_draft": p.is_draft,
         "consent_relied_on": relies_on_consent(p),
+        # 'identified', 'free_text' or 'anonymous' (UK GDPR Article 11), the same in every text.
+        "identity": facts.collection_identity(p),
+        # The anonymisation answer already states the small-number rule: state it once.
+        "threshold_stated": facts.anonymisation_states_threshold(p),
+        "research_controllers": [orgs[c] for c in facts.research_controllers(p)],
         # "Data Protection Officer" only where one is appointed, else "data protection lead".
         "dp_adviser": facts.dp_adviser(p),
         "dp_adviser_short": facts.dp_adviser(p, short=True),

@@ -428,10 +428,12 @@ def heatmap_picture(a: Assessment, after: bool, labels: Mapping[str, str], title
     pic.shapes.append(Text(head + 1.5 * cw, y + 24, labels["figure.severity"], 7.5, bold=True,
                            anchor="middle", color=GREY))
     y += 30
-    gone = [r.id for r in a.risks if after and r.cell_after is None]
-    if gone:
-        text = f"{labels['figure.eliminated']} {', '.join(gone)}"
-        y = pic.text(0, y + 8, wrap(text, WIDTH, 7.5), 7.5, italic=True)
+    gone = [r.id for r in a.risks if after and r.effect == "eliminated"]
+    unplaced = [f"{r.id} ({vocab.LEVELS[r.level_after]})" for r in a.risks if after and r.unplaced_after]
+    for label, ids in (("figure.eliminated", gone), ("figure.unplaced", unplaced)):
+        if ids:
+            text = f"{labels[label]} {', '.join(ids)}"
+            y = pic.text(0, y + 8, wrap(text, WIDTH, 7.5), 7.5, italic=True)
     pic.height = y + 2
     return pic
 

@@ -47,7 +47,9 @@ def document_context(job: Job) -> dict[str, Any]:
         severities=diagrams.SEVERITY_COLS,
         heat_before=_heat_rows(diagrams.heat_cells(a, after=False)),
         heat_after=_heat_rows(diagrams.heat_cells(a, after=True)),
-        eliminated=[r.id for r in a.risks if r.cell_after is None],
+        eliminated=[r.id for r in a.risks if r.effect == "eliminated"],
+        # Measures changed the level, but no likelihood after them is recorded: listed, not placed.
+        unplaced_after=[r for r in a.risks if r.unplaced_after],
         measured=[r for r in a.risks if r.needs_measures or r.has_measures],
         low_unmeasured=[r.id for r in a.risks if not (r.needs_measures or r.has_measures)],
         # Article 36: a recorded high residual risk, or a high risk whose residual is not recorded.

@@ -5,6 +5,7 @@ sheet and the privacy notice say the rest."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ WHAT = {"focus_group": "A group talk", "interview": "A talk with one of us",
         "online_survey": "The survey online", "paper_survey": "The survey on paper",
         "telephone_survey": "The phone call", "engagement_event": "A chat at an event",
         "enter_and_view": "A chat on a visit", "other": "Taking part"}
+MAX_WORDS = 12  # a line of Easy Read
 PRINT_PT = 16  # body text in print; headings larger
 
 
@@ -29,17 +31,37 @@ class Point:
     lines: list[str]  # one idea each, at most 12 words
 
 
+def time_lines(methods: list[str], minutes_for: Callable[[str], int | None]) -> list[str]:
+    """How long taking part takes, true for every method used: one line when every method
+    has the same time; otherwise a line for each method with a time recorded, then, for
+    the methods with none, to ask us (in one line when it fits in MAX_WORDS)."""
+    times = [(m, minutes_for(m)) for m in methods]
+    if not any(n for _, n in times):
+        return []
+    if len({n for _, n in times}) == 1:
+        return [f"It takes about {_minutes(times[0][1] or 0)}."]
+    lines = [f"{WHAT[m]} takes about {_minutes(n)}." for m, n in times if n]
+    unknown = [WHAT[m][:1].lower() + WHAT[m][1:] for m, n in times if not n]
+    if unknown:
+        together = f"Ask us how long {' or '.join(unknown)} takes."
+        lines += [together] if len(together.split()) <= MAX_WORDS else [
+            f"Ask us how long {what} takes." for what in unknown]
+    return lines
+
+
+def _minutes(n: int) -> str:
+    return f"{n} minute{'s' if n != 1 else ''}"
+
+
 def points(ctx: dict[str, Any]) -> list[Point]:
     """The summary's points, from the same context as the other participant texts."""
     p = ctx["p"]
     pr = p.processing
     lead = ctx["lead"].name
     out = [Point("asking", [f"{lead} wants to hear from you."])]
-    times = [(m, n) for m in ctx["methods"] if (n := p.minutes_for(m))]
-    if times and all(t == times[0][1] for _, t in times):
-        out.append(Point("clock", [f"It takes about {times[0][1]} minutes."]))
-    elif times:
-        out.append(Point("clock", [f"{WHAT[m]} takes about {n} minutes." for m, n in times]))
+    clock = time_lines(ctx["methods"], p.minutes_for)
+    if clock:
+        out.append(Point("clock", clock))
     out.append(Point("stop", ["You choose if you want to take part.", "You can stop at any time.",
                               "You do not have to say why."]))
     if ctx["has_recordings"] and {"focus_group", "interview"} & set(ctx["methods"]):
@@ -55,7 +77,8 @@ def points(ctx: dict[str, Any]) -> list[Point]:
     if pr.retention:
         out.append(Point("bin", ["We delete your details when we no longer need them."]))
     if ctx["may_lack_capacity"]:
-        out.append(Point("form", ["If it is hard to decide, we ask someone who knows you."]))
+        out.append(Point("form", ["If deciding is hard, we may ask someone who knows you."]))
+    out.append(support(ctx))
     contact = ctx["contact"]
     if contact is not None:
         how = [f"Ask {contact.name or ctx['contact_org'].name} if you have a question."]
@@ -66,6 +89,16 @@ def points(ctx: dict[str, Any]) -> list[Point]:
         out.append(Point("telephone", how))
     out.append(Point("form", ["Ask us for the full information to read."]))
     return out
+
+
+def support(ctx: dict[str, Any]) -> Point:
+    """Where to get support: a local Healthwatch taking part can tell people where to get help
+    (its statutory signposting role); without one, tell us (the contact comes next)."""
+    signpost = ctx["signpost"]
+    if signpost is not None:
+        return Point("speech", ["Do you need help with health or care?",
+                                f"{signpost.name} can tell you where to go."])
+    return Point("speech", ["Do you need help after taking part?", "Please tell us."])
 
 
 def plain(pts: list[Point], title: str) -> str:

@@ -34,7 +34,7 @@ TOP_GAPS = 3  # blocking gaps named in the status box; the rest are under "Befor
 
 # What each kind of document is; the template says who uses it and what to do.
 KINDS = ("dpia", "agreement", "privacy_notice", "survey_introduction", "information_sheet",
-         "consultee_information", "consent_form", "easy_read", "register", "other")
+         "short_version", "consultee_information", "consent_form", "easy_read", "register", "other")
 
 
 @dataclass
@@ -74,6 +74,8 @@ def _known(p: Project) -> dict[str, tuple[str, str]]:
         known[f"{participant.FOLDER}/{stem}"] = ("survey_introduction", mode)
     for stem, method in participant.information_sheets(methods):
         known[f"{participant.FOLDER}/{stem}"] = ("information_sheet", method)
+    for stem, method in participant.short_versions(methods, p.processing.may_lack_capacity):
+        known[f"{participant.FOLDER}/{stem}"] = ("short_version", method)
     known[f"{participant.FOLDER}/{participant.CONSULTEE}"] = ("consultee_information", "")
     known[f"{participant.FOLDER}/{easyread.STEM}"] = ("easy_read", "")
     for method in consent.consent_methods(methods, relies_on_consent(p)):

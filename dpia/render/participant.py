@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dpia.answers import placeholders, vocab
+from dpia.answers import vocab
 from dpia.assessment import facts
 from dpia.render import consent, easyread
-from dpia.render.texts import text_context, write_formats
+from dpia.render.texts import render_text, second_person, text_context, write_formats
 
 if TYPE_CHECKING:
     from dpia.answers.model import Organisation, Project
@@ -19,31 +19,8 @@ if TYPE_CHECKING:
 
 FOLDER = "participant-information"
 CONSULTEE = "consultee-information"
+SHORT = "short-version"  # + "-<information sheet stem>", when people may lack capacity
 
-# "Participants can withdraw their answers..." typed in the answers file, printed in a text
-# that speaks to "you": the subject and its pronouns become second person.
-_THIRD_PERSON = re.compile(
-    r"\b(?:participants|respondents|people taking part|people who take part)\b", re.I
-)
-_PRONOUNS = {"their": "your", "they": "you", "them": "you", "themselves": "yourself"}
-_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
-
-
-def second_person(text: str | None) -> str:
-    """Answer text about participants, rewritten to address the reader: only sentences
-    whose subject is 'participants' (or 'people taking part') change."""
-    if not text:
-        return ""
-    if isinstance(text, placeholders.Placeholder):
-        return text  # still to decide: printed as such, never as the word typed
-    out = []
-    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
-        if _THIRD_PERSON.search(sentence):
-            sentence = _THIRD_PERSON.sub("you", sentence)
-            sentence = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], sentence)
-            sentence = sentence[:1].upper() + sentence[1:]
-        out.append(sentence)
-    return " ".join(out)
 
 
 _THE = re.compile(
@@ -100,6 +77,19 @@ def receivers(p: Project) -> list[tuple[Organisation, list[str], bool]]:
     ]
 
 
+def signposting(p: Project) -> Organisation | None:
+    """A local Healthwatch taking part (the lead first, then the controllers, then any other
+    organisation): its statutory role includes information and signposting, telling people
+    where to get help with health and care services (Local Government and Public Involvement
+    in Health Act 2007, section 221). Healthwatch England is no local Healthwatch."""
+    ids = [p.project.lead, *p.controller_ids, *(o.id for o in p.organisations)]
+    for org_id in dict.fromkeys(ids):
+        org = p.org(org_id)
+        if org.type == "healthwatch" and not re.search(r"\bhealthwatch england\b", org.name, re.I):
+            return org
+    return None
+
+
 def explicit_consent(p: Project) -> bool:
     """Some controller relies on explicit consent for special-category data."""
     return bool(p.processing.special_category) and any(
@@ -110,8 +100,13 @@ def explicit_consent(p: Project) -> bool:
 def participant_context(job: Job) -> dict[str, Any]:
     """The text context plus what only the participant texts need."""
     p = job.project
+    signpost = signposting(p)
     return {
         **text_context(job),
+        "signpost": signpost,
+        # how to reach it, from its own contact in the answers (None: the answers give none)
+        "signpost_contact": signpost.contact if signpost and signpost.contact
+        and signpost.contact.has_contact() else None,
         "you": second_person,
         "holders": holders(p),
         "phone_caller": caller(p),
@@ -174,6 +169,14 @@ def information_sheets(methods: Sequence[str]) -> list[tuple[str, str]]:
     return [(vocab.INFORMATION_SHEETS[m], m) for m in methods if m in vocab.INFORMATION_SHEETS]
 
 
+def short_versions(methods: Sequence[str], may_lack_capacity: bool) -> list[tuple[str, str]]:
+    """(file stem, method) for each short version of an information sheet: one for each
+    sheet when some participants may find it hard to decide whether to take part."""
+    if not may_lack_capacity:
+        return []
+    return [(f"{SHORT}-{stem}", method) for stem, method in information_sheets(methods)]
+
+
 def write(job: Job) -> list[Output]:
     context = participant_context(job)
     methods = list(job.project.project.methods)
@@ -197,6 +200,13 @@ def write(job: Job) -> list[Output]:
             {**context, "method": method,
              "minutes": job.project.minutes_for(method)},
             f"information sheet for {vocab.METHODS[method]}", measure_as="information_sheet",
+        )
+    for stem, method in short_versions(methods, job.project.processing.may_lack_capacity):
+        outputs += write_formats(
+            job, f"{FOLDER}/{stem}", "participant/short-version", ("txt", "html", "md"),
+            {**context, "method": method, "minutes": job.project.minutes_for(method)},
+            f"short version of the information sheet for {vocab.METHODS[method]}, for people "
+            "who may find it hard to decide", measure_as="short_version",
         )
     if job.project.processing.may_lack_capacity:
         outputs += write_formats(
@@ -222,3 +232,23 @@ def write(job: Job) -> list[Output]:
         if out.path.suffix == ".txt":
             out.notes.extend(notes)
     return outputs
+
+
+def preview(job: Job) -> tuple[str, str] | None:
+    """The first text participants read, as the build will write it (plain text, one line a
+    paragraph), for the questionnaire to show before building: (what it is, the text). The
+    survey introduction when the project has a survey, else the first information sheet."""
+    context = participant_context(job)
+    methods = list(job.project.project.methods)
+    for _stem, mode in survey_introductions(methods)[:1]:
+        what = ("the survey introduction, as it will be pasted into the survey tool"
+                if mode == "self" else "the telephone survey introduction, as it will be read")
+        text = render_text(job, "participant/survey-introduction.txt.j2", "txt",
+                           {**context, "mode": mode, "minutes": survey_minutes(job, mode)}, 0)
+        return what, text
+    for _stem, method in information_sheets(methods)[:1]:
+        text = render_text(job, "participant/information-sheet.txt.j2", "txt",
+                           {**context, "method": method,
+                            "minutes": job.project.minutes_for(method)}, 0)
+        return f"the information sheet for {vocab.METHODS[method]}", text
+    return None

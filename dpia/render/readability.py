@@ -32,9 +32,13 @@ TARGETS: dict[str, Target] = {
     "telephone_script": Target("telephone survey script", 70, 6),
     "easy_read": Target("Easy Read summary", 80, 4),
     "information_sheet": Target("information sheet", 60, 8),
+    # For people who may find it hard to decide: as plain as a survey introduction, and short.
+    "short_version": Target("short version of an information sheet", 70, 6),
     "privacy_notice": Target("privacy-notice section", 50, 10),
 }
 SURVEY_WORD_LIMIT = 150
+SHORT_VERSION_WORD_LIMIT = 300
+WORD_LIMITS = {"survey_introduction": SURVEY_WORD_LIMIT, "short_version": SHORT_VERSION_WORD_LIMIT}
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 
 
-def units(text: str) -> list[str]:
+def units(text: str, stop: bool = True) -> list[str]:
     """Paragraphs, headings and list items of a plain text, each on one line, each
-    ending with a full stop if it had no end punctuation."""
+    ending with a full stop if it had no end punctuation (unless ``stop`` is false)."""
     found: list[str] = []
     current: list[str] = []
 
@@ -70,7 +74,7 @@ def units(text: str) -> list[str]:
         if current:
             unit = " ".join(current).strip()
             if unit:
-                found.append(unit if unit[-1] in ".!?" else unit + ".")
+                found.append(unit if unit[-1] in ".!?" or not stop else unit + ".")
             current.clear()
 
     for line in text.splitlines():
@@ -302,6 +306,25 @@ def is_fragment(sentence: str) -> bool:
     return "," not in s
 
 
+_ENDS = re.compile(r"[.!?][\"”’)\]]*$")
+
+
+def verbless(text: str) -> tuple[str, ...]:
+    """The sentences of a text's paragraphs with no main verb (dpia.render.verbs). Only a
+    sentence of three words or more that ends in '.', '?' or '!' is read: a heading, a list
+    item, a table row or a 'Label: value' field is not a sentence and is never flagged."""
+    from dpia.render.verbs import has_main_verb
+
+    found = []
+    for unit in units(_paragraphs(text), stop=False):
+        for s in _SENTENCE_END.split(unit):
+            s = s.strip()
+            if (_ENDS.search(s) and not _FIELD.match(s) and len(s.split()) >= 3
+                    and not has_main_verb(_ADDRESS.sub("link", s))):
+                found.append(s)
+    return tuple(found)
+
+
 # The first line of a text whose DPIA is not signed off; removed before use, so not measured.
 DRAFT_MARK = "DRAFT: remove this line"
 
@@ -318,8 +341,14 @@ def measure(text: str) -> Readability:
         grade=float(textstat.flesch_kincaid_grade(body)),
         words=word_count(text),
         long_sentences=long,
-        fragments=tuple(s for s in sentences(_paragraphs(text)) if is_fragment(s)),
+        fragments=_fragments(text),
     )
+
+
+def _fragments(text: str) -> tuple[str, ...]:
+    """Sentences that start as a lowercase fragment or have no main verb, each once."""
+    found = [s for s in sentences(_paragraphs(text)) if is_fragment(s)]
+    return tuple(dict.fromkeys([*found, *verbless(text)]))
 
 
 @dataclass(frozen=True)
@@ -340,7 +369,7 @@ class Score:
 
     @property
     def word_limit(self) -> int | None:
-        return SURVEY_WORD_LIMIT if self.kind == "survey_introduction" else None
+        return WORD_LIMITS.get(self.kind)
 
     @property
     def within_word_limit(self) -> bool:

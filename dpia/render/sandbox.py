@@ -65,7 +65,7 @@ ALLOWED: dict[str, frozenset[str]] = {
     "dpia.assessment.facts.Holdings": frozenset({"full_record_keepers"}),
     "dpia.assessment.facts.FlowFacts": frozenset({"processor_contract", "contract_reference", "covered"}),
     "dpia.assessment.risks.Risk": frozenset(
-        {"score", "level", "has_measures", "needs_measures", "level_after", "cell_after"}
+        {"score", "level", "has_measures", "needs_measures", "level_after", "cell_after", "unplaced_after"}
     ),
     "dpia.assessment.screening.Screening": frozenset({"european_count"}),
     "dpia.render.blocks.Table": frozenset({"columns"}),

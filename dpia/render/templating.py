@@ -25,6 +25,7 @@ from typing import Any
 import jinja2
 
 from dpia.answers import placeholders, vocab
+from dpia.answers.words import join_and, with_article
 from dpia.errors import OutputError
 from dpia.render.sandbox import FolderLoader, SafeEnvironment, TemplateLimit, plain_namespace
 from dpia.resources import templates_dir
@@ -87,14 +88,6 @@ def first_upper(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
-def join_and(items: Iterable[Any], last: str = "and") -> str:
-    """['a', 'b', 'c'] -> 'a, b and c'."""
-    words = [str(i) for i in items if str(i)]
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
 def _vocab_table(name: str) -> dict[str, str]:
     table = getattr(vocab, name.upper(), None)
     if not isinstance(table, dict):
@@ -134,6 +127,7 @@ def _configure(env: SafeEnvironment) -> SafeEnvironment:
         blk=blk,
         long_date=long_date,
         join_and=join_and,
+        with_article=with_article,
         first_upper=first_upper,
         label=label,
         extract=extract,

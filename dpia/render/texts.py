@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from markupsafe import escape
 
-from dpia.answers import vocab
+from dpia.answers import placeholders, vocab
 from dpia.assessment import facts
 from dpia.assessment.checks import relies_on_consent
 from dpia.errors import OutputError
@@ -39,6 +39,32 @@ Format = Literal["txt", "md", "html"]
 FORMAT_NAMES: dict[str, str] = {"txt": "plain text", "md": "Markdown", "html": "HTML"}
 
 _SAFE_URL = re.compile(r"^https?://[^\s<>\"'`]+$", re.I)
+
+
+# "Participants can withdraw their answers..." typed in the answers file, printed in a text
+# that speaks to "you": the subject and its pronouns become second person.
+_THIRD_PERSON = re.compile(
+    r"\b(?:participants|respondents|people taking part|people who take part)\b", re.I
+)
+_PRONOUNS = {"their": "your", "they": "you", "them": "you", "themselves": "yourself"}
+_PRONOUN = re.compile(r"\b(" + "|".join(_PRONOUNS) + r")\b", re.I)
+
+
+def second_person(text: str | None) -> str:
+    """Answer text about participants, rewritten to address the reader: only sentences
+    whose subject is 'participants' (or 'people taking part') change."""
+    if not text:
+        return ""
+    if isinstance(text, placeholders.Placeholder):
+        return text  # still to decide: printed as such, never as the word typed
+    out = []
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join(text.split())):
+        if _THIRD_PERSON.search(sentence):
+            sentence = _THIRD_PERSON.sub("you", sentence)
+            sentence = _PRONOUN.sub(lambda m: _PRONOUNS[m.group(1).lower()], sentence)
+            sentence = sentence[:1].upper() + sentence[1:]
+        out.append(sentence)
+    return " ".join(out)
 
 
 def one_line(value: Any) -> str:
@@ -182,6 +208,7 @@ def text_context(job: Job) -> dict[str, Any]:
         self_modes=[m for m in vocab.SELF_COMPLETED_SURVEYS if m in methods],
         personal_flows=[f for f in p.sharing if f.is_personal],
         is_web_address=is_web_address,
+        you=second_person,
     )
     return ctx
 

@@ -1,0 +1,112 @@
+"""Sharing flows suggested for the processors that store the data, with the dates of the
+fieldwork or the report they belong to (issue 12 point 5)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from prompt_keys import DOWN, ENTER, UP, type_
+from test_questionnaire import ask_section
+
+from dpia.answers.loader import load, to_data
+from dpia.answers.validate import validate
+
+
+@pytest.fixture
+def doc(contract_path: Path) -> dict[str, Any]:
+    data = to_data(load(contract_path))
+    data.pop("sharing")
+    data["project"]["checkins"].insert(1, {"milestone": "fieldwork", "date": date(2026, 3, 2)})
+    return data
+
+
+def test_processor_flows_are_suggested_and_accepted_in_one_answer(doc: dict[str, Any]) -> None:
+    # formsco stores the data (holds_data: true); typeright does not say, so gets none.
+    said = ask_section(doc, "sharing", (
+        DOWN * 2 + ENTER  # the method for all of them: secure portal
+        + type_("Survey settings")  # what Healthwatch sends the survey company
+        + type_("Survey responses; Comments")  # what it sends back
+        + ENTER  # accept both
+        + ENTER  # the list: done (the suggestion)
+    ))
+    assert "Suggested sharing flows:" in said
+    assert "1. Survey settings: Healthwatch Northtown to FormsCo Ltd" in said
+    sent, back = doc["sharing"]
+    assert (sent["from"], sent["to"], back["from"], back["to"]) == (
+        "hwn", "formsco", "formsco", "hwn")
+    assert back["data"] == ["Survey responses", "Comments"]
+    for flow in (sent, back):
+        assert flow["method"] == "secure_portal"
+        assert flow["identifiability"] == "identifiable"
+        assert flow["agreement"] == "FC-2026-11"  # the processor's contract
+        assert flow["starts"] == date(2026, 3, 2)  # the fieldwork check-in, not the start
+        assert flow["ends"] == flow["review"] == date(2026, 7, 15)  # the next check-in
+    assert "Online survey hosting" in back["purpose"]
+    assert len({f["id"] for f in doc["sharing"]}) == 2
+    _, problems = validate(doc)
+    assert not [p for p in problems if p[0][0] == "sharing"], problems
+
+
+def test_one_answer_of_one_suggested_flow_is_changed_alone(doc: dict[str, Any]) -> None:
+    # The keys run out (EOFError) if any other answer of the flow is asked.
+    ask_section(doc, "sharing", (
+        ENTER  # the method: the suggestion
+        + ENTER + type_("Survey responses")  # nothing sent to the processor; answers back
+        + DOWN + ENTER  # change flow 1
+        + DOWN * 4 + ENTER  # which answer: can people be identified?
+        + DOWN + ENTER  # pseudonymised
+        + ENTER  # accept
+        + ENTER  # done
+    ))
+    (flow,) = doc["sharing"]
+    assert flow["identifiability"] == "pseudonymised"
+    assert flow["data"] == ["Survey responses"] and flow["method"] == "sftp"
+    assert flow["starts"] == date(2026, 3, 2) and flow["agreement"] == "FC-2026-11"
+
+
+def test_a_report_flow_starts_at_the_report_not_on_the_first_day(doc: dict[str, Any]) -> None:
+    doc["data_protection"]["processors"][0]["holds_data"] = False  # nothing to suggest
+    ask_section(doc, "sharing", (
+        ENTER  # add a flow
+        + ENTER + ENTER  # from Healthwatch to the trust
+        + ENTER  # suggested id
+        + type_("Final report") + DOWN * 3 + ENTER  # aggregate
+        + type_("To recommend improvements")
+        + ENTER + ENTER + ENTER  # method, frequency, agreement
+        + ENTER + ENTER + ENTER  # starts, ends, review: the suggestions
+        + ENTER  # done
+    ))
+    (flow,) = doc["sharing"]
+    assert flow["identifiability"] == "aggregate"
+    assert flow["starts"] == date(2026, 8, 20)  # the recommendations check-in
+    assert flow["starts"] != doc["project"]["start"]
+    assert "ends" not in flow
+    assert flow["review"] == date(2026, 9, 30)
+
+
+def test_a_declined_suggestion_adds_nothing(doc: dict[str, Any]) -> None:
+    ask_section(doc, "sharing", (
+        ENTER + ENTER + type_("Survey responses")
+        + UP + ENTER  # add none of them
+        + DOWN + ENTER  # the list: none, go on
+    ))
+    assert doc["sharing"] == []
+
+
+def test_processors_are_read_as_the_file_gives_them(contract_text: str) -> None:
+    """On resume the answers are as read from the file ('true' as text): a processor that
+    stores the data still gets its flows, and 'false' is no."""
+    from dpia.answers.loader import parse
+    from dpia.questionnaire.proposing import holders, proposed_flows
+    from dpia.questionnaire.questions import State
+
+    data, _ = parse(contract_text)
+    state = State(data)
+    assert [p["organisation"] for p in holders(state)] == ["formsco"]
+    processor = dict(holders(state)[0], contract_in_place="false")
+    processor.pop("contract_reference")
+    (flow,) = proposed_flows(state, processor, [], ["Survey responses"], "sftp", [])
+    assert "agreement" not in flow  # no contract: no agreement claimed for the flow
