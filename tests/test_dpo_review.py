@@ -326,7 +326,7 @@ def test_information_sheet_does_not_say_only_one_organisation_hears_a_focus_grou
     text = " ".join(texts["participant-information/focus-group.txt"].split())
     assert "will see everything you tell us" not in text
     assert (
-        "Only Healthwatch Northtown, and organisations working for them, will keep a full "
+        "Only Healthwatch Northtown, and organisations working for it, will keep a full "
         "record of what you tell us."
     ) in text
 

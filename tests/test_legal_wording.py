@@ -233,6 +233,11 @@ def test_capacity_in_research_names_the_mca_route_and_what_to_check() -> None:
                   "must check it before they sign: that the approval of an appropriate body under section 31 "
                   "is in place"):
         assert words in said, words
+    # section 34 is transitional (projects begun before October 2007): it does not cover this project
+    assert "section 34 covers people who lose capacity during the project" not in said
+    assert ("Section 34 deals only with projects begun before October 2007, so someone who loses capacity "
+            "during this project is covered by sections 30 to 33 from then on") in said
+    assert "Adults with Incapacity (Scotland) Act 2000" in said
 
 
 def test_capacity_without_research_recorded_says_what_to_check() -> None:

@@ -183,7 +183,7 @@ def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[st
         flat_text = flat(text)
         for needed in ("You do not have to take part.", "You can stop at any time.",
                        "someone who knows you well", "We do not put your name in our report.",
-                       "Contact Tom Okafor at Healthwatch Northtown."):
+                       "If you have a question, contact Tom Okafor at Healthwatch Northtown."):
             assert needed in flat_text, (method, needed)
     assert "The group talk takes about 60 minutes." in flat(files[FOLDER + "short-version-focus-group.txt"])
     assert "What you said before you left stays in our notes." in flat(
@@ -360,9 +360,10 @@ def test_sentences_without_a_main_verb_are_flagged(tmp_path: Path) -> None:
     for (section, key), typed in TYPED_FRAGMENTS.items():
         data[section][key] = typed
     build = build_texts(data, tmp_path)
-    for path in ("focus-group.txt", "interview.txt"):
+    # The focus-group sheet prints no withdrawal answer (a group talk cannot be taken back).
+    for path, left_out in (("focus-group.txt", {"By emailing us until 1 July."}), ("interview.txt", set())):
         flagged = readability.measure(build[FOLDER + path]).fragments
-        assert set(TYPED_FRAGMENTS.values()) <= set(flagged), (path, flagged)
+        assert set(TYPED_FRAGMENTS.values()) - left_out <= set(flagged), (path, flagged)
     notes = readability.describe(readability.score("information_sheet", build[FOLDER + "focus-group.txt"]))
     assert ("not a sentence (no main verb, or starts in lower case): "
             "Our information line, weekdays 9 to 5.") in notes
@@ -414,3 +415,138 @@ def test_easy_read_time_is_true_for_every_method(tmp_path: Path) -> None:
     lines = easy_read_lines(build_texts(data, tmp_path / "short")[FOLDER + "easy-read.html"])
     assert "A talk with one of us takes about 45 minutes." in lines
     assert "Ask us how long a group talk or the phone call takes." in lines
+
+
+# --- where to get support -------------------------------------------------------------------
+
+def support_texts(files: dict[str, str]) -> dict[str, str]:
+    """Each participant text a person reads or hears, flattened: the plain-text files, and
+    the Easy Read page's lines."""
+    out = {k: flat(re.sub(r"^[-=]+$", "", v, flags=re.M))  # no heading underlines
+           for k, v in participant(files).items() if k.endswith(".txt")}
+    if FOLDER + "easy-read.html" in files:
+        out[FOLDER + "easy-read.html"] = " ".join(easy_read_lines(files[FOLDER + "easy-read.html"]))
+    return out
+
+
+def kinds(names: list[str]) -> set[str]:
+    """Which text types these files are."""
+    found = set()
+    for n in names:
+        stem = n.removeprefix(FOLDER).split(".")[0]
+        found.add("short-version" if stem.startswith("short-version") else stem)
+    return found
+
+
+def test_every_participant_text_says_where_to_get_support(built: dict[str, dict[str, str]]) -> None:
+    # A local Healthwatch takes part in all three examples: its statutory information and
+    # signposting role, said in every text; "also" after a contact at the Healthwatch.
+    seen: list[str] = []
+    for name in ("contract", "capacity", "telephone"):
+        for path, text in support_texts(built[name]).items():
+            seen.append(path if name != "telephone" else FOLDER + "telephone-script")
+            if path.endswith("easy-read.html"):
+                assert ("Do you need help with health or care? "
+                        "Healthwatch Northtown can tell you where to go.") in text, (name, path)
+            elif "survey-introduction" in path or "short-version" in path:
+                # after "contact Tom Okafor at Healthwatch Northtown. You can email ..."
+                assert "Healthwatch Northtown can also tell you where to find care and support." in text
+            else:  # a section of its own, with how to reach the Healthwatch
+                assert ("Getting support Healthwatch Northtown can tell you where to find care and "
+                        "support. Contact Tom Okafor at Healthwatch Northtown. You can email "
+                        "research@hwnorthtown.example.") in text, (name, path)
+    assert kinds(seen) >= {"survey-introduction", "telephone-script", "focus-group", "interview",
+                           "short-version", "consultee-information", "easy-read"}
+
+
+def test_support_without_a_local_healthwatch_promises_no_service(tmp_path: Path) -> None:
+    # No local Healthwatch (Healthwatch England has no local signposting role): people are
+    # asked to tell the named contact; nothing says anyone can find them care or support.
+    seen: list[str] = []
+    for name in ("contract", "capacity"):
+        data = data_of(name)
+        for org in data["organisations"]:
+            if org["type"] == "healthwatch":
+                org["name"] = "Healthwatch England"
+        for path, text in support_texts(build_texts(data, tmp_path / name)).items():
+            seen.append(path)
+            assert "where to find care and support" not in text and "where to go" not in text
+            if path.endswith("easy-read.html"):
+                assert "Do you need help after taking part? Please tell us." in text
+            elif "survey-introduction" in path or "short-version" in path:
+                assert "If you need support after taking part, please tell Tom Okafor." in text
+            else:
+                assert ("Getting support If taking part brings up anything you need support "
+                        "with, please tell us. Contact Tom Okafor at Healthwatch England.") in text
+    assert kinds(seen) >= {"survey-introduction", "focus-group", "short-version", "easy-read"}
+
+
+def test_support_from_a_healthwatch_that_is_not_the_contact(tmp_path: Path) -> None:
+    # The Healthwatch is a partner, not the organisation people contact: it is named with its
+    # own contact from the answers, and no "also".
+    data = data_of("contract")
+    for org in data["organisations"]:
+        if org["id"] == "hwn":
+            org["type"] = "voluntary"
+            org["name"] = "Northtown Voices"
+        elif org["id"] == "ncc":
+            org["type"] = "healthwatch"
+            org["name"] = "Healthwatch Carers Northtown"
+            org["contact"] = {"name": "Ada Obi", "email": "help@hwcarers.example"}
+    files = support_texts(build_texts(data, tmp_path))
+    intro = files[FOLDER + "survey-introduction.txt"]
+    assert ("contact Tom Okafor at Northtown Voices. You can email research@hwnorthtown.example. "
+            "Healthwatch Carers Northtown can tell you where to find care and support. "
+            "You can email help@hwcarers.example.") in intro
+    assert ("Healthwatch Carers Northtown can tell you where to find care and support. Contact "
+            "Ada Obi at Healthwatch Carers Northtown. You can email help@hwcarers.example.") in files[
+        FOLDER + "focus-group.txt"]
+
+
+# --- pronouns and the small-number rule -----------------------------------------------------
+
+def test_organisations_working_for_it_or_them(tmp_path: Path) -> None:
+    one = flat(build_texts(data_of("capacity"), tmp_path / "one")[FOLDER + "focus-group.txt"])
+    assert "Only Healthwatch Northtown, and organisations working for it, will keep" in one
+    data = data_of("capacity")  # Northtown Carers Centre receives the answers too: two keep them
+    data["sharing"].append({**data["sharing"][0], "id": "answers-to-ncc", "from": "hwn", "to": "ncc",
+                            "purpose": "Joint analysis"})
+    files = build_texts(data, tmp_path / "two")
+    for path in ("focus-group.txt", "consultee-information.txt"):
+        text = flat(files[FOLDER + path])
+        assert ("Only Healthwatch Northtown and Northtown Carers Centre, and organisations working "
+                "for them, will keep") in text, path
+
+
+@pytest.mark.parametrize("typed", ["Published tables suppress any count under 5.",
+                                   "Counts of fewer than five people are suppressed."])
+def test_the_small_number_rule_is_said_once(typed: str, tmp_path: Path) -> None:
+    data = data_of("contract")
+    data["processing"]["anonymisation"] = "Names are removed before analysis. " + typed
+    data["processing"]["small_number_threshold"] = 5
+    files = participant(build_texts(data, tmp_path / "typed"))
+    for path, text in files.items():
+        assert "If fewer than 5 people gave an answer" not in text, path
+    assert flat(files[FOLDER + "focus-group.txt"]).count(typed) == 1
+    # the same rule in digits or in words: no advice that the answers state two rules
+    from conftest import TODAY
+    from texts_helpers import project_from
+
+    from dpia.assessment.assess import assess
+    assert "small-number-two-rules" not in {g.id for g in assess(project_from(data), TODAY).gaps}
+    # Typed text without the rule: the sheet states the template's rule, once.
+    data["processing"]["anonymisation"] = "Names are removed before analysis."
+    sheet = flat(build_texts(data, tmp_path / "own")[FOLDER + "focus-group.txt"])
+    assert sheet.count("If fewer than 5 people gave an answer, we do not publish the number.") == 1
+
+
+def test_focus_group_sheet_offers_no_withdrawal_a_group_talk_cannot_give(
+    built: dict[str, dict[str, str]],
+) -> None:
+    # The answers' withdrawal ("withdraw your answers until 1 July 2026") is for answers that
+    # can be taken back; a group talk stays in the notes: the sheet says what can be done.
+    group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
+    group = group.split("Getting support", 1)[0]
+    assert "withdraw your answers" not in group
+    assert ("If you ask us, we will not quote you. To ask, contact Tom Okafor at Healthwatch "
+            "Northtown: email research@hwnorthtown.example.") in group

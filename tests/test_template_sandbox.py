@@ -301,3 +301,87 @@ def test_fuzz_no_template_reaches_a_model_method_a_file_outside_or_mutates(
     assert SECRET not in text, source
     assert project.model_dump() == before, source
     assert os.path.exists(outside / "secret.txt")
+
+
+# --- compiled shipped templates (dpia.render.templating.CompiledTemplates) ---------------
+
+
+def _fresh_cache(shipped: Path, user: Path) -> Any:
+    import jinja2
+
+    from dpia.render.templating import CompiledTemplates
+
+    return CompiledTemplates(shipped=shipped, user=jinja2.FileSystemBytecodeCache(str(user), "%s.cache"))
+
+
+def _shipped_env(cache: Any) -> Any:
+    from dpia.render import templating
+
+    env = templating.environment.__wrapped__()  # a new environment, not the build's
+    env.bytecode_cache = cache
+    return env
+
+
+def test_precompiled_templates_load_without_compiling_and_are_the_same_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled when the wheel is built, every shipped template is loaded, not compiled,
+    at a user's first build, as the very code the sandbox compiles from it now."""
+    import marshal
+
+    from dpia.render.templating import precompile
+    from dpia.resources import templates_dir
+
+    shipped, user = tmp_path / "shipped", tmp_path / "user"
+    user.mkdir()
+    names = sorted(p.relative_to(templates_dir()).as_posix() for p in templates_dir().rglob("*.j2"))
+    assert precompile(shipped) == len(names) > 20
+    cache = _fresh_cache(shipped, user)
+    env = _shipped_env(cache)
+    compiled_now = {
+        name: marshal.dumps(env.compile(env.loader.get_source(env, name)[0], name, name), 2) for name in names
+    }
+
+    def no_compiling(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("compiled a shipped template")
+
+    monkeypatch.setattr(env, "compile", no_compiling)
+    for name in names:
+        env.get_template(name)  # found compiled
+        loaded = cache.get_bucket(env, name, None, env.loader.get_source(env, name)[0]).code
+        assert marshal.dumps(loaded, 2) == compiled_now[name], name  # 2: no references
+    assert not list(user.iterdir())  # nothing compiled, so nothing kept for the user
+
+
+def test_compiled_code_of_another_source_or_compiler_is_not_loaded(tmp_path: Path) -> None:
+    """A template whose text changed since it was compiled is compiled again (Jinja
+    compares the source's checksum), and code whose file name carries another compiler's
+    fingerprint (another dpia's sandbox, Jinja or Python) is never looked at."""
+    import jinja2
+
+    from dpia.render.templating import CompiledTemplates, precompile
+
+    shipped, user = tmp_path / "shipped", tmp_path / "user"
+    user.mkdir()
+    precompile(shipped)
+    cache = _fresh_cache(shipped, user)
+    env = _shipped_env(cache)
+    name = "dpia/figure.svg.j2"
+    bucket = cache.get_bucket(env, name, None, "{{ 'changed' }}")
+    assert bucket.code is None  # the shipped code is of the shipped text, not this one
+    same = cache.get_bucket(env, name, None, (env.loader.get_source(env, name))[0])
+    assert same.code is not None
+    other = CompiledTemplates(shipped=shipped, user=jinja2.FileSystemBytecodeCache(str(user), "%s.cache"))
+    other.fingerprint = "0" * 16  # compiled by another sandbox
+    assert other.get_cache_key(name) != cache.get_cache_key(name)
+    assert other.get_bucket(env, name, None, (env.loader.get_source(env, name))[0]).code is None
+
+
+def test_a_users_template_folder_is_never_served_compiled_code(folders: tuple[Path, Path]) -> None:
+    """With --templates, every template (the user's and the shipped ones) is compiled
+    afresh: no compiled code is read from anywhere."""
+    from dpia.render import templating
+
+    user_dir, _ = folders
+    assert templating.environment(str(user_dir)).bytecode_cache is None
+    assert isinstance(templating.environment().bytecode_cache, templating.CompiledTemplates)

@@ -369,6 +369,12 @@ def anonymisation_mentions_suppression(p: Project) -> bool:
                 and _SUPPRESSION.search(str.__str__(p.processing.anonymisation)))
 
 
+# "fewer than five" states the threshold 5 as well as "fewer than 5" does
+_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                 "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                 "seventeen", "eighteen", "nineteen", "twenty")
+
+
 def anonymisation_states_threshold(p: Project) -> bool:
     """The anonymisation answer already states the small-number rule with the threshold
     recorded in 'small_number_threshold' (so the documents state it once, in those words)."""
@@ -376,8 +382,10 @@ def anonymisation_states_threshold(p: Project) -> bool:
     if not pr.anonymisation or pr.small_number_threshold is None:
         return False
     text = str.__str__(pr.anonymisation)
+    n = pr.small_number_threshold
+    number = rf"{n}|{_NUMBER_WORDS[n]}" if n < len(_NUMBER_WORDS) else str(n)
     return anonymisation_mentions_suppression(p) and bool(
-        re.search(rf"\b{pr.small_number_threshold}\b", text))
+        re.search(rf"\b(?:{number})\b", text, re.IGNORECASE))
 
 
 # --- anonymous collection (UK GDPR Article 11) ------------------------------------------------

@@ -318,7 +318,9 @@ def workbook_bytes(save: Callable[[io.BytesIO], None], what: str) -> bytes:
     Saving into memory keeps a half-written zip file off the disk. The spreadsheet library
     still writes each sheet through a temporary file first; on a full disk that fails, and
     its half-closed writers fail once more when they are collected, which Python reports as
-    "Exception ignored ..." after dpia's message. Those reports are swallowed while saving.
+    "Exception ignored ..." after dpia's message. Those reports are swallowed while saving
+    and the writers collected. (A save that succeeds leaves none, and collecting would walk
+    every object of the run: a tenth of a second in a build.)
     """
     buffer = io.BytesIO()
     failure: str | None = None
@@ -329,7 +331,8 @@ def workbook_bytes(save: Callable[[io.BytesIO], None], what: str) -> bytes:
             save(buffer)
         except Exception as exc:  # OSError, or lxml's SerialisationError('IO_ENOSPC')
             failure = _reason(exc)
-        gc.collect()
+        if failure is not None:  # the failed writers (freed with the exception), collected now
+            gc.collect()
     finally:
         sys.unraisablehook = hook
     if failure is not None:

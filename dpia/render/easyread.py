@@ -78,6 +78,7 @@ def points(ctx: dict[str, Any]) -> list[Point]:
         out.append(Point("bin", ["We delete your details when we no longer need them."]))
     if ctx["may_lack_capacity"]:
         out.append(Point("form", ["If deciding is hard, we may ask someone who knows you."]))
+    out.append(support(ctx))
     contact = ctx["contact"]
     if contact is not None:
         how = [f"Ask {contact.name or ctx['contact_org'].name} if you have a question."]
@@ -88,6 +89,16 @@ def points(ctx: dict[str, Any]) -> list[Point]:
         out.append(Point("telephone", how))
     out.append(Point("form", ["Ask us for the full information to read."]))
     return out
+
+
+def support(ctx: dict[str, Any]) -> Point:
+    """Where to get support: a local Healthwatch taking part can tell people where to get help
+    (its statutory signposting role); without one, tell us (the contact comes next)."""
+    signpost = ctx["signpost"]
+    if signpost is not None:
+        return Point("speech", ["Do you need help with health or care?",
+                                f"{signpost.name} can tell you where to go."])
+    return Point("speech", ["Do you need help after taking part?", "Please tell us."])
 
 
 def plain(pts: list[Point], title: str) -> str:

@@ -77,6 +77,19 @@ def receivers(p: Project) -> list[tuple[Organisation, list[str], bool]]:
     ]
 
 
+def signposting(p: Project) -> Organisation | None:
+    """A local Healthwatch taking part (the lead first, then the controllers, then any other
+    organisation): its statutory role includes information and signposting, telling people
+    where to get help with health and care services (Local Government and Public Involvement
+    in Health Act 2007, section 221). Healthwatch England is no local Healthwatch."""
+    ids = [p.project.lead, *p.controller_ids, *(o.id for o in p.organisations)]
+    for org_id in dict.fromkeys(ids):
+        org = p.org(org_id)
+        if org.type == "healthwatch" and not re.search(r"\bhealthwatch england\b", org.name, re.I):
+            return org
+    return None
+
+
 def explicit_consent(p: Project) -> bool:
     """Some controller relies on explicit consent for special-category data."""
     return bool(p.processing.special_category) and any(
@@ -87,8 +100,13 @@ def explicit_consent(p: Project) -> bool:
 def participant_context(job: Job) -> dict[str, Any]:
     """The text context plus what only the participant texts need."""
     p = job.project
+    signpost = signposting(p)
     return {
         **text_context(job),
+        "signpost": signpost,
+        # how to reach it, from its own contact in the answers (None: the answers give none)
+        "signpost_contact": signpost.contact if signpost and signpost.contact
+        and signpost.contact.has_contact() else None,
         "you": second_person,
         "holders": holders(p),
         "phone_caller": caller(p),

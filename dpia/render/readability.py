@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 LONG_SENTENCE = 20  # words
 
@@ -165,6 +167,82 @@ class _Pronunciations:
         return (start if data.startswith(f"{word} ", start) else -1), lo
 
 
+class _Hyphenation:
+    """A ``pyphen.HyphDict`` whose patterns are read as they are asked for.
+
+    textstat counts the syllables of a word the CMU dictionary lacks (names, numbers,
+    'Healthwatch') from the hyphenation points pyphen finds, and pyphen parses all 11,000
+    patterns of its dictionary first (a tenth of a second) to look up a few hundred. Here
+    the file's lines are indexed by their letters (the pattern's key, its digits removed)
+    and each line is parsed by pyphen's own rules when its key is first looked up; the
+    search itself is pyphen's (``HyphDict.positions``). A test compares every pattern with
+    pyphen's.
+    """
+
+    def __init__(self, path: Path) -> None:
+        import pyphen
+
+        with path.open("rb") as fd:
+            encoding = fd.readline().decode().strip()
+        if encoding.lower() == "microsoft-cp1251":
+            encoding = "cp1251"
+        text = pyphen.parse_hex(lambda m: chr(int(m.group(1), 16)), path.read_text(encoding))
+        self._lines: dict[str, list[str]] = {}
+        for line in text.split("\n")[1:]:
+            key = _DIGITS.sub("", _split(line.strip())[0])
+            self._lines.setdefault(key, []).append(line)
+        self._parsed: dict[str, tuple[int, tuple[int, ...]] | None] = {}
+        # An upper bound of pyphen's (which leaves out patterns of only zeros): a longer
+        # key than any pattern's is only looked up in vain.
+        self.maxlen = max(map(len, self._lines))
+        self.patterns = self  # what HyphDict.positions reads, with .get()
+        self.cache: dict[str, Any] = {}
+
+    def get(self, key: str) -> tuple[int, tuple[int, ...]] | None:
+        if key not in self._parsed:
+            found = None
+            for line in self._lines.get(key, ()):  # the last line kept wins, as in pyphen
+                found = _pattern(line) or found
+            self._parsed[key] = found
+        return self._parsed[key]
+
+    def positions(self, word: str) -> list[int]:
+        import pyphen
+
+        return pyphen.HyphDict.positions(self, word)  # type: ignore[no-any-return]
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _split(pattern: str) -> tuple[str, str | None]:
+    """A pattern and its nonstandard hyphenation ('pattern/change,index,cut'), if any."""
+    if "/" in pattern and "=" in pattern:
+        first, alternative = pattern.split("/", 1)
+        return first, alternative
+    return pattern, None
+
+
+def _pattern(line: str) -> tuple[int, tuple[int, ...]] | None:
+    """One line of a hyphenation dictionary as pyphen's ``HyphDict`` stores it: (where its
+    values start, its values without zeros at either end), or None for a line pyphen skips."""
+    import pyphen
+
+    pattern, alternative = _split(line.strip())
+    if not pattern or pattern.startswith(pyphen.ignored):
+        return None
+    factory: Any = int if alternative is None else pyphen.AlternativeParser(pattern, alternative)
+    values = tuple(factory(digit or "0") for digit, _ in pyphen.parse(pattern))
+    if max(values) == 0:
+        return None
+    start, end = 0, len(values)
+    while not values[start]:
+        start += 1
+    while not values[end - 1]:
+        end -= 1
+    return start, values[start:end]
+
+
 def _fast_pronunciations() -> None:
     """Give textstat the CMU pronouncing dictionary without loading it.
 
@@ -185,6 +263,22 @@ def _fast_pronunciations() -> None:
 
     get_cmudict.dpia_fast = True  # type: ignore[attr-defined]
     _count_syllables.get_cmudict = get_cmudict
+    _count_syllables.get_pyphen = _lazy_pyphen(_count_syllables.get_pyphen)
+
+
+def _lazy_pyphen(get_pyphen: Any) -> Any:
+    """textstat's ``get_pyphen``, with pyphen's dictionary for the language read lazily
+    (:class:`_Hyphenation`), put where ``pyphen.Pyphen`` looks for one it already read."""
+
+    def lazy(lang: str) -> Any:
+        import pyphen
+
+        path = pyphen.LANGUAGES[pyphen.language_fallback(lang)]
+        if path not in pyphen.hdcache:
+            pyphen.hdcache[path] = _Hyphenation(path)
+        return get_pyphen(lang)
+
+    return lazy
 
 
 # Answers typed as the questionnaire's examples once suggested, pasted as sentences:

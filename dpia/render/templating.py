@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
+import sys
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -149,12 +152,11 @@ def environment(user_dir: str | None = None) -> SafeEnvironment:
         "keep_trailing_newline": True,
     }
     if user_dir is None:
-        # Compiled shipped templates are cached between builds (a private folder per user
-        # in the temporary directory; a template whose source changed is compiled again).
-        # That saves about a quarter of a second on every build. A user's own templates
-        # (below) are always compiled afresh.
+        # Shipped templates are used compiled (see CompiledTemplates): compiling them all
+        # takes longer than starting Python and importing the libraries a build needs.
+        # A user's own templates (below) are always compiled afresh.
         return _configure(
-            SafeEnvironment(loader=FolderLoader(search), bytecode_cache=_bytecode_cache(), **options)
+            SafeEnvironment(loader=FolderLoader(search), bytecode_cache=CompiledTemplates(), **options)
         )
     folder = Path(user_dir)
     if not folder.is_dir():
@@ -162,12 +164,84 @@ def environment(user_dir: str | None = None) -> SafeEnvironment:
     return _configure(SafeEnvironment(loader=FolderLoader([folder, *search]), **options))
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The shipped templates' compiled code: first as compiled when dpia's wheel was built
+    (:func:`precompile`, into ``compiled-templates/`` beside ``templates/``, where dpia's
+    own code is installed), else as compiled by an earlier build of this user (Jinja's
+    private folder for the user in the temporary directory, which Jinja creates with
+    mode 700 and refuses if another user owns it), else compiled now and kept there.
+
+    Code is only used if it was compiled from the very template text read now (Jinja
+    compares a checksum of the source) by this compiler: the file names carry a
+    fingerprint of the sandbox, these settings, Jinja's and Python's versions (Jinja
+    also checks Python's), so code compiled by another dpia or outside the sandbox is
+    never loaded. Only the environment of the shipped templates has this cache; one
+    with a user's ``--templates`` folder compiles everything afresh.
+    """
+
+    def __init__(self, shipped: Path | None = None, user: jinja2.BytecodeCache | None = None) -> None:
+        self.shipped = compiled_dir() if shipped is None else shipped
+        self.user = _user_cache() if user is None else user
+        self.fingerprint = _compiler_fingerprint()
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # By name, not by the template's path: the same wherever dpia is installed.
+        return hashlib.sha256(f"{self.fingerprint}|{name}".encode()).hexdigest()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.fingerprint is None:
+            return
+        with contextlib.suppress(OSError), open(self.shipped / f"{bucket.key}.cache", "rb") as f:
+            bucket.load_bytecode(f)  # left empty unless the checksum and Python match
+        if bucket.code is None and self.user is not None:
+            self.user.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.fingerprint is not None and self.user is not None:
+            self.user.dump_bytecode(bucket)
+
+
+def compiled_dir() -> Path:
+    return templates_dir().parent / "compiled-templates"
+
+
+def _user_cache() -> jinja2.BytecodeCache | None:
     try:
-        # Its own file names: code compiled by an older dpia outside the sandbox is never loaded.
-        return jinja2.FileSystemBytecodeCache(pattern="__dpia_sandbox_1_%s.cache")
+        return jinja2.FileSystemBytecodeCache(pattern="__dpia_%s.cache")
     except (OSError, RuntimeError):  # no usable temporary folder: compile every time
         return None
+
+
+@lru_cache(maxsize=1)
+def _compiler_fingerprint() -> str | None:
+    """What the compiled code depends on besides the template: the sandbox's compiler and
+    this module's settings (their source), Jinja's and Python's versions."""
+    from dpia.render import sandbox
+
+    digest = hashlib.sha256(f"{jinja2.__version__}|{sys.version_info[:2]}".encode())
+    try:
+        for module in (sandbox.__file__, __file__):
+            digest.update(Path(module).read_bytes())
+    except (OSError, TypeError):  # no source to fingerprint: never use compiled code
+        return None
+    return digest.hexdigest()[:16]
+
+
+def precompile(target: Path) -> int:
+    """Compile every shipped template into ``target`` (as :class:`CompiledTemplates` reads
+    them); returns how many. Run when the wheel is built (``hatch_build.py``); in a source
+    checkout, ``python -m dpia.render.templating`` does it for ``compiled-templates/``."""
+    env = environment()
+    cache = CompiledTemplates(shipped=target, user=jinja2.FileSystemBytecodeCache(str(target), "%s.cache"))
+    target.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.relative_to(templates_dir()).as_posix() for p in templates_dir().rglob("*.j2"))
+    for name in names:
+        source = (templates_dir() / name).read_text(encoding="utf-8")
+        bucket = jinja2.bccache.Bucket(env, cache.get_cache_key(name), cache.get_source_checksum(source))
+        # Compiled under its name, not this machine's path (error messages name the template).
+        bucket.code = env.compile(source, name, name)
+        cache.dump_bytecode(bucket)
+    return len(names)
 
 
 def render(name: str, context: dict[str, Any], user_dir: str | None = None) -> str:
@@ -237,3 +311,7 @@ def _at(exc: BaseException | None, name: str, env: SafeEnvironment) -> str:
     if where is None:
         return f"'{name}'"
     return f"'{where[0]}' line {where[1]}"
+
+
+if __name__ == "__main__":
+    print(f"{precompile(compiled_dir())} templates compiled into {compiled_dir()}")
