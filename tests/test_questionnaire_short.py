@@ -106,3 +106,38 @@ def test_a_person_answer_that_is_not_one_email_is_refused() -> None:
     assert person_parts("a@x.example b@x.example") is None  # two addresses
     assert person_parts("Jo, jo@") is None  # an '@' that is no address
     assert "not a name and one email address" in WORDING.person_problem
+
+
+def test_dpia_edit_shows_a_dpo_as_typed_and_keeps_its_role(doc: dict[str, Any]) -> None:
+    """The one-answer DPO in `dpia edit`: the current name and email are the default, and
+    Enter keeps them with the role and phone that the answer does not show."""
+    from prompt_keys import CLEAR
+
+    doc["organisations"][0]["dpo"] = {"name": "Priya Shah", "role": "DPO",
+                                      "email": "dpo@hw.example"}
+    defaults: list[str] = []
+
+    class Recording(Prompter):
+        def text(self, message: str, **kw: Any) -> str:
+            if "Data Protection Officer" in message:
+                defaults.append(kw.get("default", ""))
+            return super().text(message, **kw)
+
+    def run(ask: Any) -> None:
+        p = ask()
+        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+        item = doc["organisations"][0]
+        interview = Interview(doc, recording)
+        q = next(n for n in section("organisations").nodes[0].nodes  # type: ignore[union-attr]
+                 if getattr(n, "kind", "") == "person" and n.when(interview_state(item)))
+        interview.mode, interview.item = "all", item
+        interview._ask(q, item, ("organisations", 0), ())
+
+    def interview_state(item: dict[str, Any]) -> Any:
+        from dpia.questionnaire.questions import State
+        return State(doc, item)
+
+    with_keys(CLEAR + type_("Jo Evans, jo@hw.example"), run)
+    assert defaults == ["Priya Shah, dpo@hw.example"]
+    assert doc["organisations"][0]["dpo"] == {"name": "Jo Evans", "role": "DPO",
+                                              "email": "jo@hw.example"}

@@ -58,6 +58,8 @@ def shown(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list):
         return "; ".join(shown(v) for v in value)
+    if isinstance(value, dict):  # a person: 'Priya Shah, dpo@example.org'
+        return ", ".join(shown(v) for v in value.values() if v)
     return str(value)
 
 
@@ -101,6 +103,11 @@ def date_problem(typed: str, problem: str) -> str:
 
 
 _EMAIL = re.compile(r"<?([^\s,;<>()]+@[^\s,;<>()]+)>?")
+
+
+def clipped(text: str, width: int = 50) -> str:
+    """A list entry short enough for an 80-column terminal with its '(change or remove)'."""
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def person_parts(text: str) -> dict[str, str] | None:
@@ -222,6 +229,8 @@ class Asking:
 
     def _person(self, q: Ask, loc: Loc, default: Any) -> Any:
         """A name and an email address in one answer: 'Priya Shah, dpo@example.org'."""
+        if hasattr(default, "model_dump"):  # as checked: the model's Person
+            default = default.model_dump(exclude_none=True)
         before = default if isinstance(default, dict) else {}
         shown_before = ", ".join(str(before[k]) for k in ("name", "email") if before.get(k))
         hint = WORDING.person_optional if q.optional else WORDING.person_required
@@ -232,11 +241,9 @@ class Asking:
             if not text.strip() or (q.optional and is_placeholder(text)):
                 return (None if q.optional else {}), None
             found = person_parts(text)
-            if found is None:
-                return None, WORDING.person_problem.format(typed=text.strip())
-            value = {k: v for k, v in before.items() if k not in ("name", "email")} | found
-            if check_value(loc, value)[1] is not None:
-                return None, WORDING.person_problem.format(typed=text.strip())
+            value = {k: v for k, v in before.items() if k not in ("name", "email")} | (found or {})
+            if found is None or check_value(loc, value)[1] is not None:
+                return None, WORDING.person_problem.format(typed=clipped(text.strip(), 24))
             return value, None
 
         while True:

@@ -33,6 +33,7 @@ from dpia.questionnaire.asking import (
     NoChoice,
     UseExisting,
     brief,
+    clipped,
     problem_text,
     shown,
 )
@@ -68,11 +69,6 @@ class Unanswerable(Exception):
     def __init__(self, problems: list[tuple[Loc, str]]) -> None:
         super().__init__("unanswerable")
         self.problems = problems
-
-
-def clipped(text: str, width: int = 50) -> str:
-    """A list entry short enough for an 80-column terminal with its '(change or remove)'."""
-    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 # --- plain-data helpers ------------------------------------------------------------------

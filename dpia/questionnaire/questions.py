@@ -184,9 +184,8 @@ class Wording:
     lines_optional: str = "separate several with ;, Enter alone: I don't know yet"
     person_optional: str = "e.g. Priya Shah, dpo@example.org; Enter alone: none, or not known yet"
     person_required: str = "e.g. Priya Shah, dpo@example.org; Enter alone: not known yet"
-    person_problem: str = (
-        "'{typed}' is not a name and one email address: write the name, then the email "
-        "address, e.g. Priya Shah, dpo@example.org (or the name alone, or the email alone)."
+    person_problem: str = (  # one line under the prompt: keep it short
+        "'{typed}' is not a name and one email address; e.g. Priya Shah, dpo@example.org"
     )
     not_known: str = "Not known yet: left as a gap that 'dpia check' lists until it is filled in."
     other_choice: str = "Other (type it)"
