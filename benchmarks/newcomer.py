@@ -133,7 +133,7 @@ SCRIPT: list[tuple[str, Any]] = [
                               "To recommend improvements to discharge")),
     # the rest of each flow added by hand is suggested: the method changed, the dates (the
     # fieldwork's, or the report's for findings) accepted
-    ("suggested from the project's answers", Seq("How is it sent", "Accept these",
+    ("from the project's answers: accept?", Seq("How is it sent", "Accept these",
                                                   "How is it sent", "Accept these")),
     ("How is it sent?", Seq("NHSmail", "ordinary")),
     # findings

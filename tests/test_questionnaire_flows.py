@@ -131,7 +131,7 @@ def test_a_flow_added_by_hand_takes_the_rest_from_the_project(doc: dict[str, Any
     assert flow["starts"] == date(2026, 8, 20)  # the report's date: recommendations check-in
     assert "ends" not in flow and "frequency" not in flow
     assert flow["review"] == date(2026, 9, 30)  # the project's end
-    assert "suggested from the project's answers" not in said  # the question is a prompt
+    assert "from the project's answers" not in said  # the question is a prompt
 
 
 def test_one_offered_answer_of_a_flow_is_changed_alone(doc: dict[str, Any]) -> None:
@@ -150,3 +150,18 @@ def test_one_offered_answer_of_a_flow_is_changed_alone(doc: dict[str, Any]) -> N
     assert flow["frequency"] == "Monthly" and flow["method"] == "sftp"
     assert flow["starts"] == date(2026, 3, 2)  # people's data: the fieldwork's dates
     assert flow["ends"] == flow["review"] == date(2026, 7, 15)
+
+
+def test_dates_taken_from_a_checkin_are_written_out_not_aliased(doc: dict[str, Any]) -> None:
+    """Seen in tmux: a flow dated from a check-in shares its date object, which YAML wrote as
+    an anchor and '*id001'; the saved file spells each date out."""
+    from dpia.answers.loader import dump
+
+    doc["data_protection"]["processors"][0]["holds_data"] = False
+    ask_section(doc, "sharing", (
+        ENTER + ENTER + ENTER + type_("Names") + ENTER + type_("Follow-up")
+        + ENTER + ENTER + ENTER  # method; accept the rest; done
+    ))
+    text = dump(doc)
+    assert "*id0" not in text and "&id0" not in text
+    assert "starts: 2026-03-02" in text

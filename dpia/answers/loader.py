@@ -368,6 +368,11 @@ class _Dumper(yaml.SafeDumper):
         # Indent list items under their key, as people write them by hand.
         super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # A date shared by a check-in and the flows dated from it is written out each time,
+        # never as an anchor and '*id001' alias that people reading the file cannot follow.
+        return True
+
 
 # Line breaks YAML readers fold or normalise unless the text is double-quoted.
 _ODD_BREAKS = ("\r", "\x85", "\u2028", "\u2029")

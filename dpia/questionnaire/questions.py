@@ -199,7 +199,7 @@ class Wording:
     change_which: str = "Which answer do you want to change?"
     change_field: str = "{question} ({answer})"
     change_all: str = "All of its answers, one after another"
-    offered: str = "The rest of this {item}, suggested from the project's answers: accept?"
+    offered: str = "The rest of this {item}, from the project's answers: accept?"
     offered_accept: str = "Accept these answers"
     offered_field: str = "Change: {question} ({answer})"
     offered_none: str = "none"
