@@ -50,7 +50,8 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
         ENTER  # add a processor
         + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
         + type_("SurveyCo Ltd") + DOWN * 7 + ENTER + "n"  # a company (id suggested); details later
-        + ENTER + ENTER + "n"  # no DPO, no data protection lead, no contact
+        # A processor: participants contact the controllers, so no DPO, data protection
+        # lead or contact is asked of it (the keys run out if they are)
         + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
         + ENTER  # done
     ))

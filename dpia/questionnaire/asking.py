@@ -336,7 +336,11 @@ class Asking:
             answer = self._one_org(q, ids, options, default, back)
             if answer != NEW_ORG:
                 break
-            added = self._new_org()
+            self.notes["new_org_role"] = q.new_org_role
+            try:
+                added = self._new_org()
+            finally:
+                self.notes.pop("new_org_role", None)
             if added is not None:
                 said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
                 self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")

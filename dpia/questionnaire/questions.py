@@ -88,6 +88,9 @@ class Ask:
     as_list: bool = False  # org: store the one organisation chosen as a list
     min_selected: int = 0  # checkbox / orgs: say so at once when fewer are ticked
     add_org: bool = True  # org / orgs: offer to add a new organisation there and then
+    # org: what an organisation added there and then is for ("processor": participants
+    # contact the controllers, so its DPO, data protection lead and contact are not asked)
+    new_org_role: str = ""
     fixes: tuple[Loc, ...] = ()  # other problem locations this question answers
     # Not asked in a new questionnaire (its default, or nothing if optional, is taken): a
     # suggestion people rarely change, or a detail the documents do not need; dpia edit asks it.
@@ -607,6 +610,12 @@ SIGNATORY = (
 )
 
 
+def _asked_of(state: State) -> bool:
+    """Whom participants and partners contact is asked of an organisation, except one being
+    added as a processor (they contact the controllers; the DPIA says none is recorded)."""
+    return state.notes.get("new_org_role") != "processor"
+
+
 def _no_email(key: str) -> Pick:
     def no_email(s: State) -> bool:
         person = s.item.get(key)
@@ -621,8 +630,8 @@ def _in_one(key: str, text: str, help: str) -> tuple[Ask, ...]:
     dpo = key == "dpo"
     return (
         Ask((key,), text, help, kind="person",
-            optional=True, when=(lambda s: not _is_public_authority(s)) if dpo
-            else (lambda s: not s.item.get("dpo"))),
+            optional=True, when=(lambda s: not _is_public_authority(s) and _asked_of(s)) if dpo
+            else (lambda s: not s.item.get("dpo") and _asked_of(s))),
         *((Ask((key,), text, "Public authorities (NHS bodies, councils, universities) must "
                "have a Data Protection Officer.",
                kind="person", when=_is_public_authority),) if dpo else ()),
@@ -715,7 +724,8 @@ SECTIONS: tuple[Section, ...] = (
                          "For organisations without a DPO: who participants and partners "
                          "contact about data protection."),
                 Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
-                      offer_help="The person partners contact about the project."),
+                      offer_help="The person partners contact about the project.",
+                      when=_asked_of),
             ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i, s: str(i.get("name")), suggest_items=2),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
@@ -758,6 +768,7 @@ SECTIONS: tuple[Section, ...] = (
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
             Repeat(("data_protection", "processors"), (
                 Ask(("organisation",), "Which organisation is the processor?", kind="org",
+                    new_org_role="processor",
                     among=lambda s: [i for i in s.org_ids() if i not in s.controllers()]),
                 Ask(("service",), "What does it do for the project?",
                     "e.g. Online survey hosting, or Transcription of recordings."),
