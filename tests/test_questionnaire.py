@@ -34,7 +34,7 @@ ORGANISATIONS = (
     + type_("Priya Shah, dpo@hw.example")  # a DPO (reached by email), in one answer
     + ENTER  # no project contact
     + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + down(1) + "n"
+    + type_("Northtown General Hospital") + down(1)  # details: later, as for the first
     + type_("IG Team, ig@ngh.example")  # DPO (required)
     + ENTER  # no contact
     + ENTER  # done

@@ -322,17 +322,22 @@ def test_administrative_details_are_asked_once_and_left_for_later(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Carers Centre") + DOWN * 5 + ENTER
-        + "n"  # not now: no per-field prompts
-        + ENTER + type_("Jo Evans, jo@ncc.example")  # no DPO; a lead (email: no phone)
-        + "n" + ENTER  # no contact; add another
-        + type_("Healthwatch Northtown") + ENTER
+        type_("Healthwatch Northtown") + ENTER
         + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
         + type_("Priya Shah, dpo@hw.example")  # a DPO
-        + "n" + ENTER + ENTER + ENTER  # no contact; done; lead; not commissioned
+        + "n" + ENTER  # no contact; add another
+        + type_("Northtown Carers Centre") + DOWN * 5 + ENTER
+        + "n"  # not now: no per-field prompts
+        + ENTER + type_("Jo Evans, jo@ncc.example")  # no DPO; a lead (email: no phone)
+        + "n" + UP * 3 + ENTER  # no contact; add another
+        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER  # not asked again: left for later too
+        + ENTER + ENTER + "n"  # no DPO, no lead, no contact
+        + ENTER + ENTER + ENTER  # done; lead; not commissioned
     ))
-    ncc, hwn = doc["organisations"]
-    assert not {"ico_registration", "address", "privacy_notice_url"} & set(ncc)
+    hwn, ncc, surveyco = doc["organisations"]
+    for later in (ncc, surveyco):
+        assert not {"ico_registration", "address", "privacy_notice_url"} & set(later)
+    assert said.count("for the next organisations too") == 1
     assert (hwn["ico_registration"], hwn["address"]) == ("ZA000001", "1 Market Street")
     assert "privacy_notice_url" not in hwn
     assert said.count("register of fee payers") == 1  # the ICO number's help: for hwn only

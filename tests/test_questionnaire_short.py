@@ -47,7 +47,7 @@ def test_a_help_text_is_said_once(doc: dict[str, Any]) -> None:
         type_("Northtown Council") + "\x1b[B" * 4 + ENTER + "n"  # a council; details later
         + type_("IG team, ig@council.example")  # DPO: no role, no phone asked
         + "n" + ENTER  # no contact; add another
-        + type_("Northtown Hospital") + "\x1b[B" + ENTER + "n"  # an NHS trust
+        + type_("Northtown Hospital") + "\x1b[B" + ENTER  # an NHS trust; details later
         + type_("IG, ig@hospital.example")
         + "n" + ENTER  # no contact; done
         + ENTER + ENTER  # the council leads; not commissioned
@@ -87,7 +87,7 @@ def test_a_dpo_is_named_in_one_answer_and_a_company_asked_no_yes_no(
         type_("Healthwatch Northtown") + ENTER + "n"  # Healthwatch; details later
         + type_("Priya Shah <dpo@hw.example>")
         + "n" + ENTER  # no contact; add another
-        + type_("SurveyCo Ltd") + "\x1b[B" * 7 + ENTER + "n"  # a company; details later
+        + type_("SurveyCo Ltd") + "\x1b[B" * 7 + ENTER  # a company; details later
         + ENTER  # no DPO
         + type_("jo@surveyco.example")  # its data protection lead: an email alone
         + "n" + ENTER + ENTER + ENTER  # no contact; done; Healthwatch leads; not commissioned

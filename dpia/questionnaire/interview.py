@@ -374,10 +374,18 @@ class Interview(Proposing):
                 return
             if mode == "missing" and not present and loc in self.declined:
                 return
+            later = g.once and not present and "later:" + ".".join(g.path) in self.notes
+            if later and (mode == "missing" or self.item is self.adding):
+                for path in [n.path for n in g.nodes] if g.flat else [g.path]:
+                    _set(container, path, None)
+                self.declined.add(loc)
+                return
             if mode == "all" or (mode == "missing" and not present):
                 if g.offer_help:
                     self._once(g.offer_help)
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
+                    if g.once and self.item is self.adding:
+                        self.notes["later:" + ".".join(g.path)] = True
                     for path in [n.path for n in g.nodes] if g.flat else [g.path]:
                         _set(container, path, None)
                     self.declined.add(loc)

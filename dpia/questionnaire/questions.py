@@ -127,6 +127,9 @@ class Group:
     # The questions' keys sit beside the group's, not under it: ``path`` then only names
     # the offer (e.g. where a "not now" is remembered), never a key of the file.
     flat: bool = False
+    # Once declined while adding items, not offered again for the next items added in this
+    # run: they are left for later too (issue 12 point 6: "ask once").
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -715,7 +718,8 @@ SECTIONS: tuple[Section, ...] = (
                         optional=True),
                 ), offer="Do you have its ICO registration number, postal address and "
                     "privacy-notice web address now?",
-                    offer_help="No leaves them for later: 'dpia check' lists them.", flat=True),
+                    offer_help="No leaves them for later, for the next organisations too: "
+                    "'dpia check' lists them.", flat=True, once=True),
                 *_in_one("dpo", "Its Data Protection Officer (DPO): name and email",
                          "A DPO advises on data protection and is who people contact about "
                          "their data."),
