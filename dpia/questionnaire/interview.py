@@ -374,7 +374,10 @@ class Interview(Proposing):
                 return
             if mode == "missing" and not present and loc in self.declined:
                 return
-            later = g.once and not present and "later:" + ".".join(g.path) in self.notes
+            # Declined for another item of the same list (in this run or before a resume).
+            later = g.once and not present and len(base) > 0 and any(
+                d[:len(base) - 1] == base[:-1] and d[len(base):] == g.path
+                and len(d) == len(loc) for d in self.declined)
             if later and (mode == "missing" or self.item is self.adding):
                 for path in [n.path for n in g.nodes] if g.flat else [g.path]:
                     _set(container, path, None)
@@ -384,8 +387,6 @@ class Interview(Proposing):
                 if g.offer_help:
                     self._once(g.offer_help)
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
-                    if g.once and self.item is self.adding:
-                        self.notes["later:" + ".".join(g.path)] = True
                     for path in [n.path for n in g.nodes] if g.flat else [g.path]:
                         _set(container, path, None)
                     self.declined.add(loc)

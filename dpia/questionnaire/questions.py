@@ -832,7 +832,7 @@ SECTIONS: tuple[Section, ...] = (
                 choices=vocab.DATA_SUBJECTS, other=True, min_selected=1,
                 other_text="Type the other groups of people (separate several with ;)"),
             Ask(("processing", "approx_participants"), "About how many people will take part?",
-                "A rough estimate is fine, e.g. 350.", kind="int"),
+                "A rough estimate is fine.", kind="int"),
             Ask(("processing", "geography"), "Where do they live or use services?",
                 "e.g. Northtown and surrounding area.", optional=True),
             Ask(("processing", "personal_data"), "What will you record about them?",
