@@ -454,3 +454,28 @@ def test_change_edits_one_answer_of_one_flow(doc: dict[str, Any]) -> None:
         k: v for k, v in before[0].items() if k != "purpose"}
     assert doc["sharing"][1:] == before[1:]
     assert "Needs another look" not in said
+
+
+def test_change_menu_shows_answers_as_people_read_them(doc: dict[str, Any]) -> None:
+    """The 'which answer' list names organisations and choices, not their codes."""
+    from dpia.questionnaire.prompting import Prompter
+
+    seen: dict[str, list[Any]] = {}
+
+    class Recording(Prompter):
+        def select(self, message: str, options: Any, **kw: Any) -> str:
+            seen[message] = list(options)
+            return super().select(message, options, **kw)
+
+    before = [dict(f) for f in doc["sharing"]]
+
+    def run(ask: Any) -> None:
+        p = ask()
+        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+        Interview(doc, recording).run([(section("sharing"), "all")])
+
+    with_keys(UP * len(before) + ENTER + ENTER + DOWN * 5 + ENTER
+              + replace("To analyse the answers") + ENTER, run)
+    menu = " ".join(label for _, label, _ in seen["Which answer do you want to change?"])
+    assert "FormsCo Ltd" in menu and "Healthwatch Northtown" in menu
+    assert "formsco" not in menu and "secure_download" not in menu

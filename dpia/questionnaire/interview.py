@@ -497,7 +497,7 @@ class Interview(Proposing):
             self.item = saved
         options: list[Option] = [
             (str(i), WORDING.change_field.format(
-                question=n.text, answer=clipped(shown(_get(item, n.path)[1]) or "-", 30)), None)
+                question=n.text, answer=clipped(shown(self._answer(n, item)) or "-", 30)), None)
             for i, n in enumerate(fields)]
         options.append(("all", WORDING.change_all, None))
         choice = self.p.select(WORDING.change_which, options, default="0")
@@ -571,7 +571,15 @@ class Interview(Proposing):
         """An answer as the person reads it: a choice's label rather than its code."""
         value = _get(item, q.path)[1]
         labels = dict(q.choices or {})
-        return labels.get(str(value), value) if labels else value
+        if q.kind in ("org", "orgs"):  # an organisation by its name, not its id
+            orgs = self.data.get("organisations")
+            labels = {str(o["id"]): str(o.get("name") or o["id"]) for o in orgs or ()
+                      if isinstance(o, dict) and o.get("id")}
+        if not labels:
+            return value
+        if isinstance(value, list):
+            return [labels.get(str(v), v) for v in value]
+        return labels.get(str(value), value)
 
     def _new_org(self) -> str | None:
         items = self.data.get("organisations")
