@@ -405,7 +405,8 @@ def test_ctrl_c_after_the_questions_says_the_file_is_complete(
     assert "dpia build p.yaml" in str(stopped.value)
 
 
-def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> None:
+def selects_seen(doc: dict[str, Any], name: str, mode: str, keys: str) -> dict[str, list[Any]]:
+    """Run one section with ``keys``; the options of every list shown, by its question."""
     from dpia.questionnaire.prompting import Prompter
 
     seen: dict[str, list[Any]] = {}
@@ -415,15 +416,20 @@ def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> Non
             seen[message] = list(options)
             return super().select(message, options, **kw)
 
-    doc["processing"].pop("lawful_basis")
-    doc["processing"].pop("lawful_basis_detail", None)
-
     def run(ask: Any) -> None:
         p = ask()
         recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
-        Interview(doc, recording).run([(section("processing"), "missing")])
+        Interview(doc, recording).run([(section(name), mode)])  # type: ignore[list-item]
 
-    with_keys("y" + ENTER + ENTER + ENTER * 2, run)  # the same basis: public task; lists
+    with_keys(keys, run)
+    return seen
+
+
+def test_the_lawful_basis_choices_explain_themselves(doc: dict[str, Any]) -> None:
+    doc["processing"].pop("lawful_basis")
+    doc["processing"].pop("lawful_basis_detail", None)
+    # the same basis: public task; lists
+    seen = selects_seen(doc, "processing", "missing", "y" + ENTER + ENTER + ENTER * 2)
     options = seen["What is the lawful basis for using the data?"]
     assert all(description for _, _, description in options)
 
@@ -458,24 +464,8 @@ def test_change_edits_one_answer_of_one_flow(doc: dict[str, Any]) -> None:
 
 def test_change_menu_shows_answers_as_people_read_them(doc: dict[str, Any]) -> None:
     """The 'which answer' list names organisations and choices, not their codes."""
-    from dpia.questionnaire.prompting import Prompter
-
-    seen: dict[str, list[Any]] = {}
-
-    class Recording(Prompter):
-        def select(self, message: str, options: Any, **kw: Any) -> str:
-            seen[message] = list(options)
-            return super().select(message, options, **kw)
-
-    before = [dict(f) for f in doc["sharing"]]
-
-    def run(ask: Any) -> None:
-        p = ask()
-        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
-        Interview(doc, recording).run([(section("sharing"), "all")])
-
-    with_keys(UP * len(before) + ENTER + ENTER + DOWN * 5 + ENTER
-              + replace("To analyse the answers") + ENTER, run)
+    seen = selects_seen(doc, "sharing", "all", UP * len(doc["sharing"]) + ENTER + ENTER
+                        + DOWN * 5 + ENTER + replace("To analyse the answers") + ENTER)
     menu = " ".join(label for _, label, _ in seen["Which answer do you want to change?"])
     assert "FormsCo Ltd" in menu and "Healthwatch Northtown" in menu
     assert "formsco" not in menu and "secure_download" not in menu
