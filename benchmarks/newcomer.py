@@ -136,18 +136,14 @@ SCRIPT: list[tuple[str, Any]] = [
     ("from the project's answers: accept?", Seq("How is it sent", "Accept these",
                                                   "How is it sent", "Accept these")),
     ("How is it sent?", Seq("NHSmail", "ordinary")),
-    # findings
-    ("own the data collected?", None),
-    ("Who writes the report?", None),
-    ("Who publishes it?", None),
-    ("May Healthwatch reuse", True),
-    ("May the other partners reuse", False),
+    # findings: the usual arrangement (Healthwatch owns, writes and publishes; its board
+    # agrees the findings; partners may correct facts), seen and the disagreement changed
     ("How are the partners acknowledged?", ""),
-    ("Who agrees the final findings", "Healthwatch Northtown's board, after hearing the "
-     "trust's comments"),
+    ("Any conflicts of interest?", ""),
+    ("The usual arrangement for the findings", Seq("What happens if partners disagree",
+                                                   "Accept these")),
     ("What happens if partners disagree?", "The trust may correct facts and add a response; "
      "findings are not removed"),
-    ("Any conflicts of interest?", ""),
     # consultation and sign-off
     ("Consultations: what next?", "None"),
     ("Why was nobody consulted?", "Carers on Healthwatch's reference group reviewed the "

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_keys import ENTER, type_, with_keys
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, type_, with_keys
 from test_questionnaire import ask_section
 
 from dpia.answers.loader import load, to_data
@@ -21,6 +21,35 @@ from dpia.questionnaire.questions import WORDING, section
 @pytest.fixture
 def doc(contract_path: Path) -> dict[str, Any]:
     return to_data(load(contract_path))
+
+
+def asked_in(doc: dict[str, Any], name: str, keys: str) -> tuple[list[str], str]:
+    """Answer section ``name`` with ``keys``: every prompt with its choices, and the text said."""
+    asked: list[str] = []
+
+    class Recording(Prompter):
+        def text(self, message: str, **kw: Any) -> str:
+            asked.append(message)
+            return super().text(message, **kw)
+
+        def confirm(self, message: str, **kw: Any) -> bool:
+            asked.append(message)
+            return super().confirm(message, **kw)
+
+        def select(self, message: str, options: Any, **kw: Any) -> str:
+            asked.append(message + " | " + " | ".join(label for _, label, _ in options))
+            return super().select(message, options, **kw)
+
+        def checkbox(self, message: str, *args: Any, **kw: Any) -> Any:
+            asked.append(message)
+            return super().checkbox(message, *args, **kw)
+
+    def run(ask: Any) -> None:
+        p = ask()
+        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+        Interview(doc, recording).run([(section(name), "missing")])
+
+    return asked, with_keys(keys, run)[1]
 
 
 def test_the_rest_of_a_help_text_is_shown_on_request(doc: dict[str, Any]) -> None:
@@ -111,7 +140,6 @@ def test_a_person_answer_that_is_not_one_email_is_refused() -> None:
 def test_dpia_edit_shows_a_dpo_as_typed_and_keeps_its_role(doc: dict[str, Any]) -> None:
     """The one-answer DPO in `dpia edit`: the current name and email are the default, and
     Enter keeps them with the role and phone that the answer does not show."""
-    from prompt_keys import CLEAR
 
     doc["organisations"][0]["dpo"] = {"name": "Priya Shah", "role": "DPO",
                                       "email": "dpo@hw.example"}
@@ -141,3 +169,49 @@ def test_dpia_edit_shows_a_dpo_as_typed_and_keeps_its_role(doc: dict[str, Any]) 
     assert defaults == ["Priya Shah, dpo@hw.example"]
     assert doc["organisations"][0]["dpo"] == {"name": "Jo Evans", "role": "DPO",
                                               "email": "jo@hw.example"}
+
+
+def test_findings_usual_arrangement_shown_and_accepted_in_one_answer(
+        doc: dict[str, Any]) -> None:
+    """Issue 12: the findings' usual Healthwatch arrangement (lead owns, writes and publishes;
+    the board agrees the findings; partners may ask for factual corrections) is shown in one
+    question, each answer on its line, accepted together or changed one at a time."""
+    doc.pop("findings")
+    asked, _ = asked_in(doc, "findings", (
+        ENTER + ENTER  # acknowledgement, conflicts of interest: none
+        + DOWN * 6 + ENTER + CLEAR + type_("The steering group agrees them")  # change one answer
+        + ENTER))  # then accept the rest
+    f = doc["findings"]
+    hw = next(o["name"] for o in doc["organisations"] if o["id"] == "hwn")
+    assert f["decision_process"] == "The steering group agrees them"
+    assert f["if_partners_disagree"].startswith("Partners may ask for factual corrections")
+    offers = [a for a in asked if a.startswith("The usual arrangement for the findings")]
+    assert len(offers) == 2 and len(asked) == 5  # 2 asked, the offer, 1 changed, the offer
+    for shown_line in ("Who publishes it? (" + hw, "May Healthwatch reuse the data in later "
+                       "work? (Yes", f"Who agrees the final findings, and how? ({hw}'s board"):
+        assert shown_line in offers[0]
+    assert "The steering group" in offers[1]
+
+
+def test_findings_without_healthwatch_are_asked_not_assumed(doc: dict[str, Any]) -> None:
+    """No Healthwatch takes part: its board's usual practice is not offered; the person
+    writes who agrees the findings and what happens on disagreement."""
+    doc.pop("findings")
+    for o in doc["organisations"]:
+        if o.get("type") == "healthwatch":
+            o["type"] = "voluntary"
+    ask_section(doc, "findings", ENTER + type_("The board") + type_("They respond")
+                + ENTER + ENTER)
+    assert doc["findings"]["decision_process"] == "The board"
+    assert doc["findings"]["if_partners_disagree"] == "They respond"
+
+
+def test_findings_stopped_before_accepting_keeps_no_offered_answer(
+        doc: dict[str, Any]) -> None:
+    """Ctrl-C at the offer: the answers taken from defaults were not accepted, so they are
+    not kept (asked on resume)."""
+    doc.pop("findings")
+    with pytest.raises(KeyboardInterrupt):
+        ask_section(doc, "findings", ENTER + ENTER + CTRL_C)
+    assert "decision_process" not in doc.get("findings", {})
+    assert "publisher" not in doc.get("findings", {})

@@ -396,6 +396,9 @@ class Interview(Proposing):
             self._once(g.required_note)
         if not present and not g.flat:
             _set(container, g.path, {})
+        if g.together and not present and not g.flat and mode == "missing" and not here:
+            self._together(g, _get(container, g.path)[1], loc)
+            return
         saved = self.mode
         self.mode = mode
         try:
@@ -405,6 +408,22 @@ class Interview(Proposing):
                 self._nodes(g.nodes, _get(container, g.path)[1], loc)
         finally:
             self.mode = saved
+
+    def _together(self, g: Group, inner: dict[str, Any], loc: Loc) -> None:
+        """A new group's offered answers taken from their defaults and shown in one question
+        (``g.together``); stopped before they are accepted, they are not kept."""
+        saved = self.mode, self.item, self.adding, self.offers
+        self.mode, self.item, self.adding, self.offers = "missing", inner, inner, []
+        try:
+            self._nodes(g.nodes, inner, loc)
+            if self.offers:
+                self._offered(g.together, g.nodes, inner, loc, full=True)
+        except BaseException:
+            for q in self.offers:
+                _set(inner, q.path, None)
+            raise
+        finally:
+            self.mode, self.item, self.adding, self.offers = saved
 
     def _repeat(self, r: Repeat, container: dict[str, Any], base: Loc) -> None:
         loc = base + r.path
@@ -526,7 +545,8 @@ class Interview(Proposing):
         try:
             self._item(r, item, loc + (len(items) - 1,), "all")
             if self.offers:
-                self._offered(r, item, loc + (len(items) - 1,))
+                self._offered(WORDING.offered.format(item=r.item), r.nodes, item,
+                              loc + (len(items) - 1,))
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
@@ -546,24 +566,27 @@ class Interview(Proposing):
             self.offers = offers
         return None
 
-    def _offered(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
+    def _offered(self, question: str, nodes: tuple[Node, ...], item: dict[str, Any],
+                 loc: Loc, full: bool = False) -> None:
         """The answers taken from their defaults, in one question: accept them all, or change
         one and see them again (issue 12 point 3)."""
         while True:
             fields = [q for q in self.offers if q.when is None or q.when(self.state())]
+            if full:  # each answer in full, as the documents will state it
+                for q in fields:
+                    self.p.say(f"  {q.text} {shown(self._answer(q, item)) or WORDING.offered_none}")
             options: list[Option] = [("accept", WORDING.offered_accept, None)]
             options += [(str(i), WORDING.offered_field.format(
                 question=q.text, answer=clipped(shown(self._answer(q, item)) or
                                                 WORDING.offered_none, 40)), None)
                 for i, q in enumerate(fields)]
-            choice = self.p.select(WORDING.offered.format(item=r.item), options,
-                                   default="accept")
+            choice = self.p.select(question, options, default="accept")
             if choice == "accept":
                 return
             saved = self.mode, self.item, self.adding
             self.mode, self.item, self.adding = "all", item, None  # asked now, not offered
             try:
-                self._ask(fields[int(choice)], item, loc, r.nodes)
+                self._ask(fields[int(choice)], item, loc, nodes)
             finally:
                 self.mode, self.item, self.adding = saved
 
@@ -575,6 +598,8 @@ class Interview(Proposing):
             orgs = self.data.get("organisations")
             labels = {str(o["id"]): str(o.get("name") or o["id"]) for o in orgs or ()
                       if isinstance(o, dict) and o.get("id")}
+        if q.kind == "confirm" and isinstance(value, bool):
+            return "Yes" if value else "No"
         if not labels:
             return value
         if isinstance(value, list):

@@ -130,6 +130,10 @@ class Group:
     # Once declined while adding items, not offered again for the next items added in this
     # run: they are left for later too (issue 12 point 6: "ask once").
     once: bool = False
+    # A new questionnaire takes the answers of its questions marked ``offered`` from their
+    # defaults and shows them in this one question, accepted together or changed one at a
+    # time (the usual arrangement for the findings); 'dpia edit' asks each question.
+    together: str = ""
 
 
 @dataclass(frozen=True)
@@ -356,10 +360,17 @@ def _first_of(state: State, *candidates: Any) -> Any:
     return None
 
 
-def _healthwatch(state: State) -> str | None:
+def _a_healthwatch(state: State) -> str | None:
+    """The id of a local Healthwatch taking part, if any."""
     for o in state.orgs():
         if o.get("type") == "healthwatch":
             return str(o["id"])
+    return None
+
+
+def _healthwatch(state: State) -> str | None:
+    if (found := _a_healthwatch(state)) is not None:
+        return found
     ids = state.org_ids()
     return ids[0] if ids else None
 
@@ -456,6 +467,26 @@ def report_date(state: State) -> Any:
 def is_report_flow(item: dict[str, Any]) -> bool:
     """A flow of findings rather than of people's data: anonymised or aggregate."""
     return item.get("identifiability") in ("anonymised", "aggregate")
+
+
+def _has_lead(state: State) -> bool:
+    return state.lead() is not None
+
+
+# The usual Healthwatch practice for agreeing findings, offered (shown, never assumed).
+USUAL_DISAGREEMENT = (
+    "Partners may ask for factual corrections and add their response; findings are not "
+    "removed because they are unwelcome."
+)
+
+
+def _usual_decision(state: State) -> str | None:
+    """Healthwatch's board agrees the findings: offered only where a Healthwatch takes part."""
+    hw = _a_healthwatch(state)
+    if hw is None:
+        return None
+    return f"{_org_name(state, hw)}'s board agrees the final findings after hearing the " \
+        "partners' comments."
 
 
 def _always(state: State) -> bool:
@@ -1011,27 +1042,35 @@ SECTIONS: tuple[Section, ...] = (
         "Findings, reuse and independence",
         "Who owns and publishes the findings, and Healthwatch's independence.",
         (
-            Ask(("findings", "data_owner"), "Which organisations own the data collected?",
-                kind="orgs", min_selected=1, default=lambda s: s.controllers() or [s.lead()]),
-            Ask(("findings", "report_authors"), "Who writes the report?", kind="orgs",
-                min_selected=1, default=lambda s: [s.lead()]),
-            Ask(("findings", "publisher"), "Who publishes it?", kind="org",
-                default=lambda s: s.lead()),
-            Ask(("findings", "healthwatch_may_reuse_data"),
-                "May Healthwatch reuse the data in later work?",
-                "Only where participants were told so.", kind="confirm", default=True),
-            Ask(("findings", "partners_may_reuse_data"),
-                "May the other partners reuse the data for their own purposes?",
-                "That needs its own lawful basis, explained to participants.", kind="confirm", default=False),
-            Ask(("findings", "acknowledgement"), "How are the partners acknowledged?",
-                "e.g. The report credits the carers centre as co-author.", optional=True),
-            Ask(("findings", "decision_process"), "Who agrees the final findings, and how?",
-                "e.g. Healthwatch's board agrees them after hearing the partners' comments."),
-            Ask(("findings", "if_partners_disagree"), "What happens if partners disagree?",
-                "Healthwatch is independent: partners can correct facts and respond. "
-                "Findings are not removed because they are unwelcome."),
-            Ask(("findings", "conflicts_of_interest"), "Any conflicts of interest?",
-                "e.g. a partner is funded by the service being studied.", optional=True),
+            Group(("findings",), (
+                Ask(("data_owner",), "Which organisations own the data collected?",
+                    kind="orgs", min_selected=1, default=lambda s: s.controllers() or [s.lead()],
+                    offered=lambda s: bool(s.controllers() or s.lead())),
+                Ask(("report_authors",), "Who writes the report?", kind="orgs",
+                    min_selected=1, default=lambda s: [s.lead()], offered=_has_lead),
+                Ask(("publisher",), "Who publishes it?", kind="org",
+                    default=lambda s: s.lead(), offered=_has_lead),
+                Ask(("healthwatch_may_reuse_data",),
+                    "May Healthwatch reuse the data in later work?",
+                    "Only where participants were told so.", kind="confirm", default=True,
+                    offered=_always),
+                Ask(("partners_may_reuse_data",),
+                    "May the other partners reuse the data for their own purposes?",
+                    "That needs its own lawful basis, explained to participants.", kind="confirm",
+                    default=False, offered=_always),
+                Ask(("acknowledgement",), "How are the partners acknowledged?",
+                    "e.g. The report credits the carers centre as co-author.", optional=True),
+                Ask(("decision_process",), "Who agrees the final findings, and how?",
+                    "e.g. Healthwatch's board agrees them after hearing the partners' comments.",
+                    default=_usual_decision, offered=lambda s: _usual_decision(s) is not None),
+                Ask(("if_partners_disagree",), "What happens if partners disagree?",
+                    "Healthwatch is independent: partners can correct facts and respond. "
+                    "Findings are not removed because they are unwelcome.",
+                    default=lambda s: USUAL_DISAGREEMENT if _a_healthwatch(s) else None,
+                    offered=lambda s: _a_healthwatch(s) is not None),
+                Ask(("conflicts_of_interest",), "Any conflicts of interest?",
+                    "e.g. a partner is funded by the service being studied.", optional=True),
+            ), together="The usual arrangement for the findings: accept?"),
         ),
     ),
     Section(
