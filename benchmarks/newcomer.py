@@ -63,10 +63,10 @@ SCRIPT: list[tuple[str, Any]] = [
     ("ICO registration number", ""),
     ("Postal address", ""),
     ("privacy notice", ""),
+    # the two companies are not asked whom to contact (they are processors, not controllers)
     ("Data Protection Officer (DPO): name and email",  # the trust's IG team is its DPO
-     Seq("Priya Shah, dpo@healthwatchnorthtown.example", "", "",
+     Seq("Priya Shah, dpo@healthwatchnorthtown.example",
          "Information Governance team, ig@northtownhospitals.example")),
-    ("leads on data protection there?", ""),  # the two companies: not known yet
     ("The role of the person", "Chief Executive"),
     ("Add a project contact", False),
     ("Organisations: what next?", Seq("Add another", "Add another", "Add another", "Done")),

@@ -23,9 +23,8 @@ def doc(contract_path: Path) -> dict[str, Any]:
     return to_data(load(contract_path))
 
 
-def asked_in(doc: dict[str, Any], name: str, keys: str) -> tuple[list[str], str]:
-    """Answer section ``name`` with ``keys``: every prompt with its choices, and the text said."""
-    asked: list[str] = []
+def recording(p: Prompter, asked: list[str]) -> Prompter:
+    """A prompter like ``p`` that also notes every prompt (a list's with its choices)."""
 
     class Recording(Prompter):
         def text(self, message: str, **kw: Any) -> str:
@@ -44,10 +43,15 @@ def asked_in(doc: dict[str, Any], name: str, keys: str) -> tuple[list[str], str]
             asked.append(message)
             return super().checkbox(message, *args, **kw)
 
+    return Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
+
+
+def asked_in(doc: dict[str, Any], name: str, keys: str) -> tuple[list[str], str]:
+    """Answer section ``name`` with ``keys``: every prompt with its choices, and the text said."""
+    asked: list[str] = []
+
     def run(ask: Any) -> None:
-        p = ask()
-        recording = Recording(input=p._io["input"], output=p._io["output"], stream=p.stream)
-        Interview(doc, recording).run([(section(name), "missing")])
+        Interview(doc, recording(ask(), asked)).run([(section(name), "missing")])
 
     return asked, with_keys(keys, run)[1]
 
@@ -116,7 +120,7 @@ def test_a_dpo_is_named_in_one_answer_and_a_company_asked_no_yes_no(
         type_("Healthwatch Northtown") + ENTER + "n"  # Healthwatch; details later
         + type_("Priya Shah <dpo@hw.example>")
         + "n" + ENTER  # no contact; add another
-        + type_("SurveyCo Ltd") + "\x1b[B" * 7 + ENTER  # a company; details later
+        + type_("Carers Centre") + "\x1b[B" * 5 + ENTER  # a charity; details later
         + ENTER  # no DPO
         + type_("jo@surveyco.example")  # its data protection lead: an email alone
         + "n" + ENTER + ENTER + ENTER  # no contact; done; Healthwatch leads; not commissioned
@@ -215,3 +219,77 @@ def test_findings_stopped_before_accepting_keeps_no_offered_answer(
         ask_section(doc, "findings", ENTER + ENTER + CTRL_C)
     assert "decision_process" not in doc.get("findings", {})
     assert "publisher" not in doc.get("findings", {})
+
+
+def test_a_company_added_is_not_asked_whom_to_contact_until_its_role_needs_it(
+        doc: dict[str, Any]) -> None:
+    """Issue 12: a company or other organisation, usually a processor or a recipient, is not
+    asked for a DPO, data protection lead or project contact while it is added."""
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    asked, _ = asked_in(doc, "organisations", (
+        type_("Healthwatch Northtown") + ENTER + "n"  # Healthwatch; details later
+        + type_("Priya Shah, dpo@hw.example") + "n" + ENTER  # its DPO; no contact; another
+        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER  # a company: details later (said once)
+        + ENTER  # done
+        + ENTER + ENTER))  # Healthwatch leads; not commissioned
+    hwn, surveyco = doc["organisations"]
+    assert hwn["dpo"] == {"name": "Priya Shah", "email": "dpo@hw.example"}
+    assert not {"dpo", "data_protection_lead", "contact"} & set(surveyco)
+    assert sum("Data Protection Officer" in a for a in asked) == 1  # Healthwatch's only
+    assert not any("leads on data protection" in a for a in asked)
+
+
+def test_a_company_that_is_a_controller_is_asked_whom_to_contact_in_the_roles(
+        doc: dict[str, Any]) -> None:
+    """The company turns out to be a joint controller: its DPO (or lead) and contact are
+    asked in the roles section, under a heading naming it; a company that is not a
+    controller is not asked."""
+    doc["organisations"].append({"id": "surveyco", "name": "SurveyCo Ltd",
+                                 "type": "commercial"})
+    doc["organisations"].append({"id": "typists", "name": "Typists Ltd", "type": "commercial"})
+    doc["data_protection"]["controllers"] = {
+        "arrangement": "joint", "organisations": ["hwn", "surveyco"],
+        "joint_arrangement": "Healthwatch designs; SurveyCo hosts", "contact_point": "hwn"}
+    for o in doc["organisations"][:-2]:
+        o.setdefault("contact", {"name": "Someone", "email": "someone@x.example"})
+    keys = (ENTER  # no DPO at SurveyCo
+            + type_("Jo Evans, jo@surveyco.example")  # its data protection lead
+            + "n")  # no project contact there
+    asked: list[str] = []
+
+    def run(ask: Any) -> None:
+        from dpia.questionnaire.questions import Each
+
+        each = next(n for n in section("roles").nodes if isinstance(n, Each))
+        interview = Interview(doc, recording(ask(), asked))
+        interview.mode = "missing"
+        interview._each(each, doc, ())
+
+    _, said = with_keys(keys, run)
+    surveyco = doc["organisations"][-2]
+    assert surveyco["data_protection_lead"] == {"name": "Jo Evans", "email": "jo@surveyco.example"}
+    assert "Whom to contact at SurveyCo Ltd" in said
+    assert "Typists Ltd" not in said and "data_protection_lead" not in doc["organisations"][-1]
+    assert len(asked) == 3  # only SurveyCo's three questions
+
+
+def test_dpia_edit_still_asks_a_company_whom_to_contact(doc: dict[str, Any]) -> None:
+    """'dpia edit' (every answer of the organisation) asks a company's DPO, lead and contact
+    too, and Enter keeps its DPO."""
+    from dpia.questionnaire.questions import CONTACTS
+
+    company = {"id": "surveyco", "name": "SurveyCo Ltd", "type": "commercial",
+               "dpo": {"name": "Ann Lee", "email": "ann@surveyco.example"}}
+    doc["organisations"].append(company)
+    asked: list[str] = []
+
+    def run(ask: Any) -> None:
+        interview = Interview(doc, recording(ask(), asked))
+        interview.mode, interview.item = "all", company
+        interview._nodes(CONTACTS, company, ("organisations", len(doc["organisations"]) - 1))
+
+    with_keys(ENTER * 2 + "n", run)  # the DPO kept; no role; no project contact
+    assert asked == ["Its Data Protection Officer (DPO): name and email", "Role",
+                     "Add a project contact at this organisation?"]
+    assert company["dpo"] == {"name": "Ann Lee", "email": "ann@surveyco.example"}

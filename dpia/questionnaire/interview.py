@@ -43,6 +43,7 @@ from dpia.questionnaire.questions import (
     SECTIONS,
     WORDING,
     Ask,
+    Each,
     Group,
     Loc,
     Node,
@@ -156,6 +157,7 @@ class Interview(Proposing):
         self.helped: set[str] = set()  # help texts already shown
         self.more = ""
         self.offers: list[Ask] = []  # answers of the item being added taken from defaults
+        self.heading = ""  # said before the next question asked (Each)
 
     # -- sections ---------------------------------------------------------------------
 
@@ -266,6 +268,8 @@ class Interview(Proposing):
                 self._ask(node, container, base, nodes)
             elif isinstance(node, Group):
                 self._group(node, container, base)
+            elif isinstance(node, Each):
+                self._each(node, container, base)
             else:
                 self._repeat(node, container, base)
 
@@ -329,6 +333,7 @@ class Interview(Proposing):
             if taken is None:
                 self.declined.add(loc)
             return
+        self._headed()
         if message:
             self.p.say(problem_text(message), "warning")
         self._help(q)
@@ -384,6 +389,7 @@ class Interview(Proposing):
                 self.declined.add(loc)
                 return
             if mode == "all" or (mode == "missing" and not present):
+                self._headed()
                 if g.offer_help:
                     self._once(g.offer_help)
                 if not self.p.confirm(g.offer, default=present or g.offer_default):
@@ -424,6 +430,31 @@ class Interview(Proposing):
             raise
         finally:
             self.mode, self.item, self.adding, self.offers = saved
+
+    def _each(self, e: Each, container: dict[str, Any], base: Loc) -> None:
+        """In a new questionnaire, ask the picked items what they have not answered yet."""
+        if self.mode != "missing":
+            return
+        items = _get(container, e.path)[1]
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict) or not e.which(item, self.state()):
+                continue
+            loc = base + e.path + (i,)
+            if any(_get(item, n.path)[0] or loc + n.path in self.declined for n in e.nodes):
+                continue  # answered (or left for later) with the list
+            saved_mode, saved_item = self.mode, self.item
+            self.mode, self.item = "missing", item
+            self.heading = e.heading.format(name=item.get("name") or item.get("id"))
+            try:
+                self._nodes(e.nodes, item, loc)
+            finally:
+                self.mode, self.item, self.heading = saved_mode, saved_item, ""
+
+    def _headed(self) -> None:
+        """Say the heading waiting for the first question actually asked, if any."""
+        if self.heading:
+            self.p.say(self.heading, "section")
+            self.heading = ""
 
     def _repeat(self, r: Repeat, container: dict[str, Any], base: Loc) -> None:
         loc = base + r.path
@@ -542,6 +573,7 @@ class Interview(Proposing):
         # list needs this item.
         self.back = r.item if len(items) > r.min_items else None
         offers, self.offers = self.offers, []
+        adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
         try:
             self._item(r, item, loc + (len(items) - 1,), "all")
             if self.offers:
@@ -564,6 +596,7 @@ class Interview(Proposing):
             self.back = None
             self.adding = adding
             self.offers = offers
+            self.notes["adding_org"] = adding_org
         return None
 
     def _offered(self, question: str, nodes: tuple[Node, ...], item: dict[str, Any],

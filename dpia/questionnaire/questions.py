@@ -157,7 +157,20 @@ class Repeat:
     usual: Callable[[State], list[dict[str, Any]]] | None = None
 
 
-Node = Ask | Group | Repeat
+@dataclass(frozen=True)
+class Each:
+    """In a new questionnaire, ``nodes`` asked of each item of the list at ``path`` that
+    ``which`` picks and that has answered none of them (nor left one for later), e.g. whom
+    to contact at a company once it turns out to be a controller; 'dpia edit' asks them with
+    the list."""
+
+    path: tuple[str, ...]
+    nodes: tuple[Node, ...]
+    which: Callable[[dict[str, Any], State], bool]
+    heading: str  # said before an item's questions: "{name}"
+
+
+Node = Ask | Group | Repeat | Each
 
 
 @dataclass(frozen=True)
@@ -644,10 +657,20 @@ SIGNATORY = (
 )
 
 
+# Kinds of organisation that are usually processors or recipients: while one is being added,
+# whom to contact there is not asked; asked in the roles section if it is a controller or
+# leads the project (ROLE_PEOPLE), and by 'dpia edit'.
+LATER_TYPES = ("commercial", "other")
+
+
 def _asked_of(state: State) -> bool:
     """Whom participants and partners contact is asked of an organisation, except one being
-    added as a processor (they contact the controllers; the DPIA says none is recorded)."""
-    return state.notes.get("new_org_role") != "processor"
+    added as a processor (they contact the controllers; the DPIA says none is recorded) or
+    a company or other organisation being added (asked once its role needs it)."""
+    if state.notes.get("new_org_role") == "processor":
+        return False
+    return not (state.notes.get("adding_org") is state.item
+                and state.item.get("type") in LATER_TYPES)
 
 
 def _no_email(key: str) -> Pick:
@@ -675,6 +698,18 @@ def _in_one(key: str, text: str, help: str) -> tuple[Ask, ...]:
             "have neither yet, it stays a gap to fill in before sign-off.",
             optional=True, when=_no_email(key)),
     )
+
+
+# Whom participants and partners contact at an organisation.
+CONTACTS: tuple[Node, ...] = (
+    *_in_one("dpo", "Its Data Protection Officer (DPO): name and email",
+             "A DPO advises on data protection and is who people contact about their data."),
+    *_in_one("data_protection_lead", "Who leads on data protection there? Name and email",
+             "For organisations without a DPO: who participants and partners contact about "
+             "data protection."),
+    Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
+          offer_help="The person partners contact about the project.", when=_asked_of),
+)
 
 
 def _person_summary(item: dict[str, Any]) -> str:
@@ -751,16 +786,7 @@ SECTIONS: tuple[Section, ...] = (
                     "privacy-notice web address now?",
                     offer_help="No leaves them for later, for the next organisations too: "
                     "'dpia check' lists them.", flat=True, once=True),
-                *_in_one("dpo", "Its Data Protection Officer (DPO): name and email",
-                         "A DPO advises on data protection and is who people contact about "
-                         "their data."),
-                *_in_one("data_protection_lead",
-                         "Who leads on data protection there? Name and email",
-                         "For organisations without a DPO: who participants and partners "
-                         "contact about data protection."),
-                Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
-                      offer_help="The person partners contact about the project.",
-                      when=_asked_of),
+                *CONTACTS,
             ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i, s: str(i.get("name")), suggest_items=2),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
@@ -801,6 +827,9 @@ SECTIONS: tuple[Section, ...] = (
                 "Which controller do participants contact?", kind="org",
                 among=lambda s: s.controllers(), default=lambda s: s.lead(), add_org=False,
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "joint"),
+            Each(("organisations",), CONTACTS,
+                 which=lambda o, s: o.get("id") in (*s.controllers(), s.lead()),
+                 heading="Whom to contact at {name}, a controller or the project's lead"),
             Repeat(("data_protection", "processors"), (
                 Ask(("organisation",), "Which organisation is the processor?", kind="org",
                     new_org_role="processor",
@@ -1143,6 +1172,8 @@ def starts(loc: Loc, prefix: Loc) -> bool:
 def covers(nodes: tuple[Node, ...], loc: Loc) -> bool:
     """Whether some question among ``nodes`` can answer a problem at ``loc``."""
     for node in nodes:
+        if isinstance(node, Each):  # its questions belong to the list's own section
+            continue
         path: Loc = node.path
         if isinstance(node, Ask) and (loc in node.fixes or starts(loc, path) or starts(path, loc)):
             return True
