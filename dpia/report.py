@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment.checks import GAP_LEVELS
-from dpia.assessment.screening import NOT_ASSESSED, SOURCES
+from dpia.assessment.screening import SOURCES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -138,7 +138,7 @@ def check_json(project: Project, a: Assessment, source: str = "") -> dict[str, A
                 {"id": c.id, "source": c.source, "title": c.title, "reasons": list(c.reasons)}
                 for c in s.criteria
             ],
-            "not_assessed": list(NOT_ASSESSED),
+            "not_assessed": list(s.not_assessed),
         },
         "risks": [
             {
@@ -192,7 +192,7 @@ def print_check(project: Project, a: Assessment, edit_file: str | None = None) -
         con,
         f"Large scale means {s.settings.large_scale_threshold} or more participants "
         "(a setting: change it with --large-scale). Not shown by the answers, so consider "
-        f"them yourself: {'; '.join(NOT_ASSESSED)}.",
+        f"them yourself: {'; '.join(s.not_assessed)}.",
         2,
         style="dim",
     )
