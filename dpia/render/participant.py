@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 FOLDER = "participant-information"
 CONSULTEE = "consultee-information"
 SHORT = "short-version"  # + "-<information sheet stem>", when people may lack capacity
+# The answers hold no approval under the Mental Capacity Act 2005, so the consultee's sheet
+# says what the law requires of the project, and the person building is told to check it.
+APPROVAL_NOTE = (
+    "the answers hold no approval of this project by an appropriate body (Mental Capacity Act "
+    "2005, section 31; in England, a recognised research ethics committee): check it is in "
+    "place before anyone is asked for advice, and be ready to tell a consultee who approved it"
+)
 
 
 
@@ -115,7 +122,6 @@ def participant_context(job: Job) -> dict[str, Any]:
         "explicit_consent": explicit_consent(p),
         "asks_health": "health" in p.processing.special_category,
         "third_party": list(p.processing.third_party_subjects),
-        "may_lack_capacity": p.processing.may_lack_capacity,
         "information_sheets": vocab.INFORMATION_SHEETS,
         # plain data, not the model's method: the sandbox lets templates call no model method
         "minutes_for": {m: p.minutes_for(m) for m in vocab.METHODS}.get,
@@ -255,12 +261,14 @@ def write(job: Job) -> list[Output]:
             "who may find it hard to decide", measure_as="short_version",
         )
     if job.project.processing.may_lack_capacity:
-        outputs += write_formats(
+        consultee = write_formats(
             job, f"{FOLDER}/{CONSULTEE}", "participant/consultee-information",
             ("txt", "html", "md"), context,
             "information for a personal consultee (Mental Capacity Act 2005, sections 30-34)",
             measure_as="information_sheet",
         )
+        consultee[0].notes.append(APPROVAL_NOTE)
+        outputs += consultee
     outputs += consent.write(job, context, FOLDER)
     outputs += easyread.write(job, context, FOLDER)
     notes = []
