@@ -94,6 +94,8 @@ def test_a_sign_off_recorded_with_blocking_gaps_open_is_not_a_plain_yes(built: d
     agreement = " ".join((built["contract"] / "partnership-agreement.md").read_text("utf-8").split())
     assert f"The data protection impact assessment (DPIA) is {said}." in agreement
     assert "is signed off." not in agreement
+    dpia_md = (built["contract"] / "dpia.md").read_text("utf-8")
+    assert f"| Status | R{said[1:]}: see Annex A. Measures approved" in dpia_md
     one = dataclasses.replace(a, gaps=(a.blocking_gaps[0],))
     assert project_rows(project, one)[project.project.id]["signed_off"] == (
         "recorded as signed off, but 1 gap that blocks sign-off is still open")
