@@ -119,7 +119,10 @@ def test_other_measures_are_recorded_for_the_risk_they_were_ticked_under(path: P
     keys = (ticking(risks, {0: [1, other(risks[0])], 1: [other(risks[1])], 2: [0]})
             + type_("Weekly access review") + type_("Easy Read leaflet; Carer present")
             + ENTER + "y")
-    recorded, asked, _ = record(path, keys)
+    recorded, asked, said = record(path, keys)
+    # What was ticked is said under the risk it was ticked for.
+    assert (f"Ticked: Risk 1 of 5: {risks[0].title} (high before measures): "
+            f"{risks[0].suggested_measures[1]}; {WORDING.other_choice}") in said
     texts = [message for kind, message, _ in asked if kind == "text"]
     assert texts == [RISK_WORDING.other_text.format(title=risks[0].title),
                      RISK_WORDING.other_text.format(title=risks[1].title)]
@@ -195,6 +198,9 @@ def test_risks_of_the_same_kind_have_headings_naming_what_tells_them_apart(
     data = to_data(load(example_path))
     for proc in data["data_protection"]["processors"]:
         proc["contract_in_place"] = False
+    # Two of the project's own risks described alike: told apart by their ids.
+    data["risks"] += [{"id": f"lost-{n}", "description": "Notes could be lost",
+                       "likelihood": "possible", "severity": "significant"} for n in (1, 2)]
     project, problems = validate(data)
     assert project is not None, problems
     path = tmp_path / "p.yaml"
@@ -206,3 +212,6 @@ def test_risks_of_the_same_kind_have_headings_naming_what_tells_them_apart(
     for proc in project.data_protection.processors:
         assert any(f"Processor without a contract: {names[proc.organisation]}" in h
                    for h in headings), headings
+    assert [h.split(": ", 1)[1] for h in headings if "Notes could be lost" in h] == [
+        "Notes could be lost (lost-1) (medium before measures)",
+        "Notes could be lost (lost-2) (medium before measures)"]

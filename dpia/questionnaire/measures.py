@@ -14,6 +14,7 @@ every measure ticked so far.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +39,9 @@ def record_risks(
     open_risks = [r for r in risks if r.needs_measures and not r.has_measures]
     if not open_risks:
         return project
+    titles = [r.title for r in open_risks]  # the rules already name what tells them apart
+    open_risks = [replace(r, title=f"{r.title} ({r.id})") if titles.count(r.title) > 1 else r
+                  for r in open_risks]
     data = to_data(project)
     entries: list[dict[str, Any]] = data.setdefault("risks", [])
     prompter.say("")

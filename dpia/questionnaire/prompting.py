@@ -119,13 +119,25 @@ class Prompter:
             style=STYLE, instruction="(Space ticks or unticks, Enter confirms)", **self._io,
         ))
         if len(answer) > 1:  # questionary shows only "done (N selections)"
-            labels = {value: label for value, label, _ in options}
-            self.say(TICKED.format(labels="; ".join(labels.get(a, str(a)) for a in answer)), "ok")
+            self.say(_ticked(options, answer), "ok")
         return [str(a) for a in answer]
 
     def confirm(self, message: str, *, default: bool = True) -> bool:
         answer = _ask(questionary.confirm(message, default=default, style=STYLE, **self._io))
         return bool(answer)
+
+
+def _ticked(options: Sequence[Option], answer: Collection[Any]) -> str:
+    """What was ticked, in one line; in a list with headings, a line per heading ticked under."""
+    groups: list[tuple[str, list[str]]] = [("", [])]
+    for value, label, _ in options:
+        if value == HEADING:
+            groups.append((label, []))
+        elif value in answer:
+            groups[-1][1].append(label)
+    lines = [TICKED.format(labels=(f"{head}: " if head else "") + "; ".join(labels))
+             for head, labels in groups if labels]
+    return "\n".join(lines)
 
 
 _DESCRIBED = len("  Description: ")  # questionary's prefix to the pointed choice's description
