@@ -103,6 +103,16 @@ def test_a_sign_off_recorded_with_blocking_gaps_open_is_not_a_plain_yes(built: d
     assert project_rows(project, closed)[project.project.id]["signed_off"] == "yes"
 
 
+def test_check_and_build_summaries_do_not_say_signed_off_while_gaps_block_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from dpia.cli import main
+
+    main(["check", str(DATA / "contract-example.yaml"), "--date", TODAY.isoformat()])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "sign-off recorded, but 7 gap(s) that block it are open" in said
+    assert "signed off)" not in said
+
+
 @pytest.mark.parametrize("name", PROJECTS)
 def test_no_double_escaping_in_html(built: dict[str, Path], name: str) -> None:
     for file, text in texts(built[name], ".html").items():

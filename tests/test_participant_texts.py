@@ -288,9 +288,12 @@ def test_consultee_sheet_says_what_the_law_requires_not_that_the_project_was_app
     for needed in (
         "First, a research ethics committee, or another body the law recognises, must approve "
         "the project. We must not ask for your advice before that.",
-        # section 32(2): caring, not for pay, and no connection with the project
+        # section 32(2): caring, not for pay; 32(3): failing that, a nominated consultee with
+        # no connection with the project
         "A personal consultee looks after the person, or cares about how they are. It must not "
-        "be their paid job to care for them. They must not be connected with this project",
+        "be their paid job to care for them.",
+        "If nobody like this can be found, the law lets us ask someone who has no connection "
+        "with the project instead.",
     ):
         assert needed in text, needed
     project = project_from(data_of("capacity"))
