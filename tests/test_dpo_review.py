@@ -480,7 +480,7 @@ def test_easy_read_and_short_version_give_the_last_day_the_answers_give(tmp_path
     from dpia.render.participant import participant_context
 
     job = Job(project_from(data), assess(project_from(data), TODAY), tmp_path)
-    assert any(f"The last day to tell us is {day}." in pt.lines
+    assert any(f"The last day to take your answers out is {day}." in pt.lines
                for pt in easyread.points(participant_context(job)))
 
 
@@ -517,3 +517,65 @@ def test_consent_form_says_signing_is_not_the_lawful_basis_unless_it_is(tmp_path
     files = build_texts(sole(example_data("contract"), "consent", "explicit_consent"), tmp_path / "c")
     forms = [t for n, t in files.items() if "consent-form" in n]
     assert forms and all("not the legal reason" not in t for t in forms)
+
+
+# --- the second review (telephone survey on consent, the built-in example) ---------------
+
+
+def test_telephone_script_names_every_sensitive_kind_and_safeguarding(tmp_path: Path) -> None:
+    files = build_texts(example_data("telephone"), tmp_path)  # health and ethnicity, consent
+    script = " ".join(files["participant-information/survey-introduction.txt"].split())
+    assert "This includes what you tell us about your health and your ethnic background." in script
+    assert "Some questions are about your health and your ethnic background." in script
+    assert ("If you tell me that someone is at risk of harm, we may have to tell someone who can "
+            "help.") in script
+    # the caller works for a processor: "work for us" would be the caller's company
+    assert "work for this project and see your answers." in script and "keep copies" not in script
+
+
+def test_consent_project_notice_reuse_needs_agreement_and_third_parties_are_not_consenters(
+        tmp_path: Path) -> None:
+    data = example_data("telephone")
+    notice = " ".join(build_texts(data, tmp_path)["privacy-notice.txt"].split())
+    assert "We will only use it for a new purpose if you agree to that purpose first." in notice
+    assert "fit with this purpose" not in notice
+    assert "except that you cannot withdraw a consent you did not give" in notice
+    p = project_from(data)
+    gaps = {g.id: g.level for g in assess(p, TODAY).gaps}
+    assert gaps.get("consent-third-parties") == "advice"
+    # the withdrawal answer says what stays after the deadline: no blocking gap claims it does not
+    assert "consent-withdrawal-deadline" not in gaps
+
+
+def test_easy_read_under_consent_says_consent_can_still_be_withdrawn(tmp_path: Path) -> None:
+    from dpia.render import easyread
+    from dpia.render.participant import participant_context
+
+    p = project_from(example_data("telephone"))
+    lines = [ln for pt in easyread.points(participant_context(Job(p, assess(p, TODAY), tmp_path)))
+             for ln in pt.lines]
+    assert "The last day to take your answers out is 1 July 2026." in lines
+    assert "After that, you can still ask us to stop using your details." in lines
+
+
+def test_carers_without_third_party_subjects_get_advice() -> None:
+    data = example_data("embedded")
+    assert "carers" in data["processing"]["data_subjects"]
+    assert not data["processing"].get("third_party_subjects")
+    p = project_from(data)
+    assert "carers-third-parties" in {g.id for g in assess(p, TODAY).gaps}
+
+
+def test_register_gives_no_lawful_basis_for_a_flow_of_no_personal_data() -> None:
+    from dpia.register.rows import sharing_rows
+
+    p = project_from(example_data("telephone"))
+    rows = sharing_rows(p, assess(p, TODAY))
+    findings = [r for k, r in rows.items() if k.endswith("findings-to-trust")]
+    assert findings and findings[0]["article6_basis"] == "not applicable: no personal data"
+
+
+def test_event_sheet_says_rights_need_details_to_find_what_was_said(tmp_path: Path) -> None:
+    files = build_texts(example_data("embedded"), tmp_path)
+    sheet = " ".join(files["participant-information/engagement-event.txt"].split())
+    assert "we can only find what you told us if you give us details that let us find it" in sheet

@@ -54,13 +54,13 @@ def test_telephone_script_asks_for_explicit_consent_after_saying_everything(
     # Said before the consent question: health questions, who holds the answers (the
     # processor abroad by country), who receives what.
     consent = script.index("Do you agree to take part")
-    for said in ("Some questions are about your health.",
+    for said in ("Some questions are about your health and your ethnic background.",
                  "FormsCo Ltd keeps its copy on computers in the United States.",
                  "Healthwatch Northtown will keep your answers.",
                  "Northtown General Hospital NHS Foundation Trust gets only aggregate findings"):
         assert 0 <= script.index(said) < consent, said
     assert "[Record the answer, yes or no" in script[consent:]
-    assert "This includes what you tell us about your health." in script[consent:]
+    assert "This includes what you tell us about your health and your ethnic background." in script[consent:]
     # A web address is offered to be sent, never read aloud.
     assert "I can send you a link" in script
     assert "http" not in script and "Are you happy to start?" not in script

@@ -19,10 +19,12 @@ TEXT_WRITERS = ("notice", "participant", "agreement")
 
 
 def example_data(which: str) -> dict[str, Any]:
-    """'contract', 'embedded', 'capacity' (some may lack capacity) or 'first-edition' (the
-    contract example before the format's second edition)."""
+    """'contract', 'embedded', 'capacity' (some may lack capacity), 'telephone' (consent,
+    a telephone survey) or 'first-edition' (the contract example before the format's second
+    edition)."""
     path = {"contract": CONTRACT_EXAMPLE, "first-edition": DATA / "first-edition-example.yaml",
-            "capacity": DATA / "capacity-example.yaml"}.get(which, EMBEDDED_EXAMPLE)
+            "capacity": DATA / "capacity-example.yaml",
+            "telephone": DATA / "telephone-example.yaml"}.get(which, EMBEDDED_EXAMPLE)
     data, _ = parse(path.read_text(encoding="utf-8"))
     return copy.deepcopy(data)
 

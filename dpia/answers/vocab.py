@@ -138,6 +138,18 @@ SPECIAL_CATEGORIES: Final[dict[str, str]] = {
     "sexual_orientation": "sexual orientation",
 }
 SPECIAL_CATEGORY_ALIASES: Final[dict[str, str]] = {"ethnicity": "racial_or_ethnic_origin"}
+# Everyday words, said to a participant: each completes "what you tell us about ...".
+SPECIAL_CATEGORIES_PLAIN: Final[dict[str, str]] = {
+    "health": "your health",
+    "racial_or_ethnic_origin": "your ethnic background",
+    "religion": "your religion or beliefs",
+    "political_opinions": "your political views",
+    "trade_union": "whether you belong to a trade union",
+    "genetic": "your genes",
+    "biometric": "your fingerprints, face or voice used to identify you",
+    "sex_life": "your sex life",
+    "sexual_orientation": "your sexual orientation",
+}
 
 Article9Condition = Literal[
     "explicit_consent",

@@ -469,6 +469,26 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "transcript) and what cannot be (for example the group recording until it is "
             "deleted).",
         )
+    if relies_on_consent(p) and pr.third_party_subjects:
+        yield Gap(
+            "consent-third-parties", A, "processing.third_party_subjects",
+            "The data is collected on consent, but some of it is about people who do not take "
+            "part and did not consent; the participants' consent cannot cover their data (nor "
+            "explicit consent their health or other special-category data).",
+            "Decide the lawful basis (and, for special-category data, the Article 9 condition "
+            "with its Schedule 1 condition) for the data about them, record it in "
+            "'lawful_basis_detail' for the signers, and tell participants to leave out details "
+            "of other people that are not needed.",
+        )
+    if "carers" in pr.data_subjects and not pr.third_party_subjects:
+        yield Gap(
+            "carers-third-parties", A, "processing.third_party_subjects",
+            "Carers take part, and what carers say is often about the person they look after, "
+            "but the answers record no people who are talked about without taking part, so the "
+            "DPIA does not cover them (UK GDPR Article 14).",
+            "Add the people the carers look after to 'third_party_subjects', or confirm that "
+            "the questions do not ask about them.",
+        )
     if relies_on_consent(p) and p.findings.partners_may_reuse_data:
         yield Gap(
             "consent-partner-reuse", B, "findings.partners_may_reuse_data",

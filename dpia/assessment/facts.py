@@ -343,7 +343,8 @@ def dp_adviser(p: Project, short: bool = False) -> str:
 # A withdrawal answer that sets a deadline ("until 1 July", "before analysis begins").
 _DEADLINE = re.compile(r"\b(until|till|before|no later than|deadline|up to)\b", re.IGNORECASE)
 _AFTER = re.compile(r"\b(after|afterwards|from then|once)\b", re.IGNORECASE)
-_CANNOT = re.compile(r"\b(cannot|can ?not|can't|no longer|not possible|not be)\b", re.IGNORECASE)
+_CANNOT = re.compile(r"\b(cannot|can ?not|can't|no longer|not possible|not be|stays?|remains?)\b",
+                     re.IGNORECASE)
 
 
 def withdrawal_deadline(p: Project) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from dpia.answers import placeholders
 from dpia.assessment.risk_rules import DEFAULT_LARGE_SCALE
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ def _invisible(p: Project, s: Settings) -> list[str]:
     if not subjects:
         return []
     return [
-        f"processing.third_party_subjects: {'; '.join(map(str.__str__, subjects))} "
+        f"processing.third_party_subjects: {'; '.join(str(placeholders.shown(x)) for x in subjects)} "
         "(not told directly: the privacy-notice section is relied on, Article 14(5)(b))"
     ]
 

@@ -179,7 +179,10 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             "purpose": flow.purpose,
             "data_items": _join(flow.data),
             "identifiability": vocab.IDENTIFIABILITY[flow.identifiability],
-            "article6_basis": vocab.LAWFUL_BASES[ff.basis] if ff.basis else _bases(p),
+            # a basis recorded for the flow itself is stated as the DPIA and notice state it;
+            # otherwise a flow of no personal data needs none
+            "article6_basis": (vocab.LAWFUL_BASES[ff.basis] if ff.basis else _bases(p))
+            if flow.is_personal or ff.basis_own else words.get("not_personal"),
             "agreement_reference": ff.agreement or ff.contract_reference,
             "processor_contract": vocab.YES_NO_NA[ff.processor_contract or "not_applicable"],
             "transfer_method": vocab.TRANSFER_METHODS[flow.method],

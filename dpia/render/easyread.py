@@ -74,8 +74,10 @@ def points(ctx: dict[str, Any]) -> list[Point]:
                                     "Please do not say their names."]))
     out.append(Point("people", ["If someone is not safe, we may tell someone who can help."]))
     last_day = facts.withdrawal_last_day(p)
+    after = (["After that, you can still ask us to stop using your details."]
+             if ctx["consent_relied_on"] else [])
     out.append(Point("calendar", ["You can change your mind."] + (
-        [f"The last day to tell us is {last_day}."] if last_day
+        [f"The last day to take your answers out is {last_day}.", *after] if last_day
         else ["There may be a last day for this.", "Ask us what it is."])))
     if pr.retention:
         out.append(Point("bin", ["We delete your details when we no longer need them."]))

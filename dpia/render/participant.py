@@ -120,7 +120,8 @@ def participant_context(job: Job) -> dict[str, Any]:
         "phone_caller": caller(p),
         "receivers": receivers(p),
         "explicit_consent": explicit_consent(p),
-        "asks_health": "health" in p.processing.special_category,
+        # every special category asked, in everyday words (explicit consent must name each)
+        "asks_special": [vocab.SPECIAL_CATEGORIES_PLAIN[c] for c in p.processing.special_category],
         "third_party": list(p.processing.third_party_subjects),
         "information_sheets": vocab.INFORMATION_SHEETS,
         # plain data, not the model's method: the sandbox lets templates call no model method
