@@ -29,13 +29,18 @@ from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
 from dpia.answers.words import with_article
 from dpia.questionnaire.asking import (
+    NEW_ORG,
     GoBack,
     NoChoice,
     UseExisting,
     brief,
     clipped,
+    in_order,
+    org_name,
+    org_options,
     problem_text,
     shown,
+    split,
 )
 from dpia.questionnaire.proposing import Proposing
 from dpia.questionnaire.questions import (
@@ -51,8 +56,10 @@ from dpia.questionnaire.questions import (
     Section,
     State,
     covers,
+    same_words,
     section_of,
     starts,
+    suggest_id,
 )
 
 if TYPE_CHECKING:
@@ -158,12 +165,15 @@ class Interview(Proposing):
         self.more = ""
         self.offers: list[Ask] = []  # answers of the item being added taken from defaults
         self.heading = ""  # said before the next question asked (Each)
+        self.also: dict[str, Any] = {}  # keys beside an answer that its choice settles
+        self.editing = False  # dpia edit: every question asked, optional parts offered
 
     # -- sections ---------------------------------------------------------------------
 
     def run(self, plan: list[tuple[Section, Mode]]) -> None:
         """Ask each section in its mode, saving after each one."""
         total = len(SECTIONS)
+        self.editing = self.editing or any(m == "all" for _, m in plan)
         for sec, mode in plan:
             if mode == "fix" and not self._problems_in(sec):
                 continue
@@ -309,6 +319,8 @@ class Interview(Proposing):
         mode = self.mode
         if mode == "fix" and parent and not here:
             mode = "missing"
+        if q.settled and present and not here and check_value(loc, value)[1] is None:
+            return  # an earlier question set it
         if not here:
             if mode == "fix" or (mode == "missing" and not present and loc in self.declined):
                 return
@@ -339,8 +351,13 @@ class Interview(Proposing):
         self._help(q)
         default = value if present else (q.default(state) if callable(q.default) else q.default)
         back, self.back = self.back, None
+        self.also = {}
         answer = self._prompt(q, loc, state, default, back)
         _set(container, q.path, answer)
+        for key, also in self.also.items():  # keys beside it that the choice settles too
+            _set(container, (key,), also)
+            self._clear(base + (key,))
+        self.also = {}
         if answer is None:
             self.declined.add(loc)
         else:
@@ -373,6 +390,10 @@ class Interview(Proposing):
         if mode == "fix" and parent and not here:
             mode = "missing"
         if mode == "fix" and not here:
+            return
+        if g.edit_only and not present and not here and not self.editing:
+            if g.offer_help:
+                self._once(g.offer_help)  # where to add it later
             return
         if g.offer and not required and not here:
             if mode in ("required", "fix") and not present:
@@ -485,8 +506,14 @@ class Interview(Proposing):
             self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
-        if r.propose and fresh and mode == "missing":
-            self._propose(r, items, loc)
+        if r.propose and fresh and mode == "missing" and self._propose(r, items, loc):
+            self._add(r, items, loc)  # accepted, with another flow to add at once
+        if r.pick is not None and fresh and mode == "missing" and not items:
+            self._picked(r, r.pick, items, loc)
+            self._clear(loc)
+            return
+        if r.names and fresh and mode == "missing" and not items:
+            self._named(r, items, loc)
         if r.usual is not None and fresh and mode == "missing" and not items:
             usual = r.usual(state)
             if usual and self._usual(r, items, loc, usual):
@@ -533,6 +560,67 @@ class Interview(Proposing):
                     WORDING.remove_confirm.format(summary=summary), default=False):
                 items.remove(item)
 
+    def _picked(self, r: Repeat, pick: Ask, items: list[Any], loc: Loc) -> None:
+        """A new list started from one checklist of organisations (``r.pick``); each one
+        ticked is then asked the rest of its questions under a heading naming it."""
+        self._help(pick)
+        chosen: list[str] = []
+        while True:
+            state = self.state()
+            ids = list(pick.among(state)) if pick.among is not None else state.org_ids()
+            options = org_options(state, ids) + [(NEW_ORG, WORDING.new_org, None)]
+            ticked = in_order(self.p.checkbox(pick.text, options, checked=chosen), chosen)
+            if NEW_ORG not in ticked:
+                break
+            self.notes["new_org_role"] = pick.new_org_role
+            try:
+                added = self._new_org()
+            finally:
+                self.notes.pop("new_org_role", None)
+            chosen = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
+        for org in ticked:
+            item: dict[str, Any] = {}
+            _set(item, pick.path, org)
+            items.append(item)
+            adding, self.adding = self.adding, item
+            self.heading = WORDING.picked.format(Item=r.item[0].upper() + r.item[1:],
+                                                 name=org_name(self.state(), org))
+            try:
+                self._item(r, item, loc + (len(items) - 1,), "missing")
+            finally:
+                self.adding, self.heading = adding, ""
+
+    def _named(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+        """A new list started from its items' names, typed in one answer (``r.names``); each
+        is then asked the rest of its questions under its name. A name typed twice is
+        pointed out, and kept once unless the person says they are two."""
+        if r.names_help:
+            self.more = r.names_help
+        text = self.p.text(r.names, instruction=WORDING.names_hint,
+                           check=lambda t: None if split(str(t)) else WORDING.names_needed)
+        self.more = ""
+        names: list[str] = []
+        for name in split(text):
+            if any(same_words(name) == same_words(n) for n in names):
+                self.p.say(WORDING.same_name.format(name=name), "warning")
+                if self.p.confirm(WORDING.use_existing, default=True):
+                    continue
+            names.append(name)
+        start = len(items)
+        for name in names:  # all listed at once, so that Ctrl-C keeps every name
+            taken = [str(i.get("id")) for i in items if isinstance(i, dict)]
+            items.append({"name": name, "id": suggest_id(name, taken)})
+        for index in range(start, len(items)):
+            item = items[index]
+            adding, self.adding = self.adding, item
+            adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
+            self.heading = WORDING.named.format(name=item["name"])
+            try:
+                self._item(r, item, loc + (index,), "missing")
+            finally:
+                self.adding, self.heading = adding, ""
+                self.notes["adding_org"] = adding_org
+
     def _change(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
         """Change one answer of an item (or all of them), without going through the rest."""
         saved = self.item
@@ -578,7 +666,7 @@ class Interview(Proposing):
             self._item(r, item, loc + (len(items) - 1,), "all")
             if self.offers:
                 self._offered(WORDING.offered.format(item=r.item), r.nodes, item,
-                              loc + (len(items) - 1,))
+                              loc + (len(items) - 1,), item_name=r.item)
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
@@ -600,9 +688,10 @@ class Interview(Proposing):
         return None
 
     def _offered(self, question: str, nodes: tuple[Node, ...], item: dict[str, Any],
-                 loc: Loc, full: bool = False) -> None:
+                 loc: Loc, full: bool = False, item_name: str = "") -> None:
         """The answers taken from their defaults, in one question: accept them all, or change
-        one and see them again (issue 12 point 3)."""
+        one (issue 12 point 3). An item of a list keeps the others as shown after one change
+        (its menu changes more); a group shown in ``full`` is shown again, until accepted."""
         while True:
             fields = [q for q in self.offers if q.when is None or q.when(self.state())]
             if full:  # each answer in full, as the documents will state it
@@ -622,6 +711,9 @@ class Interview(Proposing):
                 self._ask(fields[int(choice)], item, loc, nodes)
             finally:
                 self.mode, self.item, self.adding = saved
+            if not full:  # one change, the rest accepted: the list's menu changes more
+                self.p.say(WORDING.offered_changed.format(item=item_name), "ok")
+                return
 
     def _answer(self, q: Ask, item: dict[str, Any]) -> Any:
         """An answer as the person reads it: a choice's label rather than its code."""
