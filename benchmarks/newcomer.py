@@ -57,8 +57,9 @@ SCRIPT: list[tuple[str, Any]] = [
      "Sam Patel Transcription; Northtown Hospitals NHS Foundation Trust"),
     ("already in the list", "existing"),
     ("A short id for it", ""),
-    # the kind is suggested where the name says it (Healthwatch, Ltd, NHS ... Trust)
-    ("What kind of organisation is it?", Seq(None, None, "other organisation", None)),
+    # the kind shown where the name says it (Healthwatch, Ltd, NHS ... Trust), accepted
+    ("The kinds of organisation their names say", "Accept"),
+    ("What kind of organisation is it?", "other organisation"),
     ("Do you have", False),  # administrative details: later
     ("ICO registration number", ""),
     ("Postal address", ""),

@@ -610,6 +610,8 @@ class Interview(Proposing):
         for name in names:  # all listed at once, so that Ctrl-C keeps every name
             taken = [str(i.get("id")) for i in items if isinstance(i, dict)]
             items.append({"name": name, "id": suggest_id(name, taken)})
+        if r.said is not None:
+            self._said(r, r.said, r.said_question, items[start:], loc + (start,))
         for index in range(start, len(items)):
             item = items[index]
             adding, self.adding = self.adding, item
@@ -620,6 +622,44 @@ class Interview(Proposing):
             finally:
                 self.adding, self.heading = adding, ""
                 self.notes["adding_org"] = adding_org
+
+    def _said(self, r: Repeat, q: Ask, question: str, items: list[dict[str, Any]],
+              loc: Loc) -> None:
+        """The answer to ``q`` that each new item's name says (e.g. 'Ltd': a company), shown
+        for all of them in one question: accepted together, or one changed at a time; the
+        items whose name says nothing are asked it with the rest of their questions."""
+        said: list[dict[str, Any]] = []
+        for item in items:
+            self.item = item
+            if (value := q.default(self.state()) if callable(q.default) else None) is not None:
+                _set(item, q.path, value)
+                said.append(item)
+        self.item = {}
+        try:
+            while said:
+                for item in said:
+                    self.p.say(WORDING.said_line.format(
+                        name=item.get("name"), answer=self._answer(q, item)))
+                options: list[Option] = [("accept", WORDING.offered_accept, None)]
+                options += [(str(i), WORDING.said_change.format(
+                    name=clipped(str(item.get("name")), 40), answer=self._answer(q, item)),
+                    None) for i, item in enumerate(said)]
+                choice = self.p.select(question, options, default="accept")
+                if choice == "accept":
+                    return
+                item = said[int(choice)]
+                self.heading = WORDING.named.format(name=item.get("name"))
+                saved = self.mode, self.item
+                self.mode, self.item = "all", item
+                try:
+                    self._ask(q, item, loc, r.nodes)
+                finally:
+                    self.mode, self.item = saved
+                    self.heading = ""
+        except BaseException:  # stopped before accepting: none kept, asked on resume
+            for item in said:
+                _set(item, q.path, None)
+            raise
 
     def _change(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
         """Change one answer of an item (or all of them), without going through the rest."""

@@ -175,6 +175,10 @@ class Repeat:
     # ';'); each is then asked the rest of its questions, and the menu follows.
     names: str = ""
     names_help: str = ""
+    # With ``names``: a question whose answer a name may say (its default, from the name,
+    # e.g. 'Ltd': a company), shown for all the names that say it in one question.
+    said: Ask | None = None
+    said_question: str = ""  # "The kinds ... from their names: accept?"
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,8 @@ class Wording:
     adding: str = "{Item} {n}"
     picked: str = "{Item}: {name}"
     named: str = "{name}"
+    said_line: str = "  {name}: {answer}"
+    said_change: str = "Change: {name} ({answer})"
     names_hint: str = "separate them with ;"
     names_needed: str = "Type at least one name"
     sole_choice: str = "{name} alone decides why and how the data is used"
@@ -803,6 +809,10 @@ def _person_summary(item: dict[str, Any]) -> str:
     return str(item.get("name") or item.get("email") or "someone")
 
 
+ORG_KIND = Ask(("type",), "What kind of organisation is it?", kind="select",
+              choices=vocab.ORG_TYPES, default=lambda s: kind_from_name(s.item.get("name")))
+
+
 SECTIONS: tuple[Section, ...] = (
     Section(
         "project",
@@ -860,8 +870,7 @@ SECTIONS: tuple[Section, ...] = (
                     "accept the suggestion.",
                     default=lambda s: suggest_id(str(s.item.get("name") or ""),
                                                  _taken_org_ids(s)), auto=True),
-                Ask(("type",), "What kind of organisation is it?", kind="select",
-                    choices=vocab.ORG_TYPES, default=lambda s: kind_from_name(s.item.get("name"))),
+                ORG_KIND,
                 Group(("administrative_details",), (
                     Ask(("ico_registration",), "ICO registration number",
                         "Shown on the Information Commissioner's register of fee payers, e.g. "
@@ -877,7 +886,9 @@ SECTIONS: tuple[Section, ...] = (
             ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i, s: str(i.get("name")), suggest_items=2,
                 names="Names of all the organisations, in full",
-                names_help="e.g. Healthwatch Northtown; Opinion Works Ltd; Northtown Council"),
+                names_help="e.g. Healthwatch Northtown; Opinion Works Ltd; Northtown Council",
+                said=ORG_KIND, said_question="The kinds of organisation their names say: "
+                "accept?"),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
                 default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
