@@ -55,7 +55,7 @@ def test_one_answer_of_one_suggested_flow_is_changed_alone(doc: dict[str, Any]) 
     ask_section(doc, "sharing", (
         ENTER  # the method: the suggestion
         + ENTER + type_("Survey responses")  # nothing sent to the processor; answers back
-        + DOWN + ENTER  # change flow 1
+        + DOWN * 2 + ENTER  # change flow 1 (after "accept" and "accept and add another")
         + DOWN * 4 + ENTER  # which answer: can people be identified?
         + DOWN + ENTER  # pseudonymised
         + ENTER  # accept

@@ -324,9 +324,12 @@ class Interview(Proposing):
         if not here:
             if mode == "fix" or (mode == "missing" and not present and loc in self.declined):
                 return
+            # An answer that settles keys beside it too is asked while one of them is missing.
+            partial = q.also is not None and not all(
+                _get(container, (key,))[0] for key in q.also(""))
             if present:
                 value, problem = check_value(loc, value)
-                if problem is None and mode != "all":
+                if problem is None and mode != "all" and not partial:
                     return
                 message = problem
             elif mode == "required" and not is_required(loc):
@@ -577,6 +580,10 @@ class Interview(Proposing):
                 added = self._new_org()
             finally:
                 self.notes.pop("new_org_role", None)
+            if added is not None:
+                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+                self.p.say(said.format(name=org_name(self.state(), added), question=pick.text),
+                           "ok")
             chosen = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
         for org in ticked:
             item: dict[str, Any] = {}
