@@ -349,7 +349,7 @@ def test_the_controller_is_picked_with_the_arrangement(doc: dict[str, Any]) -> N
     assert doc["data_protection"]["controllers"] == {"arrangement": "sole",
                                                     "organisations": ["ncc"]}
     assert "Northtown Carers Centre alone decides why and how the data is used" in asked[0]
-    assert "joint controllers (Article 26)" in asked[0]
+    assert "Several decide together, for a shared purpose (joint controllers)" in asked[0]
     assert not any(a.startswith("Which organisation is the controller?") for a in asked)
 
 

@@ -274,9 +274,11 @@ class Asking:
                             if v == default and type(v) is type(default)), default)
         sole = self._sole_choices() if q.kind == "arrangement" else []
         while True:
-            options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()
-                                     if not (sole and c == "sole")]
-            options[:0] = sole
+            options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
+            if sole:  # "<organisation> alone decides ...", then the others in those words
+                several = dict(WORDING.several_choices)
+                options = sole + [(c, several.get(c, label), None) for c, label, _ in options
+                                  if c != "sole"]
             if default is not None and default not in choices and q.other:
                 options.append((str(default), str(default), None))
             if q.other:

@@ -601,11 +601,8 @@ class Interview(Proposing):
         """A new list started from its items' names, typed in one answer (``r.names``); each
         is then asked the rest of its questions under its name. A name typed twice is
         pointed out, and kept once unless the person says they are two."""
-        if r.names_help:
-            self.more = r.names_help
         text = self.p.text(r.names, instruction=WORDING.names_hint,
                            check=lambda t: None if split(str(t)) else WORDING.names_needed)
-        self.more = ""
         names: list[str] = []
         for name in split(text):
             if any(same_words(name) == same_words(n) for n in names):

@@ -174,7 +174,6 @@ class Repeat:
     # A new list is started by typing its items' names in this one question (separated by
     # ';'); each is then asked the rest of its questions, and the menu follows.
     names: str = ""
-    names_help: str = ""
     # With ``names``: a question whose answer a name may say (its default, from the name,
     # e.g. 'Ltd': a company), shown for all the names that say it in one question.
     said: Ask | None = None
@@ -272,9 +271,15 @@ class Wording:
     named: str = "{name}"
     said_line: str = "  {name}: {answer}"
     said_change: str = "Change: {name} ({answer})"
-    names_hint: str = "separate them with ;"
+    names_hint: str = "separate them with ;, e.g. Healthwatch Northtown; Opinion Works Ltd"
     names_needed: str = "Type at least one name"
     sole_choice: str = "{name} alone decides why and how the data is used"
+    # The other arrangements, in the same words
+    several_choices: tuple[tuple[str, str], ...] = (
+        ("joint", "Several decide together, for a shared purpose (joint controllers)"),
+        ("independent", "Several each use the data for their own purposes (separate "
+                        "controllers)"),
+    )
     resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
@@ -886,7 +891,6 @@ SECTIONS: tuple[Section, ...] = (
             ), item="organisation", items="Organisations", min_items=1,
                 summary=lambda i, s: str(i.get("name")), suggest_items=2,
                 names="Names of all the organisations, in full",
-                names_help="e.g. Healthwatch Northtown; Opinion Works Ltd; Northtown Council",
                 said=ORG_KIND, said_question="The kinds of organisation their names say: "
                 "accept?"),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
@@ -942,15 +946,14 @@ SECTIONS: tuple[Section, ...] = (
                     kind="select", choices=CONTRACT_CHOICES, means=CONTRACT_MEANS,
                     default="not_known"),
                 Ask(("location",), "Does it store the data itself, and where?",
-                    "It does for a survey platform, cloud storage or a transcriber keeping "
-                    "recordings.", kind="select", choices=HOLDING_CHOICES, means=HOLDING_MEANS,
+                    "A survey platform, cloud storage or a transcriber keeping recordings "
+                    "stores it.", kind="select", choices=HOLDING_CHOICES, means=HOLDING_MEANS,
                     also=_holds, other=True, other_text="Which country or countries?",
                     optional=True, default=_holding, fixes=(("holds_data",),)),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
                 pick=Ask(("organisation",), "Which of these organisations are processors?",
-                         "A processor only acts on a controller's instructions, e.g. a survey "
-                         "company or a transcriber. None: Enter.", kind="orgs",
+                         "e.g. a survey company or a transcriber; none: Enter.", kind="orgs",
                          new_org_role="processor",
                          among=lambda s: [i for i in s.org_ids() if i not in s.controllers()])),
             Ask(("data_protection", "dpo_for_participants"),
