@@ -9,7 +9,9 @@ channel, so the script answers by question (not by screen position) and the coun
 
 A prompt is one question the person answers (a text, a choice, a checklist or a yes/no).
 Words of help are the words of the explanatory text shown by default (section introductions,
-the help under a question, a risk's harm), not the question itself nor its choices.
+the help under a question), not the question itself nor its choices (nor a choice's
+description, shown under a list for the choice pointed at, e.g. a risk's harm under its
+measures).
 """
 
 from __future__ import annotations
@@ -144,10 +146,9 @@ SCRIPT: list[tuple[str, Any]] = [
     ("Why was nobody consulted?", "Carers on Healthwatch's reference group reviewed the "
      "survey questions"),
     ("Record the sign-off now?", False),
-    # after the check: risk measures, then no build
-    ("Record them now?", True),
-    ("measures are in place?", "first"),
-    ("How high is the risk that remains?", None),
+    # after the check: the measures in place for every risk, then no build
+    ("measures are in place?", "first"),  # one checklist: the first measure of each risk
+    ("still medium or high", []),  # none: every risk is low after its measure
     ("approved all the measures", False),
     ("Build the DPIA", False),
 ]
@@ -184,23 +185,28 @@ def _choose(words: str | None, options: list[list[str]], default: str | None) ->
     return (DOWN * moves if moves > 0 else UP * -moves) + ENTER
 
 
-def _tick(words: Any, options: list[list[str]], checked: list[str]) -> str:
+def _tick(words: Any, options: list[list[Any]], checked: list[str]) -> str:
     """Keys that leave exactly the choices with ``words`` ticked in a checklist
-    (``"first"``: the first choice only)."""
+    (``"first"``: the first choice under each heading, or the first choice if there is no
+    heading). A heading (value None) is passed over by the pointer: never ticked nor moved to."""
     wanted: set[int] = set()
     if words is None:  # as suggested
         return ENTER
+    choices = [i for i, (value, _) in enumerate(options) if value is not None]
     if words == "first":
-        wanted = {0}
+        heads = [i for i, (value, _) in enumerate(options) if value is None] or [-1]
+        wanted = {next(c for c in choices if c > h) for h in heads
+                  if any(c > h for c in choices)}
     else:
         for w in words:
-            found = [i for i, (_, label) in enumerate(options) if w.lower() in label.lower()]
+            found = [i for i in choices if w.lower() in options[i][1].lower()]
             if not found:
-                raise LookupError(f"no choice with {w!r} among {[lbl for _, lbl in options]}")
+                raise LookupError(f"no choice with {w!r} among "
+                                  f"{[options[i][1] for i in choices]}")
             wanted.add(found[0])
     keys = ""
-    for i, (value, _) in enumerate(options):
-        if (i in wanted) != (value in checked):
+    for i in choices:
+        if (i in wanted) != (options[i][0] in checked):
             keys += SPACE
         keys += DOWN
     return keys + ENTER

@@ -3,7 +3,8 @@
 The newcomer benchmark (``bench.py questionnaire``) runs this in a real terminal instead of
 ``python -m dpia``: the prompts still appear and are answered on the terminal as a person
 answers them, and each prompt (its question, choices and default) and each help text shown is
-also written, one JSON object a line, to the file named by ``DPIA_BENCH_CHANNEL``, so the
+also written, one JSON object a line (a checklist's heading as a choice whose value is
+null), to the file named by ``DPIA_BENCH_CHANNEL``, so the
 benchmark knows what is asked without parsing the screen, and counts exactly what is shown.
 """
 
@@ -46,7 +47,9 @@ def select(self: Any, message: str, options: Any, **kw: Any) -> str:
 
 
 def checkbox(self: Any, message: str, options: Any, **kw: Any) -> list[str]:
-    _emit(kind="checkbox", message=message, options=[[v, lbl] for v, lbl, _ in options],
+    # A heading over a group of choices (never pointed at nor ticked) is reported as [null, label].
+    _emit(kind="checkbox", message=message,
+          options=[[None if v == prompting.HEADING else v, lbl] for v, lbl, _ in options],
           checked=list(kw.get("checked", ())))
     return _checkbox(self, message, options, **kw)
 

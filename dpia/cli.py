@@ -610,7 +610,7 @@ def _after_questionnaire(project: Project, args: argparse.Namespace, offer_build
         report.print_summary(project, assessment, args.file)
         return EXIT_OK
     from dpia.errors import QuestionnaireStopped
-    from dpia.questionnaire.engine import record_risks
+    from dpia.questionnaire.measures import record_risks
 
     try:
         recorded = record_risks(Path(args.file), project, list(assessment.risks), _prompter(),

@@ -21,6 +21,8 @@ def clean() -> Any:
         "organisations[3].privacy_notice_url": "https://example.org/ncc/privacy",
         "sharing[3].ends": "2026-10-31",
         "data_protection.processors[2].holds_data": "false",
+        "processing.withdrawal": "Participants can withdraw their answers until 1 July 2026; "
+                                 "in a focus group, their words are taken out of the notes.",
     })
     data["risks"] = [
         {"id": r.id, "measures": ["A measure"], "effect": "reduced", "residual": "low",
@@ -113,6 +115,7 @@ FIRES: list[tuple[str, dict[str, Any], str]] = [
                                      "anonymised", "sharing[2].to": "ncc",
                                      "sharing[2].identifiability": "anonymised"}, A),
     ("consent-withdrawal-deadline", CONSENT, B),
+    ("withdrawal-focus-group", {"processing.withdrawal": "You can withdraw until 1 July 2026."}, A),
     ("consent-partner-reuse", {**CONSENT, "findings.partners_may_reuse_data": "true"}, B),
     ("capacity-approach", {"processing.mental_capacity": "may_lack_capacity",
                            "processing.capacity_approach": "TBC"}, B),

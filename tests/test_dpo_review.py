@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import TODAY
-from texts_helpers import build_texts, example_data, project_from
+from texts_helpers import build_texts, example_data, project_from, sole
 
 from dpia.assessment.assess import assess
 from dpia.render import Job, dpia_doc, participant
@@ -129,7 +129,7 @@ def test_step_4_gives_rights_per_controller_from_its_basis() -> None:
     step4 = section(dpia_markdown(example_data("contract")), "## Step 4", "## Step 5")
     assert (
         "- Rights with Healthwatch Northtown, on public task (Article 6(1)(e)): access, "
-        "rectification, restriction, to object." in step4
+        "rectification, restriction, deletion once no longer needed (limited), to object." in step4
     )
     assert (
         "- Rights with Northtown Carers Centre, on legitimate interests (Article 6(1)(f)): access, "
@@ -254,7 +254,7 @@ def test_notice_tells_people_about_reuse_instead_of_only_this_purpose(tmp_path: 
     text = notice(example_data("contract"), tmp_path)  # healthwatch_may_reuse_data: true
     assert "only for the purpose above" not in text
     assert "Healthwatch Northtown may also use it in its other work." in text
-    assert "If it does not, we will tell you first." in text
+    assert "or have its own legal reason. We will tell you before any new use starts." in text
 
     data = example_data("contract")
     data["findings"]["healthwatch_may_reuse_data"] = False
@@ -428,3 +428,92 @@ def test_children_taking_part_notes_that_the_texts_are_for_adults(tmp_path: Path
     outputs = participant.write(job)
     txt = [o for o in outputs if o.path.suffix == ".txt"]
     assert txt and all(any("children take part" in n for n in o.notes) for o in txt)
+
+
+# --- a DPO's review of the built packs (this round) ---------------------------------------
+
+
+def test_reuse_rule_is_the_same_in_dpia_notice_and_agreement(tmp_path: Path) -> None:
+    """Three documents gave three rules for a new use; the law's is: compatible or its own
+    lawful basis (Article 6(4)), and people told before it starts (Article 13(3))."""
+    data = example_data("contract")
+    files = build_texts(data, tmp_path)
+    step4 = " ".join(section(dpia_markdown(data), "## Step 4", "## Step 5").split())
+    agreement = " ".join(files["partnership-agreement.md"].split())
+    for text in (step4, agreement):
+        assert "compatible with this one (UK GDPR Article 6(4)) or have a lawful basis of its own" in text
+        assert "told about it before it starts (Article 13(3))" in text
+    assert "If it does not, we will tell you first" not in files["privacy-notice.txt"]
+
+
+def test_focus_group_sheet_and_form_state_the_answers_withdrawal_not_a_rule_of_their_own(
+        tmp_path: Path) -> None:
+    data = example_data("contract")
+    files = build_texts(data, tmp_path)
+    sheet = " ".join(files["participant-information/focus-group.txt"].split())
+    assert "You can withdraw your answers until 1 July 2026" in sheet
+    assert "stays in our notes" not in sheet
+    form = files["participant-information/consent-form-focus-group.md"]
+    assert "stays in the notes" not in form and "I know how to withdraw" in form
+    p = project_from(data)
+    assert "withdrawal-focus-group" in {g.id for g in assess(p, TODAY).gaps}
+    data["processing"]["withdrawal"] = ("You can withdraw until 1 July 2026. In a focus group we "
+                                        "take your words out of the notes and the transcript.")
+    p = project_from(data)
+    assert "withdrawal-focus-group" not in {g.id for g in assess(p, TODAY).gaps}
+
+
+def test_easy_read_and_short_version_give_the_last_day_the_answers_give(tmp_path: Path) -> None:
+    from dpia.assessment import facts
+
+    data = example_data("contract")
+    assert facts.withdrawal_last_day(project_from(data)) == "1 July 2026"
+    data["processing"]["withdrawal"] = "You can withdraw until analysis begins."
+    assert facts.withdrawal_last_day(project_from(data)) is None
+    data = example_data("capacity")
+    files = build_texts(data, tmp_path)
+    day = facts.withdrawal_last_day(project_from(data))
+    short = [t for name, t in files.items() if "short-version" in name and name.endswith(".txt")]
+    assert short and day == "1 July 2026"
+    assert all(f"The last day to ask is {day}." in " ".join(t.split()) for t in short)
+    from dpia.render import easyread
+    from dpia.render.participant import participant_context
+
+    job = Job(project_from(data), assess(project_from(data), TODAY), tmp_path)
+    assert any(f"The last day to tell us is {day}." in pt.lines
+               for pt in easyread.points(participant_context(job)))
+
+
+def test_survey_introduction_and_notice_do_not_hide_safeguarding_referrals(tmp_path: Path) -> None:
+    files = build_texts(example_data("contract"), tmp_path)
+    intro = " ".join(files["participant-information/survey-introduction.txt"].split())
+    assert "will see your answers, except to keep someone safe." in intro
+    assert len(intro.split()) <= 150
+    notice_text = " ".join(files["privacy-notice.txt"].split())
+    receives = notice_text.split("Who receives your information", 1)[1].split("Sending information abroad")[0]
+    assert "at risk of harm, we may share what is needed to keep people safe" in receives
+    assert "Designated Safeguarding Lead" in receives
+
+
+def test_erasure_is_the_same_limited_right_in_every_document(tmp_path: Path) -> None:
+    """The notice said Healthwatch's erasure right is limited, not removed; the DPIA, the
+    agreement and the sheets left it out. Every document now lists the same limited right."""
+    from dpia.answers import vocab
+
+    data = example_data("contract")  # hwn: public task
+    files = build_texts(data, tmp_path)
+    assert vocab.RIGHTS["erasure_limited"] in " ".join(files["privacy-notice.txt"].split())
+    assert vocab.RIGHTS_PLAIN["erasure_limited"] in files["participant-information/focus-group.txt"]
+    name = vocab.RIGHT_NAMES["erasure_limited"]
+    assert f"public task (Article 6(1)(e)) | access, rectification, restriction, {name}" in (
+        files["partnership-agreement.md"])
+    assert f"access, rectification, restriction, {name}, to object" in dpia_markdown(data)
+
+
+def test_consent_form_says_signing_is_not_the_lawful_basis_unless_it_is(tmp_path: Path) -> None:
+    files = build_texts(example_data("contract"), tmp_path)
+    form = files["participant-information/consent-form-focus-group.md"]
+    assert "It is not the legal reason we use your information." in form
+    files = build_texts(sole(example_data("contract"), "consent", "explicit_consent"), tmp_path / "c")
+    forms = [t for n, t in files.items() if "consent-form" in n]
+    assert forms and all("not the legal reason" not in t for t in forms)

@@ -168,3 +168,24 @@ def test_register_has_a_row_for_a_processor_holding_data_and_for_no_sharing() ->
     assert len(rows) == 1
     (row,) = rows.values()
     assert row["to_org"].startswith("none") and row["security_measures"]
+
+
+def test_a_processors_row_holds_what_its_flows_carry_and_its_contract_sets_retention() -> None:
+    """A DPO found the survey host's row listing audio recordings and the controllers'
+    retention schedule: the row holds what its own flows carry, from the controllers it
+    acts for, and says that the processor contract (not the answers) sets its retention."""
+    data = example_data("contract")
+    rows = rows_of(data)
+    (row,) = [r for r in rows.values() if r["register_key"].endswith("processor: formsco")]
+    assert "recording" not in row["data_items"].lower()
+    assert row["data_items"] == rows["hwn-2026-discharge/survey-export"]["data_items"]
+    assert row["from_org"] == "Healthwatch Northtown; Northtown Carers Centre"
+    assert "Anonymised transcripts" not in row["retention"]
+    assert "processor contract" in row["retention"] and "not recorded in the answers" in row["retention"]
+    # no flow to or from it: the answers do not show what it holds, and the row says so
+    data["sharing"] = [f for f in data["sharing"] if "formsco" not in (f["from"], f["to"])]
+    data["data_protection"]["processors"][0]["contract_in_place"] = False
+    data["data_protection"]["processors"][0].pop("contract_reference", None)
+    row = next(r for r in rows_of(data).values() if r["register_key"].endswith("processor: formsco"))
+    assert row["data_items"].startswith("not recorded in the answers")
+    assert row["retention"].startswith("not set: no processor contract")

@@ -111,13 +111,14 @@ def test_rights_follow_the_lawful_basis_without_overstating(tmp_path: Path) -> N
     texts = build_texts(example_data("contract"), tmp_path)
     notice = " ".join(texts["privacy-notice.md"].split())
     assert "Rights not listed do not apply" not in notice
-    assert ("You can also ask Healthwatch Northtown to delete your information. Because it relies on a "
-            "task in the public interest, this right is limited, not removed") in notice
+    # erasure under public task: limited (Article 17(3)(b)), listed as such, not left out
+    hwn = notice.split("With Healthwatch Northtown:", 1)[1].split("With Northtown Carers Centre:", 1)[0]
+    assert "a limited right to erasure" in hwn and "the right to erasure" not in hwn
     assert not [name for name, text in texts.items() if "different law." in text]
     own = "Each one has its own legal reason for using your information."
     assert [name for name, text in texts.items() if own in text]
     consent = " ".join(build_texts(consent_project(), tmp_path / "c")["privacy-notice.md"].split())
-    assert "this right is limited" not in consent
+    assert "a limited right to erasure" not in consent
 
 
 def test_processor_without_contract_is_said_once(tmp_path: Path) -> None:

@@ -121,7 +121,10 @@ def test_third_party_subjects_are_described_not_forbidden(built: dict[str, dict[
 
 def test_withdrawal_as_it_works_for_each_method(built: dict[str, dict[str, str]], tmp_path: Path) -> None:
     group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
-    assert "What you said before you left stays in our notes" in group
+    # the answers' own withdrawal, not a rule of the template's (dpia check advises when the
+    # answer does not say how it works in a group: tests/test_dpo_review.py)
+    assert "You can leave the group at any time. You can withdraw your answers until 1 July 2026" in group
+    assert "stays in our notes" not in group
     interview = flat(built["contract"][FOLDER + "interview.txt"]).split("Changing your mind", 1)[1]
     assert "You can stop the interview at any time" in interview
     assert "You can withdraw your answers until 1 July 2026" in interview
@@ -186,8 +189,8 @@ def test_short_version_for_people_who_may_lack_capacity(built: dict[str, dict[st
                        "If you have a question, contact Tom Okafor at Healthwatch Northtown."):
             assert needed in flat_text, (method, needed)
     assert "The group talk takes about 60 minutes." in flat(files[FOLDER + "short-version-focus-group.txt"])
-    assert "What you said before you left stays in our notes." in flat(
-        files[FOLDER + "short-version-focus-group.txt"])
+    assert ("You can leave the group at any time. You can ask us not to use what you said. "
+            "The last day to ask is 1 July 2026.") in flat(files[FOLDER + "short-version-focus-group.txt"])
     assert "14pt" in files[FOLDER + "short-version-interview.html"]
     for name in ("contract", "telephone"):  # nobody is expected to lack capacity
         assert not any("short-version" in k for k in built[name])
@@ -234,8 +237,8 @@ def test_consent_forms_one_statement_a_line_with_a_box_to_initial(
     rows = table_rows(html, "Please initial each box")
     statements = [re.sub(r"<[^>]+>", "", r.split("</th>")[0]) for r in rows]
     for needed in ("I have read the information sheet", "I take part because I want to",
-                   "is recorded and typed up", "quote my words", "as the information sheet says",
-                   "stays in the notes if I leave", "may contact me again"):
+                   "is recorded and typed up", "quote my words", "I agree that you use what I tell you",
+                   "I know how to withdraw", "may contact me again"):
         assert sum(needed in s for s in statements) == 1, needed
     assert all(r.endswith("<td></td>") for r in rows)  # an empty box beside each statement
     for who in ("The participant fills this in", "The person taking consent fills this in"):
@@ -540,13 +543,3 @@ def test_the_small_number_rule_is_said_once(typed: str, tmp_path: Path) -> None:
     assert sheet.count("If fewer than 5 people gave an answer, we do not publish the number.") == 1
 
 
-def test_focus_group_sheet_offers_no_withdrawal_a_group_talk_cannot_give(
-    built: dict[str, dict[str, str]],
-) -> None:
-    # The answers' withdrawal ("withdraw your answers until 1 July 2026") is for answers that
-    # can be taken back; a group talk stays in the notes: the sheet says what can be done.
-    group = flat(built["contract"][FOLDER + "focus-group.txt"]).split("Changing your mind", 1)[1]
-    group = group.split("Getting support", 1)[0]
-    assert "withdraw your answers" not in group
-    assert ("If you ask us, we will not quote you. To ask, contact Tom Okafor at Healthwatch "
-            "Northtown: email research@hwnorthtown.example.") in group

@@ -582,40 +582,6 @@ def test_only_prompting_imports_questionary() -> None:
     assert out.stdout.strip() == "False", out.stderr
 
 
-def test_record_measures_for_open_risks(tmp_path: Path, example_path: Path) -> None:
-    from conftest import TODAY
-
-    from dpia.assessment.assess import assess
-
-    path = tmp_path / "p.yaml"
-    path.write_text(example_path.read_text(encoding="utf-8"), encoding="utf-8")
-    project = load(path)
-    risks = list(assess(project, TODAY).risks)
-    open_ids = [r.id for r in risks if r.needs_measures and not r.has_measures]
-    assert open_ids
-    suggested = next(r for r in risks if r.id == open_ids[0]).suggested_measures
-    assert len(open_ids) >= 3
-    # Issue 12 point 7: a checklist per risk (tick the measures in place), the remaining
-    # risk, and one approval question at the end; nothing ticked leaves the risk open.
-    first = (SPACE + DOWN * len(suggested) + SPACE + ENTER  # the first suggestion and "Other"
-             + type_("Weekly access review") + DOWN + ENTER)  # remaining risk: medium
-    middle = (SPACE + ENTER + ENTER) * (len(open_ids) - 2)  # the first suggestion; low
-    last = ENTER  # nothing in place yet
-    recorded, said = with_keys("y" + first + middle + last + "y", lambda ask:
-                               questionnaire.record_risks(path, project, risks, ask()))
-    assert load(path) == recorded
-    entries = {e.id: e for e in recorded.risks}
-    assert set(open_ids[:-1]) <= set(entries)
-    assert open_ids[-1] not in entries
-    top = entries[open_ids[0]]
-    assert top.measures == [suggested[0], "Weekly access review"]
-    assert (top.effect, top.residual, top.approved) == ("reduced", "medium", True)
-    assert all(entries[i].approved for i in open_ids[:-1])
-    assert said.count("Article 36") == 1  # the help is shown once, not per risk
-    gaps = {g.id for g in assess(recorded, TODAY).gaps}
-    assert not [g for g in gaps if g.startswith("no-measures-") and open_ids[-1] not in g]
-
-
 def test_the_usual_checkins_are_accepted_in_one_answer(doc: dict[str, Any]) -> None:
     """Planning, analysis and findings, recommendations, dated from the project's start and
     end, in one answer (issue 12 point 4); the keys run out if the list is asked as well."""

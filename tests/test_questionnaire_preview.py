@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_keys import with_keys
+from prompt_keys import ENTER, with_keys
 
 from dpia.answers.loader import load
 
@@ -34,8 +34,8 @@ def _after(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[
         monkeypatch.setattr(cli, "_prompter", lambda: prompter)
         cli._after_questionnaire(project, args, offer_build=True)
 
-    # No measures recorded now (if offered), then no build.
-    _, said = with_keys("n" * 2, run)
+    # No measures ticked (nothing recorded: the risks stay open), then no build.
+    _, said = with_keys(ENTER + "n", run)
     assert asked[-1] == "Build the DPIA and the other documents now?"
     return said, project.project.summary
 

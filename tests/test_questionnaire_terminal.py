@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -97,6 +98,10 @@ SCRIPT: list[tuple[str, str]] = [
 ]
 
 
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
 def _spawn(args: list[str], cwd: Path) -> pexpect.spawn:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
@@ -115,16 +120,20 @@ def test_new_in_a_terminal_from_empty_passes_check(tmp_path: Path, run_dpia: Run
             child.expect_exact(text)
             if keys:
                 child.send(keys)
-        child.expect_exact("Record them now?")
-        child.send("y")
-        recorded = 0
-        # Each risk (issue 12 point 7): tick the first suggested measure in a checklist, low
-        # remaining; one approval question at the end (not yet), then no build.
-        while child.expect_exact(["measures are in place?", "approved all the measures"]) == 0:
-            child.send(" " + ENTER)
-            child.expect_exact("How high is the risk that remains?")
-            child.send(ENTER)
-            recorded += 1
+        # The measures (issue 12 point 7): one checklist, a heading per risk (passed over by
+        # the pointer); tick the first suggested measure under each; none still medium or
+        # high, so all low; one approval question (not yet), then no build.
+        child.expect_exact("measures are in place?")
+        child.expect_exact("Description:")  # the list is drawn, the pointed risk's harm under it
+        drawn = re.findall(r"Risk \d+ of \d+|\u25cb", _plain(child.before))
+        recorded = sum(1 for d in drawn if d.startswith("Risk"))
+        keys = "".join("" if d.startswith("Risk") else
+                       (" " if i > 0 and drawn[i - 1].startswith("Risk") else "") + DOWN
+                       for i, d in enumerate(drawn))
+        child.send(keys + ENTER)
+        child.expect_exact("still medium or high")
+        child.send(ENTER)
+        child.expect_exact("approved all the measures")
         child.send("n")
         child.expect_exact("Is a DPIA needed?")  # the summary, after the measures
         child.expect_exact("Build the DPIA")

@@ -34,12 +34,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]
 EXPECTED_RIGHTS = {
     "consent": {"erasure", "portability", "withdraw_consent"},
     "contract": {"erasure", "portability"},
-    "legal_obligation": set(),
+    "legal_obligation": {"erasure_limited"},
     "vital_interests": {"erasure"},
-    "public_task": {"object"},
+    "public_task": {"erasure_limited", "object"},
     "legitimate_interests": {"erasure", "object"},
 }
-OPTIONAL = {"erasure", "portability", "object", "withdraw_consent"}
+OPTIONAL = {"erasure", "erasure_limited", "portability", "object", "withdraw_consent"}
 
 
 def rights_section(text: str) -> str:
@@ -79,7 +79,8 @@ def test_mixed_bases_say_which_rights_apply_with_which_controller(built) -> None
     notice = " ".join(rights_section(built["contract"]["privacy-notice.txt"]).split())
     hwn, ncc = notice.split("With Northtown Carers Centre:")
     assert "With Healthwatch Northtown:" in hwn
-    assert "right to object" in hwn and "erasure" not in hwn
+    assert "right to object" in hwn and "the right to erasure" not in hwn
+    assert "a limited right to erasure" in hwn  # public task: Article 17(3)(b)
     assert "right to object" in ncc and "right to erasure" in ncc and "portability" not in ncc
     sheet = built["contract"]["participant-information/focus-group.txt"]
     assert "With Healthwatch Northtown, you can:" in sheet
@@ -148,7 +149,8 @@ def test_notice_says_plainly_when_nothing_is_shared(tmp_path: Path) -> None:
     data["sharing"] = []
     data["data_protection"]["processors"] = []
     files = build_texts(data, tmp_path)
-    assert "We do not share your information with any other organisation." in files["privacy-notice.txt"]
+    assert ("We do not plan to share your information with any other organisation."
+            in files["privacy-notice.txt"])
 
 
 def test_transfers_abroad_name_the_safeguard(tmp_path: Path) -> None:
@@ -548,7 +550,7 @@ def test_uncommon_answers_read_cleanly(variant: str, tmp_path: Path) -> None:
         assert "Where we rely on your consent" in notice
     else:
         notice = files["privacy-notice.txt"]
-        assert "We do not share your information with any other organisation." in notice
+        assert "We do not plan to share your information with any other organisation." in notice
         assert "Ask us if you would like to know more" in files[
             "participant-information/survey-introduction.txt"]
         assert "You can leave out any question or stop at any time." in files[

@@ -19,10 +19,10 @@ TEXT_WRITERS = ("notice", "participant", "agreement")
 
 
 def example_data(which: str) -> dict[str, Any]:
-    """'contract', 'embedded' or 'first-edition' (the contract example before the format's
-    second edition)."""
-    path = {"contract": CONTRACT_EXAMPLE, "first-edition": DATA / "first-edition-example.yaml"}.get(
-        which, EMBEDDED_EXAMPLE)
+    """'contract', 'embedded', 'capacity' (some may lack capacity) or 'first-edition' (the
+    contract example before the format's second edition)."""
+    path = {"contract": CONTRACT_EXAMPLE, "first-edition": DATA / "first-edition-example.yaml",
+            "capacity": DATA / "capacity-example.yaml"}.get(which, EMBEDDED_EXAMPLE)
     data, _ = parse(path.read_text(encoding="utf-8"))
     return copy.deepcopy(data)
 

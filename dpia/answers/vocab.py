@@ -318,6 +318,7 @@ Right = Literal[
     "rectification",
     "restriction",
     "erasure",
+    "erasure_limited",
     "portability",
     "object",
     "withdraw_consent",
@@ -328,6 +329,10 @@ RIGHTS: Final[dict[str, str]] = {
     "rectification": "the right to rectification (to have wrong information corrected)",
     "restriction": "the right to restrict processing (to limit how it is used)",
     "erasure": "the right to erasure (to have your information deleted)",
+    "erasure_limited": ("a limited right to erasure (information still needed for the task in "
+                        "the public interest or the legal duty is kept; it must be deleted once "
+                        "it is no longer needed, or if it was used unlawfully: UK GDPR Article "
+                        "17(3)(b))"),
     "portability": "the right to data portability (to get your information in a form you can reuse)",
     "object": "the right to object (to ask us to stop using your information)",
     "withdraw_consent": "the right to withdraw consent at any time",
@@ -338,19 +343,21 @@ RIGHTS_PLAIN: Final[dict[str, str]] = {
     "rectification": "ask us to correct anything that is wrong",
     "restriction": "ask us to limit how we use it",
     "erasure": "ask us to delete it",
+    "erasure_limited": "ask us to delete what we no longer need for this work",
     "portability": "ask for it in a form you can pass to someone else",
     "object": "ask us to stop using it",
     "withdraw_consent": "change your mind and withdraw your agreement",
 }
 # UK GDPR Articles 15-21: these three apply whatever the lawful basis.
 ALWAYS_RIGHTS: Final[tuple[Right, ...]] = ("access", "rectification", "restriction")
-# The rights that depend on the Article 6 basis (the regulator's table).
+# The rights that depend on the Article 6 basis (the regulator's table; under a public task
+# or a legal duty, erasure is limited by Article 17(3)(b) rather than absent).
 RIGHTS_BY_BASIS: Final[dict[str, tuple[Right, ...]]] = {
     "consent": ("erasure", "portability", "withdraw_consent"),
     "contract": ("erasure", "portability"),
-    "legal_obligation": (),
+    "legal_obligation": ("erasure_limited",),
     "vital_interests": ("erasure",),
-    "public_task": ("object",),
+    "public_task": ("erasure_limited", "object"),
     "legitimate_interests": ("erasure", "object"),
 }
 # Explicit consent under Article 9 can be withdrawn whatever the Article 6 basis.
@@ -420,6 +427,7 @@ RIGHT_NAMES: Final[dict[str, str]] = {
     "rectification": "rectification",
     "restriction": "restriction",
     "erasure": "erasure",
+    "erasure_limited": "deletion once no longer needed (limited)",
     "portability": "portability",
     "object": "to object",
     "withdraw_consent": "to withdraw consent",

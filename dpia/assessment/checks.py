@@ -25,6 +25,7 @@ from dpia.assessment.facts import (
     transfer_holders,
     withdrawal_deadline,
     withdrawal_explained,
+    withdrawal_mentions_groups,
 )
 from dpia.assessment.risk_rules import retention_unclear
 from dpia.assessment.risks import Risk
@@ -455,6 +456,18 @@ def _processing_gaps(p: Project, risks: list[Risk], today: date) -> Iterator[Gap
             "Say that answers cannot be taken back once given, because nobody can tell whose "
             "they are (people can stop or skip questions before they submit), or give each "
             "participant a reference they can quote to withdraw.",
+        )
+    if ("focus_group" in p.project.methods and p.processing.withdrawal
+            and not withdrawal_mentions_groups(p)):
+        yield Gap(
+            "withdrawal-focus-group", A, "processing.withdrawal",
+            "The focus-group information sheet tells people the withdrawal answer as it is, but "
+            "the answer does not say how it works in a group discussion, where one person's "
+            "words are in the notes and any recording among other people's.",
+            "Check that what it promises can be done for a focus group, or say in 'withdrawal' "
+            "what a group participant can take back (for example their words in the notes and "
+            "transcript) and what cannot be (for example the group recording until it is "
+            "deleted).",
         )
     if relies_on_consent(p) and p.findings.partners_may_reuse_data:
         yield Gap(

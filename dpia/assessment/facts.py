@@ -351,6 +351,29 @@ def withdrawal_deadline(p: Project) -> bool:
     return bool(_DEADLINE.search(str.__str__(p.processing.withdrawal)))
 
 
+_MONTHS = ("January|February|March|April|May|June|July|August|September|October|November"
+           "|December")
+_LAST_DAY = re.compile(
+    rf"\b(?:until|till|before|no later than|deadline|up to)\b\W+(?:the\s+)?"
+    rf"(\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}"
+    rf"|\d{{1,2}}/\d{{1,2}}/\d{{4}})",
+    re.IGNORECASE,
+)
+
+
+def withdrawal_last_day(p: Project) -> str | None:
+    """The date the withdrawal answer gives as its deadline, as written ('1 July 2026'), when
+    it gives one right after 'until', 'before' and the like; None otherwise."""
+    found = _LAST_DAY.search(str.__str__(p.processing.withdrawal))
+    return found.group(1) if found else None
+
+
+def withdrawal_mentions_groups(p: Project) -> bool:
+    """The withdrawal answer says how it works for a group discussion."""
+    return bool(re.search(r"\b(group|focus|discussion)", str.__str__(p.processing.withdrawal),
+                          re.IGNORECASE))
+
+
 def withdrawal_explained(p: Project) -> bool:
     """The withdrawal answer says what happens after its deadline: what can still be
     withdrawn and what cannot (e.g. answers already anonymised and analysed)."""

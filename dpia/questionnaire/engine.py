@@ -38,7 +38,6 @@ from dpia.questionnaire.questions import (
 )
 
 if TYPE_CHECKING:
-    from dpia.assessment.risks import Risk
     from dpia.questionnaire.prompting import Prompter
 
 PromptFactory = Callable[[], "Prompter"]
@@ -215,56 +214,3 @@ def _stop_edit(path: Path, data: dict[str, Any], edited: dict[str, Any], shown: 
         return WORDING.edit_interrupted.format(path=shown) + note
     save_raw(data, path)
     return WORDING.edit_interrupted_errors.format(path=shown) + note
-
-
-def _save_if_valid(data: dict[str, Any], path: Path) -> Project | None:
-    done, _ = validate(data)
-    if done is not None:
-        save(done, path)
-    return done
-
-
-def record_risks(
-    path: Path, project: Project, risks: list[Risk], prompter: Prompter, shown: str | None = None,
-) -> Project:
-    """Offer to record measures for each medium or high risk that has none; save them."""
-    from dpia.questionnaire.asking import OTHER, split
-    from dpia.questionnaire.questions import RISK_WORDING as W
-
-    open_risks = [r for r in risks if r.needs_measures and not r.has_measures]
-    prompter.say("")
-    prompter.say(W.offer_help, "help")
-    if not open_risks or not prompter.confirm(W.offer.format(n=len(open_risks)), default=True):
-        return project
-    data = to_data(project)
-    entries: list[dict[str, Any]] = data.setdefault("risks", [])
-    recorded: list[dict[str, Any]] = []
-    for n, risk in enumerate(open_risks, start=1):
-        prompter.say("")
-        prompter.say(W.head.format(n=n, total=len(open_risks), title=risk.title, level=risk.level),
-                     "section")
-        prompter.say(risk.harm, "help")
-        options = [(m, m, None) for m in risk.suggested_measures] + [
-            (OTHER, WORDING.other_choice, None)]
-        ticked = prompter.checkbox(W.measures, options)
-        measures = [m for m in ticked if m != OTHER]
-        if OTHER in ticked:
-            measures += split(prompter.text(W.other_text))
-        if not measures:  # none in place yet: the risk stays open, listed by dpia check
-            continue
-        if not recorded:
-            prompter.say(W.residual_help, "help")
-        residual = prompter.select(W.residual, [(c, lbl, None) for c, lbl in vocab.LEVELS.items()],
-                                   default="low")
-        entry: dict[str, Any] = {"id": risk.id, "measures": measures, "effect": "reduced",
-                                 "residual": residual}
-        recorded.append(entry)
-        entries[:] = [e for e in entries if e.get("id") != risk.id] + [entry]
-        _save_if_valid(data, path)
-    if recorded and prompter.confirm(W.approved, default=False):
-        for entry in recorded:
-            entry["approved"] = True
-    done = _save_if_valid(data, path)
-    project = done or project
-    prompter.say(W.saved.format(n=len(recorded), path=shown or path), "ok")
-    return project

@@ -29,6 +29,7 @@ from prompt_toolkit.styles import Style
 
 from dpia.answers.validate import MAX_TEXT
 
+HEADING = "__heading__"  # an option with this value heads a group in a checklist: never ticked
 TOO_LONG = "too long: one answer may hold at most {limit:,} characters; shorten it"
 # (value, label, description or None)
 Option = tuple[str, str, str | None]
@@ -43,6 +44,7 @@ STYLE = Style(
         ("highlighted", "fg:ansicyan bold"),
         ("selected", "fg:ansigreen"),
         ("instruction", "fg:ansibrightblack"),
+        ("separator", "bold"),
         ("text", ""),
     ]
 )
@@ -93,7 +95,7 @@ class Prompter:
         return str(question.unsafe_ask())
 
     def select(self, message: str, options: Sequence[Option], *, default: str | None = None) -> str:
-        choices = [questionary.Choice(label, value=value, description=desc)
+        choices = [questionary.Choice(label, value=value, description=_wrapped(desc))
                    for value, label, desc in options]
         start = next((c for c in choices if c.value == default), None)
         answer = _ask(questionary.select(
@@ -106,7 +108,10 @@ class Prompter:
         self, message: str, options: Sequence[Option], *, checked: Collection[str] = (),
         check: Check | None = None,
     ) -> list[str]:
-        choices = [questionary.Choice(label, value=value, description=desc,
+        """Tick any of ``options``; one whose value is :data:`HEADING` is a heading over the
+        options after it, shown but never pointed at nor ticked."""
+        choices = [questionary.Separator(label) if value == HEADING else
+                   questionary.Choice(label, value=value, description=_wrapped(desc),
                                       checked=value in checked)
                    for value, label, desc in options]
         answer = _ask(questionary.checkbox(
@@ -114,13 +119,37 @@ class Prompter:
             style=STYLE, instruction="(Space ticks or unticks, Enter confirms)", **self._io,
         ))
         if len(answer) > 1:  # questionary shows only "done (N selections)"
-            labels = {value: label for value, label, _ in options}
-            self.say(TICKED.format(labels="; ".join(labels.get(a, str(a)) for a in answer)), "ok")
+            self.say(_ticked(options, answer), "ok")
         return [str(a) for a in answer]
 
     def confirm(self, message: str, *, default: bool = True) -> bool:
         answer = _ask(questionary.confirm(message, default=default, style=STYLE, **self._io))
         return bool(answer)
+
+
+def _ticked(options: Sequence[Option], answer: Collection[Any]) -> str:
+    """What was ticked, in one line; in a list with headings, a line per heading ticked under."""
+    groups: list[tuple[str, list[str]]] = [("", [])]
+    for value, label, _ in options:
+        if value == HEADING:
+            groups.append((label, []))
+        elif value in answer:
+            groups[-1][1].append(label)
+    lines = [TICKED.format(labels=(f"{head}: " if head else "") + "; ".join(labels))
+             for head, labels in groups if labels]
+    return "\n".join(lines)
+
+
+_DESCRIBED = len("  Description: ")  # questionary's prefix to the pointed choice's description
+
+
+def _wrapped(description: str | None) -> str | None:
+    """A choice's description wrapped to the terminal, in line under its first line
+    (questionary shows it on one line, cut at the edge of the terminal)."""
+    if not description:
+        return description
+    width = shutil.get_terminal_size((80, 24)).columns - 1 - _DESCRIBED
+    return ("\n" + " " * _DESCRIBED).join(textwrap.wrap(description, max(20, width)))
 
 
 _STOP = KeyBindings()

@@ -1321,16 +1321,22 @@ def section_for_path(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class RiskWording:
-    """After the checks: recording the measures for each medium or high risk."""
+    """After the checks: the measures in place for every medium or high risk, in one checklist."""
 
-    offer: str = "{n} risk(s) need measures before the DPIA can be signed off. Record them now?"
     offer_help: str = (
-        "Tick the measures in place for each risk."
+        "Tick the measures in place under each risk. Enter with nothing ticked leaves them "
+        "for later; dpia check lists them."
     )
     head: str = "Risk {n} of {total}: {title} ({level} before measures)"
-    measures: str = "Which of these measures are in place? (none: Enter)"
-    other_text: str = "Type the other measures (separate several with ;)"
-    residual: str = "How high is the risk that remains?"
+    measures: str = "Which of these measures are in place?"
+    other_text: str = "Type the other measures for {title} (separate several with ;)"
+    none_recorded: str = "No measures recorded: {n} risk(s) stay open until you record them."
+    residual: str = (
+        "Which of these risks are still medium or high after the measures you ticked? "
+        "(any left unticked is recorded as low)"
+    )
+    still: str = "{title} ({level} before measures)"
+    level: str = "How high is the risk that remains for {title}?"
     residual_help: str = (
         "A high remaining risk means the ICO must be consulted before the work starts "
         "(UK GDPR Article 36)."

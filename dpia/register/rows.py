@@ -189,7 +189,7 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             if flow.is_personal else words.get("not_personal"),
             "review_date": flow.review,
         }
-    senders = _join(p.org(c).name for c in facts.holdings(p).collectors)
+    controllers = _join(p.org(c).name for c in p.controller_ids)
     data_items = _join(vocab.label(vocab.PERSONAL_DATA, d) for d in pr.personal_data)
     next_review = p.signoff.next_review if p.signoff else None
     for proc in dp.processors:
@@ -198,17 +198,23 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             continue
         org = p.org(proc.organisation)
         country, safeguard = _transfers(facts.transfers_of(p, org.id), words.get("none"))
+        # What it holds, as far as the answers show: the personal data of the flows to or
+        # from it (never the whole project's list: a survey host does not hold recordings).
+        held = [f for f in p.sharing if f.is_personal and proc.organisation in (f.from_, f.to)]
         rows[key] = {
             **common(True),
             "register_key": key,
             "status": _dated_status(p.project.start, p.project.end, today),
-            "from_org": senders,
+            "from_org": controllers,
             "to_org": org.name,
             "recipient_type": vocab.ORG_TYPES[org.type],
             "recipient_relationship": vocab.DATA_PROTECTION_ROLES["processor"],
             "purpose": f"{words.get('processor_holds', '')}{proc.service}",
-            "data_items": data_items,
-            "identifiability": vocab.IDENTIFIABILITY["identifiable"],
+            "data_items": _join(dict.fromkeys(d for f in held for d in f.data))
+            or words.get("processor_data"),
+            "identifiability": vocab.IDENTIFIABILITY[
+                "identifiable" if not held or any(f.identifiability == "identifiable" for f in held)
+                else "pseudonymised"],
             "article6_basis": _bases(p),
             "agreement_reference": proc.contract_reference if proc.contract_in_place else None,
             "processor_contract": vocab.YES_NO["yes" if proc.contract_in_place else "no"],
@@ -219,7 +225,8 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
             "ends": p.project.end,
             "transfer_country": country,
             "transfer_safeguard": safeguard,
-            "retention": _retention(pr.retention),
+            "retention": words.get("processor_retention" if proc.contract_in_place
+                                   else "processor_retention_no_contract"),
             "review_date": next_review,
         }
     if not rows:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from dpia.assessment import facts
 from dpia.render import pictograms
 from dpia.render.templating import render
 
@@ -72,8 +73,10 @@ def points(ctx: dict[str, Any]) -> list[Point]:
         out.append(Point("people", ["You can tell us about other people.",
                                     "Please do not say their names."]))
     out.append(Point("people", ["If someone is not safe, we may tell someone who can help."]))
-    out.append(Point("calendar", ["You can change your mind.", "There may be a last day for this.",
-                                  "Ask us what it is."]))
+    last_day = facts.withdrawal_last_day(p)
+    out.append(Point("calendar", ["You can change your mind."] + (
+        [f"The last day to tell us is {last_day}."] if last_day
+        else ["There may be a last day for this.", "Ask us what it is."])))
     if pr.retention:
         out.append(Point("bin", ["We delete your details when we no longer need them."]))
     if ctx["may_lack_capacity"]:

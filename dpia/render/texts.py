@@ -198,6 +198,7 @@ def text_context(job: Job) -> dict[str, Any]:
         basis_groups=basis_groups(p),
         consent_relied_on=relies_on_consent(p),
         withdrawal_deadline=facts.withdrawal_deadline(p),
+        withdrawal_last_day=facts.withdrawal_last_day(p),
         answer_holders=answer_holders(p),
         answer_processors=answer_processors(p),
         other_sources=other_sources(p),
