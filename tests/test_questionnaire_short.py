@@ -413,3 +413,52 @@ def test_the_basis_detail_is_left_to_dpia_edit(doc: dict[str, Any]) -> None:
     with_keys(type_("Section 221 of the 2007 Act"), run)
     assert edited == ["Anything to add about the basis?"]
     assert doc["processing"]["lawful_basis_detail"] == "Section 221 of the 2007 Act"
+
+
+def test_ctrl_c_among_organisations_named_together_keeps_every_name(tmp_path: Path) -> None:
+    """Stopped at the first organisation's questions: every name typed is saved, and the
+    resumed questionnaire asks each what it has not answered (the first one's DPO too)."""
+    from test_questionnaire import PROJECT
+
+    from dpia.answers.loader import INCOMPLETE_KEY, parse, read_text
+    from dpia.errors import QuestionnaireStopped
+    from dpia.questionnaire import engine as questionnaire
+
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(PROJECT + type_("Healthwatch Northtown; Northtown General Hospital")
+                  + ENTER  # the kind the first name says: accepted
+                  + CTRL_C,  # at its administrative details
+                  lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
+    assert [o["name"] for o in data["organisations"]] == [
+        "Healthwatch Northtown", "Northtown General Hospital"]
+    rest = (
+        "n" + type_("Priya Shah, dpo@hw.example")  # Healthwatch: details later; its DPO
+        + DOWN + ENTER + type_("IG Team, ig@ngh.example")  # the hospital: an NHS trust; DPO
+        + ENTER + ENTER + ENTER  # done; lead; not commissioned
+        + ENTER + ENTER + ENTER * 5  # Healthwatch alone; no processors; the rest
+    )
+    with pytest.raises(QuestionnaireStopped):  # the keys run out in a later section
+        with_keys(rest, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    hwn, ngh = data["organisations"]
+    assert hwn["dpo"] == {"name": "Priya Shah", "email": "dpo@hw.example"}
+    assert ngh["type"] == "nhs_trust" and ngh["dpo"]["email"] == "ig@ngh.example"
+    assert data["data_protection"]["controllers"]["organisations"] == ["healthwatch-northtown"]
+
+
+def test_a_kind_the_name_says_may_be_changed(doc: dict[str, Any]) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    asked, said = asked_in(doc, "organisations", (
+        type_("Northtown Council; Opinion Works Ltd")
+        + DOWN * 2 + ENTER  # change: Opinion Works Ltd (company)
+        + DOWN + ENTER  # other organisation (the pointer starts on company)
+        + ENTER  # the kinds, as changed: accepted
+        + "n" + type_("IG, ig@council.example")  # the council: details later; its DPO
+        + ENTER + ENTER + ENTER))  # done; the council leads; not commissioned
+    assert [o["type"] for o in doc["organisations"]] == ["local_authority", "other"]
+    assert "  Opinion Works Ltd: other organisation" in said
+    assert sum(a.startswith("The kinds of organisation their names say") for a in asked) == 2

@@ -497,6 +497,13 @@ class Interview(Proposing):
             if isinstance(item, dict):
                 # After Ctrl-C the last item may be half answered: offer all it lacks.
                 sub: Mode = "fix" if mode in ("fix", "all") else "required"
+                if mode == "missing" and r.names:  # named together: any may be half answered
+                    stopped = check_value(loc + (i,), item)[1] is not None
+                    if stopped:
+                        self.p.say(WORDING.resume_item.format(
+                            item=r.item, n=i + 1, summary=r.summary(item, self.state())), "section")
+                    self._named_item(r, item, loc + (i,), named=not stopped)
+                    continue
                 if mode == "missing" and i == len(items) - 1:
                     sub = "missing"
                     if check_value(loc + (i,), item)[1] is not None:  # stopped part-way through it
@@ -615,30 +622,37 @@ class Interview(Proposing):
             taken = [str(i.get("id")) for i in items if isinstance(i, dict)]
             items.append({"name": name, "id": suggest_id(name, taken)})
         if r.said is not None:
-            self._said(r, r.said, r.said_question, items[start:], loc + (start,))
+            self._said(r, r.said, r.said_question, items, start, loc)
         for index in range(start, len(items)):
-            item = items[index]
-            adding, self.adding = self.adding, item
-            adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
-            self.heading = WORDING.named.format(name=item["name"])
-            try:
-                self._item(r, item, loc + (index,), "missing")
-            finally:
-                self.adding, self.heading = adding, ""
-                self.notes["adding_org"] = adding_org
+            self._named_item(r, items[index], loc + (index,))
 
-    def _said(self, r: Repeat, q: Ask, question: str, items: list[dict[str, Any]],
+    def _named_item(self, r: Repeat, item: dict[str, Any], loc: Loc, named: bool = True) -> None:
+        """What an item named with the others has not answered (nor left for later), under
+        its name, as while it is being added; on resume too, as any of them may be half
+        answered."""
+        adding, self.adding = self.adding, item
+        adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
+        if named:  # said before its first question asked, if any
+            self.heading = WORDING.named.format(name=item.get("name") or item.get("id"))
+        try:
+            self._item(r, item, loc, "missing")
+        finally:
+            self.adding, self.heading = adding, ""
+            self.notes["adding_org"] = adding_org
+
+    def _said(self, r: Repeat, q: Ask, question: str, items: list[dict[str, Any]], start: int,
               loc: Loc) -> None:
         """The answer to ``q`` that each new item's name says (e.g. 'Ltd': a company), shown
         for all of them in one question: accepted together, or one changed at a time; the
         items whose name says nothing are asked it with the rest of their questions."""
         said: list[dict[str, Any]] = []
-        for item in items:
+        before = self.item
+        for item in items[start:]:
             self.item = item
             if (value := q.default(self.state()) if callable(q.default) else None) is not None:
                 _set(item, q.path, value)
                 said.append(item)
-        self.item = {}
+        self.item = before
         try:
             while said:
                 for item in said:
@@ -656,7 +670,8 @@ class Interview(Proposing):
                 saved = self.mode, self.item
                 self.mode, self.item = "all", item
                 try:
-                    self._ask(q, item, loc, r.nodes)
+                    index = next(i for i, listed in enumerate(items) if listed is item)
+                    self._ask(q, item, loc + (index,), r.nodes)
                 finally:
                     self.mode, self.item = saved
                     self.heading = ""
