@@ -462,3 +462,24 @@ def test_a_kind_the_name_says_may_be_changed(doc: dict[str, Any]) -> None:
     assert [o["type"] for o in doc["organisations"]] == ["local_authority", "other"]
     assert "  Opinion Works Ltd: other organisation" in said
     assert sum(a.startswith("The kinds of organisation their names say") for a in asked) == 2
+
+
+def test_ctrl_c_among_processors_ticked_keeps_each_and_resume_asks_the_rest(
+        doc: dict[str, Any]) -> None:
+    del doc["data_protection"]["processors"]
+    doc["data_protection"]["controllers"] = {"arrangement": "sole", "organisations": ["hwn"]}
+    with pytest.raises(KeyboardInterrupt):
+        ask_section(doc, "roles", DOWN * 2 + SPACE + DOWN + SPACE + ENTER + CTRL_C)
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco"}, {"organisation": "typeright"}]
+    said = ask_section(doc, "roles", (
+        type_("Survey hosting") + UP * 2 + ENTER + DOWN + ENTER  # formsco: yes; the UK
+        + type_("Transcription") + UP + ENTER + ENTER  # typeright: no, not yet; not stored
+        + ENTER  # the list: done
+        + ENTER * 6))
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
+         "location": "United Kingdom", "holds_data": True},
+        {"organisation": "typeright", "service": "Transcription", "contract_in_place": False,
+         "holds_data": False}]
+    assert "Carrying on with processor 2" in said

@@ -497,7 +497,8 @@ class Interview(Proposing):
             if isinstance(item, dict):
                 # After Ctrl-C the last item may be half answered: offer all it lacks.
                 sub: Mode = "fix" if mode in ("fix", "all") else "required"
-                if mode == "missing" and r.names:  # named together: any may be half answered
+                if mode == "missing" and (r.names or r.pick):  # started together: any may be
+                    # half answered
                     stopped = check_value(loc + (i,), item)[1] is not None
                     if stopped:
                         self.p.say(WORDING.resume_item.format(
@@ -592,17 +593,13 @@ class Interview(Proposing):
                 self.p.say(said.format(name=org_name(self.state(), added), question=pick.text),
                            "ok")
             chosen = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
-        for org in ticked:
+        start = len(items)
+        for org in ticked:  # all listed at once, so that Ctrl-C keeps every one ticked
             item: dict[str, Any] = {}
             _set(item, pick.path, org)
             items.append(item)
-            adding, self.adding = self.adding, item
-            self.heading = WORDING.picked.format(Item=r.item[0].upper() + r.item[1:],
-                                                 name=org_name(self.state(), org))
-            try:
-                self._item(r, item, loc + (len(items) - 1,), "missing")
-            finally:
-                self.adding, self.heading = adding, ""
+        for index in range(start, len(items)):
+            self._named_item(r, items[index], loc + (index,))
 
     def _named(self, r: Repeat, items: list[Any], loc: Loc) -> None:
         """A new list started from its items' names, typed in one answer (``r.names``); each
@@ -627,12 +624,16 @@ class Interview(Proposing):
             self._named_item(r, items[index], loc + (index,))
 
     def _named_item(self, r: Repeat, item: dict[str, Any], loc: Loc, named: bool = True) -> None:
-        """What an item named with the others has not answered (nor left for later), under
-        its name, as while it is being added; on resume too, as any of them may be half
-        answered."""
+        """What an item named (or ticked) with the others has not answered (nor left for
+        later), under its name, as while it is being added; on resume too, as any of them may
+        be half answered."""
         adding, self.adding = self.adding, item
         adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
-        if named:  # said before its first question asked, if any
+        if named and r.pick is not None:  # said before its first question asked, if any
+            self.heading = WORDING.picked.format(
+                Item=r.item[0].upper() + r.item[1:],
+                name=org_name(self.state(), str(_get(item, r.pick.path)[1])))
+        elif named:
             self.heading = WORDING.named.format(name=item.get("name") or item.get("id"))
         try:
             self._item(r, item, loc, "missing")
