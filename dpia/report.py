@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment.checks import GAP_LEVELS
-from dpia.assessment.screening import NOT_ASSESSED, SOURCES
+from dpia.assessment.screening import SOURCES
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -138,7 +138,7 @@ def check_json(project: Project, a: Assessment, source: str = "") -> dict[str, A
                 {"id": c.id, "source": c.source, "title": c.title, "reasons": list(c.reasons)}
                 for c in s.criteria
             ],
-            "not_assessed": list(NOT_ASSESSED),
+            "not_assessed": list(s.not_assessed),
         },
         "risks": [
             {
@@ -167,11 +167,19 @@ _VERDICT_STYLE = {"required": "bold red", "recommended": "bold yellow", "not req
 _LEVEL_STYLE = {"high": "red", "medium": "yellow", "low": "green"}
 
 
+def _status(project: Project, a: Assessment, draft: str) -> str:
+    """Signed off or not, never a plain "signed off" while gaps that block sign-off are open."""
+    if project.is_draft:
+        return draft
+    n = len(a.blocking_gaps)
+    return "signed off" if not n else f"sign-off recorded, but {n} gap(s) that block it are open"
+
+
 def print_check(project: Project, a: Assessment, edit_file: str | None = None) -> None:
     """The check summary; with ``edit_file``, each gap also names the `dpia edit` command."""
     con = _console()
     s = a.screening
-    status = "DRAFT (not signed off)" if project.is_draft else "signed off"
+    status = _status(project, a, "DRAFT (not signed off)")
     title = project.project.title
     _wrap(
         con, f"{title} ({project.project.id}, answers {a.fingerprint}, {status})", 0, 2,
@@ -192,7 +200,7 @@ def print_check(project: Project, a: Assessment, edit_file: str | None = None) -
         con,
         f"Large scale means {s.settings.large_scale_threshold} or more participants "
         "(a setting: change it with --large-scale). Not shown by the answers, so consider "
-        f"them yourself: {'; '.join(NOT_ASSESSED)}.",
+        f"them yourself: {'; '.join(s.not_assessed)}.",
         2,
         style="dim",
     )
@@ -225,7 +233,7 @@ def print_summary(project: Project, a: Assessment, file: str) -> None:
                   overflow="ignore", no_wrap=True)
 
     s = a.screening
-    status = "draft, not signed off" if project.is_draft else "signed off"
+    status = _status(project, a, "draft, not signed off")
     one_line(f"{project.project.title} ({status})", "bold")
     criteria = "; ".join(c.title for c in s.criteria) or "none of the high-risk criteria applies"
     con.print(f"[bold]Is a DPIA needed?[/] [{_VERDICT_STYLE[s.verdict]}]{s.verdict.upper()}[/]")

@@ -6,6 +6,7 @@ faces' for audio-only recordings, third-person 'Participants can' in a text that
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -81,6 +82,37 @@ def test_register_rows_show_an_unsigned_dpia_as_draft() -> None:
     assert not any("DRAFT" in str(r["dpia_reference"]) for r in signed_rows)
 
 
+def test_a_sign_off_recorded_with_blocking_gaps_open_is_not_a_plain_yes(built: dict[str, Path]) -> None:
+    # The DPIA says nobody should sign while a gap that blocks sign-off is open: the register's
+    # Projects sheet and the agreement record say so, with the same count the checks give.
+    project = project_from(example_data("contract"))
+    a = assess(project, TODAY)
+    n = len(a.blocking_gaps)
+    assert n > 1 and not project.is_draft
+    said = f"recorded as signed off, but {n} gaps that block sign-off are still open"
+    assert project_rows(project, a)[project.project.id]["signed_off"] == said
+    agreement = " ".join((built["contract"] / "partnership-agreement.md").read_text("utf-8").split())
+    assert f"The data protection impact assessment (DPIA) is {said}." in agreement
+    assert "is signed off." not in agreement
+    dpia_md = (built["contract"] / "dpia.md").read_text("utf-8")
+    assert f"| Status | R{said[1:]}: see Annex A. Measures approved" in dpia_md
+    one = dataclasses.replace(a, gaps=(a.blocking_gaps[0],))
+    assert project_rows(project, one)[project.project.id]["signed_off"] == (
+        "recorded as signed off, but 1 gap that blocks sign-off is still open")
+    closed = dataclasses.replace(a, gaps=tuple(g for g in a.gaps if not g.blocks))
+    assert project_rows(project, closed)[project.project.id]["signed_off"] == "yes"
+
+
+def test_check_and_build_summaries_do_not_say_signed_off_while_gaps_block_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from dpia.cli import main
+
+    main(["check", str(DATA / "contract-example.yaml"), "--date", TODAY.isoformat()])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "sign-off recorded, but 7 gap(s) that block it are open" in said
+    assert "signed off)" not in said
+
+
 @pytest.mark.parametrize("name", PROJECTS)
 def test_no_double_escaping_in_html(built: dict[str, Path], name: str) -> None:
     for file, text in texts(built[name], ".html").items():
@@ -112,3 +144,30 @@ def test_texts_that_say_you_never_say_participants_can(built: dict[str, Path], n
     for file, text in texts(built[name], ".md", ".txt", ".html").items():
         if file.startswith(("privacy-notice", "participant-information/")):
             assert not re.search(r"\b(Participants|Respondents) can\b", text), file
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_where_people_were_told_names_the_texts_the_build_wrote(
+    name: str, built: dict[str, Path]
+) -> None:
+    # The register named a survey introduction for projects with no survey, and never the
+    # consultee sheet: it now names the participant texts this project's build writes.
+    from dpia.render.participant import FOLDER, participant_texts
+
+    project = project_from(data_of(name))
+    written = {p.name.split(".")[0] for p in (built[name] / FOLDER).iterdir()}
+    texts = {stem for _kind, stem, _subject in participant_texts(project)}
+    assert texts == {s for s in written if not s.startswith("consent-form")}
+    told = {str(r["where_told"]) for r in sharing_rows(project, assess(project, TODAY)).values()}
+    assert len(told) == 1
+    where = told.pop()
+    methods = project.project.methods
+    assert ("survey introduction" in where) == any(m.endswith("survey") for m in methods)
+    assert ("personal consultee" in where) == project.processing.may_lack_capacity
+    assert ("short version" in where) == project.processing.may_lack_capacity
+    assert "Easy Read summary" in where
+    if name == "capacity":
+        assert where.endswith("information sheets for focus groups and interviews; short versions "
+                              "of the information sheets, for people who may find it hard to "
+                              "decide; information for a personal consultee (Mental Capacity Act "
+                              "2005); Easy Read summary")

@@ -261,7 +261,7 @@ def test_consent_forms_one_statement_a_line_with_a_box_to_initial(
 def test_consultee_information_only_when_capacity_may_be_lacking(built: dict[str, dict[str, str]]) -> None:
     assert not any("consultee-information" in k for k in built["contract"])
     text = flat(built["capacity"][FOLDER + "consultee-information.txt"])
-    for needed in ("sections 30 to 34 of the Mental Capacity Act 2005",
+    for needed in ("It is called the Mental Capacity Act 2005.",
                    "If you think they would not want to take part, we will not include them.",
                    "A trained researcher checks before each session",  # from capacity_approach
                    "We stop at once if the person seems upset",
@@ -269,6 +269,76 @@ def test_consultee_information_only_when_capacity_may_be_lacking(built: dict[str
         assert needed in text, needed
     s = readability.score("information_sheet", built["capacity"][FOLDER + "consultee-information.txt"])
     assert s.meets_target
+
+
+def test_consultee_sheet_says_what_the_law_requires_not_that_the_project_was_approved(
+    built: dict[str, dict[str, str]], tmp_path: Path,
+) -> None:
+    # The capacity DPIA says the section 31 approval is not in the answers: the sheet must be
+    # true whatever its status, and the build tells the reader to check it.
+    from conftest import TODAY
+    from texts_helpers import project_from
+
+    from dpia.assessment.assess import assess
+    from dpia.render import Job, participant
+
+    text = flat(built["capacity"][FOLDER + "consultee-information.txt"])
+    assert "The law lets us ask" not in text
+    assert re.search(r"\b(is|was|has been|have been) approved\b", text) is None
+    for needed in (
+        "First, a research ethics committee, or another body the law recognises, must approve "
+        "the project. We must not ask for your advice before that.",
+        # section 32(2): caring, not for pay; 32(3): failing that, a nominated consultee with
+        # no connection with the project
+        "A personal consultee looks after the person, or cares about how they are. It must not "
+        "be their paid job to care for them.",
+        "If nobody like this can be found, the law lets us ask someone who has no connection "
+        "with the project instead.",
+    ):
+        assert needed in text, needed
+    project = project_from(data_of("capacity"))
+    outputs = participant.write(Job(project, assess(project, TODAY), tmp_path))
+    (sheet,) = [o for o in outputs if o.path.name == "consultee-information.txt"]
+    assert participant.APPROVAL_NOTE in sheet.notes and "section 31" in participant.APPROVAL_NOTE
+
+
+def test_consultee_sheet_gives_the_data_protection_contact_and_rights(
+    built: dict[str, dict[str, str]],
+) -> None:
+    text = flat(built["capacity"][FOLDER + "consultee-information.txt"])
+    sheet = flat(built["capacity"][FOLDER + "interview.txt"])
+    same_as_sheet = (  # the information sheet's own sentences, from the same macros
+        "To ask, contact Priya Shah at Healthwatch Northtown: email dpo@hwnorthtown.example or "
+        "phone 01632 960123. It is free.",
+        "For questions about your information, contact the Data Protection Officer at "
+        "Healthwatch Northtown: email dpo@hwnorthtown.example or phone 01632 960123.",
+        "You can also complain to the Information Commissioner's Office (ICO).",
+        "You can read more about how we use your information at "
+        "https://example.org/healthwatch-northtown/privacy",
+    )
+    for needed in same_as_sheet:
+        assert needed in text and needed in sheet, needed
+    assert "Your rights ----------- These rights are about what we record about you." in text
+    assert "- ask us for a copy of what we hold about you" in built["capacity"][
+        FOLDER + "consultee-information.txt"]
+    assert ("We write down your name, how you know the person, and the advice you give us."
+            in text)
+    assert "We do not ask for your name" not in text  # a consultee's name is recorded
+
+
+def test_privacy_notice_says_what_is_recorded_about_a_consultee(
+    built: dict[str, dict[str, str]],
+) -> None:
+    from dpia.render.notice import CONSULTEE_NOTE
+
+    notice = flat(built["capacity"]["privacy-notice.txt"])
+    for needed in ("This person is called a personal consultee.",
+                   "We record the consultee's name, how they know the person, and their advice.",
+                   "We use this to show that we asked for their advice first, and followed it.",
+                   "What we record about a personal consultee comes from the consultee."):
+        assert needed in notice, needed
+    assert "consultee" not in built["contract"]["privacy-notice.txt"]
+    assert "lawful basis" in CONSULTEE_NOTE
 
 
 @pytest.mark.parametrize("name", ["contract", "capacity", "telephone"])

@@ -70,6 +70,19 @@ def test_criterion_fires_with_its_reason(criterion: str, changes: dict[str, Any]
     assert reason in reasons
 
 
+def test_people_talked_about_and_not_told_directly_are_invisible_processing() -> None:
+    # Step 2 relies on Article 14(5)(b) for them: the screening cannot call that unknown.
+    talked_about = change(
+        {"processing.third_party_subjects": ["the person the carer looks after"]}, benign())
+    s = screen(project(talked_about))
+    (reason,) = fired(talked_about)["invisible-processing"]
+    assert reason.startswith("processing.third_party_subjects: the person the carer looks after")
+    assert "not told directly" in reason and "14(5)(b)" in reason
+    assert s.verdict == "required"  # on the regulator's list: one is enough
+    assert not any("invisible processing" in n for n in s.not_assessed)
+    assert "invisible-processing" not in fired(benign())
+
+
 # (criterion, changes that come close but must not fire it)
 QUIET: list[tuple[str, dict[str, Any]]] = [
     ("large-scale", {"processing.approx_participants": "999"}),
@@ -167,9 +180,11 @@ def test_criteria_the_answers_cannot_show_are_named_for_reviewers() -> None:
     tested = " ".join(title.lower() for _, _, title, _ in CRITERIA)
     named = " ".join(NOT_ASSESSED)
     for words in ("profiling", "automated decisions", "monitoring", "innovative technology",
-                  "denying people a service", "invisible processing", "physical safety",
-                  "children", "marketing"):
+                  "denying people a service", "physical safety", "children", "marketing"):
         assert words in named and words not in tested
+    # tested when the answers show it (people talked about), otherwise left for reviewers
+    assert "invisible processing" in named and "invisible processing" in tested
+    assert any("invisible processing" in n for n in screen(project(benign())).not_assessed)
     for words in ("genetic", "sensitive", "vulnerable", "large-scale", "combining"):
         assert words in tested
 

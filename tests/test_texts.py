@@ -350,7 +350,7 @@ def test_agreement_records_roles_and_signatures(built) -> None:
                    "Partners may not reuse the data", "If a partner disagrees or wants findings held back",
                    "Healthwatch Northtown leads on any personal data breach",
                    "Designated Safeguarding Lead",
-                   "The data protection impact assessment (DPIA) is signed off"):
+                   "The data protection impact assessment (DPIA) is recorded as signed off, but"):
         assert phrase in text
     html = built["contract"]["partnership-agreement.html"]
     assert html.count('<table class="signature">') == 3

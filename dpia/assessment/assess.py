@@ -40,6 +40,21 @@ class Assessment:
         return [g for g in self.gaps if g.blocks]
 
 
+def signoff_state(project: Project, assessment: Assessment) -> str:
+    """Whether the DPIA is signed off, in the words the register and the agreement record share.
+
+    A sign-off recorded while gaps that block sign-off are open is not a plain "yes": the DPIA
+    says nobody should sign while one is open, so the open gaps are counted.
+    """
+    if project.is_draft:
+        return "no"
+    n = len(assessment.blocking_gaps)
+    if not n:
+        return "yes"
+    gaps = "1 gap that blocks sign-off is" if n == 1 else f"{n} gaps that block sign-off are"
+    return f"recorded as signed off, but {gaps} still open"
+
+
 def fingerprint(project: Project) -> str:
     """A short hash of the answers' content, so a reader can tell which answers made a document.
 

@@ -10,6 +10,8 @@ Three sources of criteria, per the UK regulator's guidance:
 Only criteria the answers file can show are tested; the rest (profiling,
 automated decisions, monitoring, innovative technology) are named in
 :data:`NOT_ASSESSED` so the document can ask reviewers to consider them.
+Invisible processing is tested when the answers show it (people talked about
+who are not told directly) and otherwise left for reviewers.
 """
 
 from __future__ import annotations
@@ -33,14 +35,18 @@ SOURCES: dict[str, str] = {
     "european": "the European criteria for high-risk processing (WP248)",
 }
 
+_INVISIBLE = (
+    "invisible processing (data not obtained from the people themselves, where telling them "
+    "is impossible or would take disproportionate effort)"
+)
+
 NOT_ASSESSED: tuple[str, ...] = (
     "profiling, evaluation or scoring of people",
     "automated decisions with legal or similarly significant effects",
     "systematic monitoring of people or public areas",
     "new or innovative technology",
     "denying people a service or a right",
-    "invisible processing (data not obtained from the people themselves, where telling them "
-    "is impossible or would take disproportionate effort)",
+    _INVISIBLE,
     "using children's or other vulnerable people's data for marketing, profiling or automated "
     "decisions, or offering online services directly to children",
     "processing where a breach could put someone's physical safety at risk",
@@ -74,6 +80,14 @@ class Screening:
 
     def by_source(self, source: Source) -> list[Criterion]:
         return [c for c in self.criteria if c.source == source]
+
+    @property
+    def not_assessed(self) -> tuple[str, ...]:
+        """The criteria the answers cannot show, less those they did show this time."""
+        fired = {c.id for c in self.criteria}
+        return tuple(
+            n for n in NOT_ASSESSED if not (n == _INVISIBLE and "invisible-processing" in fired)
+        )
 
 
 _VULNERABLE_SUBJECTS = ("patients", "carers", "care_home_residents", "children")
@@ -142,6 +156,19 @@ def _combining(p: Project, s: Settings) -> list[str]:
     ]
 
 
+def _invisible(p: Project, s: Settings) -> list[str]:
+    """People the participants talk about are not told directly: their information comes from
+    the participants, and the DPIA relies on the published privacy-notice section instead
+    (UK GDPR Article 14(5)(b)). The answers record no other way of telling them."""
+    subjects = p.processing.third_party_subjects
+    if not subjects:
+        return []
+    return [
+        f"processing.third_party_subjects: {'; '.join(map(str.__str__, subjects))} "
+        "(not told directly: the privacy-notice section is relied on, Article 14(5)(b))"
+    ]
+
+
 def _genetic(p: Project, s: Settings) -> list[str]:
     if "genetic" in p.processing.special_category:
         return ["processing.special_category: genetic"]
@@ -173,6 +200,12 @@ CRITERIA: tuple[tuple[str, Source, str, Test], ...] = (
         _large_special,
     ),
     ("genetic-data", "ico-list", "Genetic data", _genetic),
+    (
+        "invisible-processing",
+        "ico-list",
+        "Invisible processing: data about people who are not told directly",
+        _invisible,
+    ),
     ("sensitive-data", "european", "Sensitive or highly personal data", _sensitive),
     ("vulnerable-people", "european", "People in vulnerable circumstances", _vulnerable),
     ("large-scale", "european", "Processing on a large scale", _large),

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from dpia.answers import placeholders, vocab
 from dpia.assessment import facts
+from dpia.assessment.assess import signoff_state
 from dpia.register.layout import Layout, load_layout
 
 if TYPE_CHECKING:
@@ -122,8 +123,11 @@ def sharing_rows(project: Project, assessment: Assessment, layout: Layout | None
     today = assessment.today
     agreement = p.project.agreement
     approved = p.signoff.measures_approved_by if p.signoff else None
+    # Imported here: the register commands that never build texts do not load the templates.
+    from dpia.render.participant import told_in
+
     told = [p.org(c).privacy_notice_url or "" for c in p.controller_ids]
-    told.append(words.get("participant_information", ""))
+    told += told_in(p)  # the texts this project's build writes, no others
     roles = facts.roles(p)
     article9, schedule1 = _conditions(p)
     subjects = _join(vocab.label(vocab.DATA_SUBJECTS, s) for s in pr.data_subjects)
@@ -293,7 +297,7 @@ def project_rows(project: Project, assessment: Assessment) -> dict[str, Row]:
             "processors": _join(p.org(x).name for x in p.processor_ids) or None,
             "dpia_status": vocab.DPIA_VERDICTS[assessment.screening.verdict],
             "dpia_reference": dpia_reference(p, assessment),
-            "signed_off": vocab.YES_NO["no" if p.is_draft else "yes"],
+            "signed_off": signoff_state(p, assessment),
             "starts": p.project.start,
             "ends": p.project.end,
             "next_review": agreement_signoff.next_review if agreement_signoff else None,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
 from dpia.assessment import facts
+from dpia.assessment.assess import signoff_state
 from dpia.assessment.checks import relies_on_consent
 from dpia.render.sandbox import plain_namespace
 
@@ -49,6 +50,8 @@ def base_context(job: Job) -> dict[str, Any]:
         "measures_by_risk": facts.measures_by_risk(p, a.risks),
         "risks_by_measure": facts.risks_by_measure(p, a.risks),
         "is_draft": p.is_draft,
+        # "no", "yes", or a recorded sign-off with the gaps that block it still open.
+        "signoff_state": signoff_state(p, a),
         "consent_relied_on": relies_on_consent(p),
         # 'identified', 'free_text' or 'anonymous' (UK GDPR Article 11), the same in every text.
         "identity": facts.collection_identity(p),

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from dpia.assessment import facts
 from dpia.assessment.checks import GAP_LEVELS
-from dpia.assessment.screening import NOT_ASSESSED, SOURCES
+from dpia.assessment.screening import SOURCES
 from dpia.render import blocks, diagrams
 from dpia.render.context import base_context
 from dpia.render.templating import render
@@ -43,7 +43,7 @@ def document_context(job: Job) -> dict[str, Any]:
         roles={o.id: _roles(job, o.id) for o in p.organisations},
         flows=list(enumerate(p.sharing, start=1)),
         sources=SOURCES,
-        not_assessed=NOT_ASSESSED,
+        not_assessed=a.screening.not_assessed,
         severities=diagrams.SEVERITY_COLS,
         heat_before=_heat_rows(diagrams.heat_cells(a, after=False)),
         heat_after=_heat_rows(diagrams.heat_cells(a, after=True)),

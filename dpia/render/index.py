@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from dpia.assessment.checks import relies_on_consent
 from dpia.register.writer import FILE_NAME as REGISTER_FILE
-from dpia.render import agreement, consent, dpia_doc, easyread, notice, participant
+from dpia.render import agreement, consent, dpia_doc, notice, participant
 from dpia.render.templating import render
 from dpia.render.texts import escaper, text_context, tidy
 
@@ -70,14 +70,8 @@ def _known(p: Project) -> dict[str, tuple[str, str]]:
         notice.STEM: ("privacy_notice", ""),
         str(PurePosixPath(REGISTER_FILE).with_suffix("")): ("register", ""),
     }
-    for stem, mode in participant.survey_introductions(methods):
-        known[f"{participant.FOLDER}/{stem}"] = ("survey_introduction", mode)
-    for stem, method in participant.information_sheets(methods):
-        known[f"{participant.FOLDER}/{stem}"] = ("information_sheet", method)
-    for stem, method in participant.short_versions(methods, p.processing.may_lack_capacity):
-        known[f"{participant.FOLDER}/{stem}"] = ("short_version", method)
-    known[f"{participant.FOLDER}/{participant.CONSULTEE}"] = ("consultee_information", "")
-    known[f"{participant.FOLDER}/{easyread.STEM}"] = ("easy_read", "")
+    for kind, stem, subject in participant.participant_texts(p):
+        known[f"{participant.FOLDER}/{stem}"] = (kind, subject)
     for method in consent.consent_methods(methods, relies_on_consent(p)):
         known[f"{participant.FOLDER}/{consent.stem(method)}"] = ("consent_form", method)
     return known

@@ -12,9 +12,20 @@ if TYPE_CHECKING:
 STEM = "privacy-notice"  # the files' name without the format's suffix
 
 
+# The answers record the project's lawful basis and retention, not a consultee's records.
+CONSULTEE_NOTE = (
+    "some participants may lack capacity: the section says what is recorded about a personal "
+    "consultee (name, how they know the person, their advice, the signed form) and why; check "
+    "that the lawful basis and retention it states also cover these records"
+)
+
+
 def write(job: Job) -> list[Output]:
-    return write_formats(
+    outputs = write_formats(
         job, STEM, "privacy-notice", ("md", "html", "txt"), text_context(job),
         "privacy-notice section to add under each partner's privacy notice",
         measure_as="privacy_notice",
     )
+    if job.project.processing.may_lack_capacity:
+        next(o for o in outputs if o.path.suffix == ".txt").notes.append(CONSULTEE_NOTE)
+    return outputs

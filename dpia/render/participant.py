@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.answers.words import join_and
 from dpia.assessment import facts
 from dpia.render import consent, easyread
 from dpia.render.texts import render_text, second_person, text_context, write_formats
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
 FOLDER = "participant-information"
 CONSULTEE = "consultee-information"
 SHORT = "short-version"  # + "-<information sheet stem>", when people may lack capacity
+# The answers hold no approval under the Mental Capacity Act 2005, so the consultee's sheet
+# says what the law requires of the project, and the person building is told to check it.
+APPROVAL_NOTE = (
+    "the answers hold no approval of this project by an appropriate body (Mental Capacity Act "
+    "2005, section 31; in England, a recognised research ethics committee): check it is in "
+    "place before anyone is asked for advice, and be ready to tell a consultee who approved it"
+)
 
 
 
@@ -114,7 +122,6 @@ def participant_context(job: Job) -> dict[str, Any]:
         "explicit_consent": explicit_consent(p),
         "asks_health": "health" in p.processing.special_category,
         "third_party": list(p.processing.third_party_subjects),
-        "may_lack_capacity": p.processing.may_lack_capacity,
         "information_sheets": vocab.INFORMATION_SHEETS,
         # plain data, not the model's method: the sandbox lets templates call no model method
         "minutes_for": {m: p.minutes_for(m) for m in vocab.METHODS}.get,
@@ -177,6 +184,51 @@ def short_versions(methods: Sequence[str], may_lack_capacity: bool) -> list[tupl
     return [(f"{SHORT}-{stem}", method) for stem, method in information_sheets(methods)]
 
 
+def participant_texts(p: Project) -> list[tuple[str, str, str]]:
+    """(kind, file stem under FOLDER, mode or method) for each text the build writes to tell
+    people about the project, in the order :func:`write` writes them: the survey
+    introductions, the information sheets, their short versions and the personal consultee's
+    sheet (when some may lack capacity), and the Easy Read summary (always). The consent forms
+    are not listed: they record a decision, they do not tell people about the project."""
+    methods = list(p.project.methods)
+    lack = p.processing.may_lack_capacity
+    return [
+        *(("survey_introduction", stem, mode) for stem, mode in survey_introductions(methods)),
+        *(("information_sheet", stem, method) for stem, method in information_sheets(methods)),
+        *(("short_version", stem, method) for stem, method in short_versions(methods, lack)),
+        *([("consultee_information", CONSULTEE, "")] if lack else []),
+        ("easy_read", easyread.STEM, ""),
+    ]
+
+
+def told_in(p: Project) -> list[str]:
+    """Where the participant texts this project's build writes tell people about it, one
+    entry per kind of text, e.g. 'information sheets for focus groups and interviews'."""
+    texts = participant_texts(p)
+
+    def of(kind: str) -> list[str]:
+        return [subject for k, _stem, subject in texts if k == kind]
+
+    def for_methods(methods: list[str]) -> str:
+        return join_and([vocab.METHODS[m] for m in methods])
+
+    said: list[str] = []
+    modes = of("survey_introduction")
+    if modes:
+        said.append(join_and([{"self": "survey introduction",
+                                "telephone": "telephone survey introduction"}[m] for m in modes]))
+    if sheets := of("information_sheet"):
+        said.append(f"information sheet{'s' if len(sheets) > 1 else ''} for {for_methods(sheets)}")
+    if shorts := of("short_version"):
+        said.append(f"short version{'s' if len(shorts) > 1 else ''} of the information "
+                    f"sheet{'s' if len(shorts) > 1 else ''}, for people who may find it hard to decide")
+    if of("consultee_information"):
+        said.append("information for a personal consultee (Mental Capacity Act 2005)")
+    if of("easy_read"):
+        said.append("Easy Read summary")
+    return said
+
+
 def write(job: Job) -> list[Output]:
     context = participant_context(job)
     methods = list(job.project.project.methods)
@@ -209,12 +261,14 @@ def write(job: Job) -> list[Output]:
             "who may find it hard to decide", measure_as="short_version",
         )
     if job.project.processing.may_lack_capacity:
-        outputs += write_formats(
+        consultee = write_formats(
             job, f"{FOLDER}/{CONSULTEE}", "participant/consultee-information",
             ("txt", "html", "md"), context,
             "information for a personal consultee (Mental Capacity Act 2005, sections 30-34)",
             measure_as="information_sheet",
         )
+        consultee[0].notes.append(APPROVAL_NOTE)
+        outputs += consultee
     outputs += consent.write(job, context, FOLDER)
     outputs += easyread.write(job, context, FOLDER)
     notes = []

@@ -207,6 +207,8 @@ def text_context(job: Job) -> dict[str, Any]:
         recording_retention=recording_retention(p),
         methods=methods,
         self_modes=[m for m in vocab.SELF_COMPLETED_SURVEYS if m in methods],
+        # Some participants may lack capacity: the texts say what a personal consultee does.
+        may_lack_capacity=p.processing.may_lack_capacity,
         personal_flows=[f for f in p.sharing if f.is_personal],
         is_web_address=is_web_address,
         you=second_person,
