@@ -55,12 +55,13 @@ SCRIPT: list[tuple[str, Any]] = [
     ("recorded their agreement in writing?", False),
     ("Accept the usual check-ins?", "Accept these 3"),
     # the organisations
-    ("Organisation name", Seq("Healthwatch Northtown", "Opinion Works Ltd",
-                              "Sam Patel Transcription", "Northtown Hospitals NHS Foundation Trust")),
+    ("Names of all the organisations", "Healthwatch Northtown; Opinion Works Ltd; "
+     "Sam Patel Transcription; Northtown Hospitals NHS Foundation Trust"),
     ("already in the list", "existing"),
     ("A short id for it", ""),
-    ("What kind of organisation is it?", Seq("local Healthwatch", "company", "other organisation",
-                                             "NHS trust")),
+    # the kind shown where the name says it (Healthwatch, Ltd, NHS ... Trust), accepted
+    ("The kinds of organisation their names say", "Accept"),
+    ("What kind of organisation is it?", "other organisation"),
     ("Do you have", False),  # administrative details: later
     ("ICO registration number", ""),
     ("Postal address", ""),
@@ -70,20 +71,16 @@ SCRIPT: list[tuple[str, Any]] = [
      Seq("Priya Shah, dpo@healthwatchnorthtown.example",
          "Information Governance team, ig@northtownhospitals.example")),
     ("The role of the person", "Chief Executive"),
-    ("Add a project contact", False),
-    ("Organisations: what next?", Seq("Add another", "Add another", "Add another", "Done")),
+    ("Organisations: what next?", "Done"),
     ("Which organisation leads the project?", None),
     ("Who commissioned it?", None),
     # roles
-    ("Which arrangement describes the controllers?", "one data controller"),
-    ("Which organisation is the controller?", None),
-    ("Processors: what next?", Seq("Add a", "Add another", "Done")),
-    ("Which organisation is the processor?", Seq("Opinion Works", "Sam Patel")),
+    ("Which arrangement describes the controllers?", "Healthwatch Northtown alone"),
+    ("Which of these organisations are processors?", ["Opinion Works", "Sam Patel"]),
     ("What does it do for the project?", Seq("Online survey hosting",
                                               "Transcription of focus group recordings")),
-    ("written processor contract in place?", True),
-    ("store the data", True),
-    ("Where does it hold the data?", "United Kingdom"),
+    ("written processor contract in place?", "Yes"),
+    ("store the data itself, and where?", "United Kingdom"),
     ("contract's reference", ""),
     ("see, correct or delete", None),
     ("safeguarding concern?", None),
@@ -103,7 +100,6 @@ SCRIPT: list[tuple[str, Any]] = [
     ("lack the capacity", "No: everyone"),
     ("Who else will the answers be about", "The people the carers look after"),
     ("What is the lawful basis", "public task"),
-    ("Anything to add about the basis?", ""),
     ("Which Article 9 condition", None),
     ("Schedule 1 condition goes with it?", None),
     ("Where will the data be held?", "Healthwatch Northtown's Microsoft 365, hosted in the UK"),
@@ -122,9 +118,9 @@ SCRIPT: list[tuple[str, Any]] = [
     ("usually be sent between", "secure portal"),
     ("What data does Healthwatch Northtown send to", Seq("", "Focus group recordings")),
     ("send back to", Seq("Survey responses", "Focus group transcripts")),
-    ("Accept the suggested", Seq("Change flow 3", "Accept all")),
+    ("Accept the suggested", Seq("Change flow 3", "and add another")),
     ("Which answer do you want to change?", "Can people be identified"),
-    ("Sharing flows: what next?", Seq("Add another", "Add another", "Done")),
+    ("Sharing flows: what next?", Seq("Add another", "Done")),
     ("From which organisation?", Seq("Healthwatch", "Healthwatch")),
     ("To which organisation?", Seq("Northtown Hosp", "Northtown Hosp")),
     ("A short id for this flow", ""),
@@ -133,10 +129,9 @@ SCRIPT: list[tuple[str, Any]] = [
     ("Can people be identified from it?", Seq("pseudonymised", "identifiable", "aggregate")),
     ("Why is it shared?", Seq("So the trust can follow up concerns people asked it to",
                               "To recommend improvements to discharge")),
-    # the rest of each flow added by hand is suggested: the method changed, the dates (the
-    # fieldwork's, or the report's for findings) accepted
-    ("from the project's answers: accept?", Seq("How is it sent", "Accept these",
-                                                  "How is it sent", "Accept these")),
+    # the rest of each flow added by hand is suggested: the method changed (the dates, the
+    # fieldwork's or the report's for findings, kept as shown)
+    ("from the project's answers: accept?", Seq("How is it sent", "How is it sent")),
     ("How is it sent?", Seq("NHSmail", "ordinary")),
     # findings: the usual arrangement (Healthwatch owns, writes and publishes; its board
     # agrees the findings; partners may correct facts), seen and the disagreement changed

@@ -30,19 +30,18 @@ PROJECT = (
     + replace("2026-09-30")  # asked again at the end of the section: end before start
 )
 ORGANISATIONS = (
-    type_("Healthwatch Northtown") + ENTER + "n"  # name, type; details later
+    type_("Healthwatch Northtown; Northtown General Hospital")  # both names in one answer
+    + ENTER  # the kind the first name says (local Healthwatch): accepted
+    + "n"  # details later
     + type_("Priya Shah, dpo@hw.example")  # a DPO (reached by email), in one answer
-    + ENTER  # no project contact
-    + ENTER  # add another organisation (suggested while there is one)
-    + type_("Northtown General Hospital") + down(1)  # details: later, as for the first
+    + down(1)  # the hospital's name says no kind: an NHS trust
     + type_("IG Team, ig@ngh.example")  # DPO (required)
-    + ENTER  # no contact
-    + ENTER  # done
+    + ENTER  # done (no project contact asked: dpia edit offers it)
     + ENTER + ENTER  # lead: Healthwatch; commissioned by: nobody
 )
 ROLES = (
-    ENTER + ENTER  # sole controller, Healthwatch
-    + down(1)  # no processors
+    ENTER  # Healthwatch alone decides: the arrangement and the controller in one answer
+    + ENTER  # no processors (none ticked)
     + ENTER  # subject access
     + ENTER + ENTER + ENTER + ENTER  # safeguarding owner, role, process; breach lead
 )
@@ -53,7 +52,7 @@ PROCESSING = (
     + ENTER  # special category: health (ticked by default)
     + ENTER * 3  # criminal, children, vulnerable adults: no
     + ENTER  # carers take part: nobody else the answers are about
-    + ENTER + ENTER  # public task; no detail
+    + ENTER  # public task (a detail about it: dpia edit)
     + ENTER + ENTER  # Article 9 and Schedule 1 suggestions
     + type_("Microsoft 365 in the UK")
     + ENTER  # no international transfers (the suggestion)
@@ -138,10 +137,12 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + down(4) + "n"  # local authority; details later
+        type_("Northtown Council")
+        + ENTER  # the kind its name says: a local authority, accepted
+        + "n"  # details later
         + type_("Jane Roe, not@an@email")  # refused: not one email address
         + replace("Jane Roe, dpo@council.example")  # name and email in one answer
-        + ENTER  # no contact (with an email, no phone is asked)
+        # with an email, no phone is asked; no project contact (dpia edit offers it)
         + UP + ENTER  # done (adding another is suggested while there is one)
         + ENTER  # commissioned by: nobody
     ))
@@ -158,13 +159,14 @@ def test_organisations_public_authority_must_name_a_dpo(doc: dict[str, Any]) -> 
 def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
     doc.pop("data_protection")
     said = ask_section(doc, "roles", (
-        down(1)  # joint
+        down(5)  # joint (after "<organisation> alone decides ..." for each of the five)
         + SPACE + DOWN * 2 + SPACE + ENTER  # hwn and ncc
         + type_("HWN designs the survey; NCC recruits carers")
         + ENTER  # contact point: hwn
-        + ENTER + down(1) + type_("Survey hosting") + ENTER  # processor formsco, contract
-        + ENTER + ENTER  # it stores the data; no location
-        + ENTER  # done
+        + DOWN + SPACE + ENTER  # processors: formsco (ngh, formsco, typeright offered)
+        + type_("Survey hosting")
+        + UP * 2 + ENTER  # a contract: yes (the pointer starts on "not known yet")
+        + down(4)  # it stores the data, where is not known yet
         + ENTER * 6
     ))
     ctl = doc["data_protection"]["controllers"]
@@ -181,7 +183,9 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
 
 def test_sole_controller_is_not_asked_joint_questions(doc: dict[str, Any]) -> None:
     doc.pop("data_protection")
-    said = ask_section(doc, "roles", ENTER + ENTER + down(1) + ENTER * 5)
+    said = ask_section(doc, "roles", ENTER  # Healthwatch alone decides
+                       + ENTER  # no processors ticked
+                       + ENTER * 5)
     assert doc["data_protection"]["controllers"] == {"arrangement": "sole", "organisations": ["hwn"]}
     assert doc["data_protection"]["dpo_for_participants"] == "hwn"  # the only controller
     assert "Article 26 requires" not in said
@@ -195,7 +199,9 @@ def test_controller_helper_suggests_joint(doc: dict[str, Any]) -> None:
         + ENTER  # together: yes
         + ENTER  # the suggestion is the default
         + ENTER  # the controllers it found are ticked
-        + type_("Shared design") + ENTER + down(1) + ENTER * 6
+        + type_("Shared design") + ENTER
+        + ENTER  # no processors ticked
+        + ENTER * 6
     ))
     ctl = doc["data_protection"]["controllers"]
     assert ctl["arrangement"] == "joint"
@@ -215,8 +221,9 @@ def test_controller_helper_a_partner_that_only_helped_is_not_a_controller(
     said = ask_section(doc, "roles", (
         UP + ENTER  # "Not sure: help me decide"
         + ENTER  # only the lead (ticked already) decides the purposes
-        + ENTER  # the suggestion (sole) is the default: accept it
-        + ENTER + down(1) + ENTER * 5
+        + ENTER  # the suggestion ("Healthwatch Northtown alone ...") is the default: accept it
+        + ENTER  # no processors ticked
+        + ENTER * 5
     ))
     assert doc["data_protection"]["controllers"] == {"arrangement": "sole", "organisations": ["hwn"]}
     assert "Helping write the questions, receiving a report or hosting the survey" in said
@@ -228,9 +235,11 @@ def test_controller_helper_a_partner_that_only_helped_is_not_a_controller(
     doc.pop("data_protection")
     ask_section(doc, "roles", (
         UP + ENTER + ENTER  # the helper suggests sole again
-        + DOWN + ENTER  # but the person knows better: joint
+        + DOWN * 5 + ENTER  # but the person knows better: joint (after the five "alone")
         + DOWN * 2 + SPACE + ENTER  # hwn (ticked, as the helper found it) and ncc
-        + type_("Shared design") + ENTER + down(1) + ENTER * 6
+        + type_("Shared design") + ENTER
+        + ENTER  # no processors ticked
+        + ENTER * 6
     ))
     assert doc["data_protection"]["controllers"]["arrangement"] == "joint"
 
@@ -248,8 +257,7 @@ def test_processing_legitimate_interests_and_no_schedule1_for_explicit_consent(
     said = ask_section(doc, "processing", (
         DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
         + "n"  # the controllers rely on different bases
-        + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests
-        + ENTER  # no detail
+        + ENTER + DOWN + ENTER  # hwn public task, ncc legitimate interests (no detail asked)
         + type_("Improving support for carers")
         + UP * 6 + ENTER  # Article 9: explicit consent
         + PROCESSING_TAIL
@@ -266,8 +274,7 @@ def test_processing_schedule1_asked_only_when_the_condition_needs_it(doc: dict[s
     doc.pop("processing")
     said = ask_section(doc, "processing", (
         DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
-        + ENTER + ENTER  # the same basis for both: public task
-        + ENTER  # no detail
+        + ENTER + ENTER  # the same basis for both: public task (no detail: dpia edit)
         + DOWN + ENTER  # Article 9: health or social care
         + ENTER  # Schedule 1 paragraph 2, suggested
         + PROCESSING_TAIL
@@ -412,7 +419,11 @@ def test_ctrl_c_keeps_answers_and_resume_finishes(tmp_path: Path) -> None:
     with pytest.raises(IncompleteAnswersError, match="dpia new"):
         load(path)
 
-    rest = ORGANISATIONS[len(type_("Healthwatch Northtown")):]
+    rest = (  # the kind its name says suggested; the hospital added from the list's menu
+        ENTER + "n" + type_("Priya Shah, dpo@hw.example")
+        + ENTER + type_("Northtown General Hospital") + down(1) + type_("IG Team, ig@ngh.example")
+        + ENTER + ENTER + ENTER  # done; lead; commissioned by: nobody
+    )
     tail = ROLES + PROCESSING + SHARING + FINDINGS + CONSULTATION + SIGNOFF
     project, said = with_keys(rest + tail, lambda ask: questionnaire.new(path, ask))
     assert "what it aims to achieve" not in said  # the finished section is not asked again
@@ -513,8 +524,7 @@ def test_edit_joint_to_sole_drops_joint_answers_and_fixes_the_basis(
     path = tmp_path / "p.yaml"
     path.write_text(contract_text, encoding="utf-8")
     keys = (
-        UP + ENTER  # sole
-        + ENTER  # controller: hwn (was first)
+        UP * 5 + ENTER  # Healthwatch Northtown alone (was joint): the controller set with it
         + ENTER * 7  # processors done, then the rest as they were
         + ENTER * 3  # asked again: the lawful basis and the two conditions, now that ncc is no controller
     )
@@ -533,7 +543,7 @@ def test_edit_keeps_a_copy_of_a_file_with_comments(tmp_path: Path, contract_text
     """Saving drops hand-written comments, so the file as it was is kept beside it."""
     path = tmp_path / "p.yaml"
     path.write_text(contract_text, encoding="utf-8")
-    keys = UP + ENTER + ENTER * 7 + ENTER * 3  # as in the joint-to-sole test: a real change
+    keys = UP * 5 + ENTER + ENTER * 7 + ENTER * 3  # as in the joint-to-sole test: a real change
     _, said = with_keys(keys, lambda ask: questionnaire.edit(path, ask, "roles"))
     kept = tmp_path / "p.before-edit.yaml"
     assert kept.read_text(encoding="utf-8") == contract_text
@@ -589,7 +599,7 @@ def test_the_usual_checkins_are_accepted_in_one_answer(doc: dict[str, Any]) -> N
         {"milestone": "analysis_and_findings", "date": date(2026, 7, 2)},
         {"milestone": "recommendations", "date": date(2026, 9, 30)},
     ]
-    assert "2. analysis and findings (2026-07-02)" in said
+    assert "2. analysis and findings (02/07/2026)" in said  # as people type dates
 
 
 def test_one_usual_checkin_is_changed_then_more_added(doc: dict[str, Any]) -> None:

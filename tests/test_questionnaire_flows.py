@@ -55,7 +55,7 @@ def test_one_answer_of_one_suggested_flow_is_changed_alone(doc: dict[str, Any]) 
     ask_section(doc, "sharing", (
         ENTER  # the method: the suggestion
         + ENTER + type_("Survey responses")  # nothing sent to the processor; answers back
-        + DOWN + ENTER  # change flow 1
+        + DOWN * 2 + ENTER  # change flow 1 (after "accept" and "accept and add another")
         + DOWN * 4 + ENTER  # which answer: can people be identified?
         + DOWN + ENTER  # pseudonymised
         + ENTER  # accept
@@ -142,8 +142,7 @@ def test_one_offered_answer_of_a_flow_is_changed_alone(doc: dict[str, Any]) -> N
         + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
         + type_("Follow-up")
         + ENTER  # the method: asked, as no usual method was given (SFTP)
-        + DOWN + ENTER + type_("Monthly")  # change: how often?
-        + ENTER  # accept
+        + DOWN + ENTER + type_("Monthly")  # change only: how often? (the rest kept)
         + ENTER  # done
     ))
     (flow,) = doc["sharing"]
@@ -165,3 +164,30 @@ def test_dates_taken_from_a_checkin_are_written_out_not_aliased(doc: dict[str, A
     text = dump(doc)
     assert "*id0" not in text and "&id0" not in text
     assert "starts: 2026-03-02" in text
+
+
+def test_a_hand_added_flow_changes_its_method_in_two_prompts(doc: dict[str, Any]) -> None:
+    """Issue 12 point 5: the suggested flows accepted with another to add at once (no list
+    menu between), and the offered method of a flow added by hand changed in two prompts:
+    'change only: how is it sent?' and the method; the rest kept as shown, not asked again."""
+    from test_questionnaire_short import asked_in
+
+    asked, said = asked_in(doc, "sharing", (
+        DOWN * 2 + ENTER  # the usual method: secure portal
+        + ENTER + type_("Survey responses")  # formsco sends the answers back
+        + DOWN + ENTER  # accept it and add another
+        + ENTER + ENTER  # from Healthwatch to the trust
+        + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
+        + type_("Follow-up")
+        + DOWN + ENTER  # change only: how is it sent?
+        + DOWN + ENTER  # NHSmail (secure portal was suggested)
+        + ENTER  # the list: done
+    ))
+    back, follow_up = doc["sharing"]
+    assert follow_up["method"] == "nhsmail" and back["method"] == "secure_portal"
+    assert follow_up["starts"] == date(2026, 3, 2)  # the rest as offered
+    offered = [a for a in asked if a.startswith("The rest of this sharing flow")]
+    assert len(offered) == 1  # not shown again after the one change
+    assert sum(a.startswith("Sharing flows: what next?") for a in asked) == 1
+    assert "Accept this flow and add another" in asked[3]
+    assert "the other answers kept as shown" in said

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import RunDpia
-from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, UP, replace, type_, with_keys
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
 from test_questionnaire import PROJECT, ask_section
 
 from dpia.answers.loader import INCOMPLETE_KEY, load, parse, read_text, to_data
@@ -47,20 +47,21 @@ def test_ctrl_d_in_a_choice_list_saves_and_stops(tmp_path: Path) -> None:
 def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]) -> None:
     del doc["data_protection"]["processors"]
     said = ask_section(doc, "roles", (
-        ENTER  # add a processor
-        + DOWN * 3 + ENTER  # ngh, formsco, typeright, then "A new organisation"
-        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER + "n"  # a company (id suggested); details later
+        DOWN * 3 + SPACE + ENTER  # ngh, formsco, typeright, then "A new organisation"
+        + type_("SurveyCo Ltd") + ENTER + "n"  # a company, as its name says; details later
         # A processor: participants contact the controllers, so no DPO, data protection
         # lead or contact is asked of it (the keys run out if they are)
-        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
-        + ENTER  # done
+        + ENTER  # back at the processors: SurveyCo ticked
+        + type_("Online survey hosting")
+        + UP * 2 + ENTER  # a contract: yes
+        + down(4)  # it stores the data, where is not known yet
     ))
     assert doc["organisations"][-1] == {
         "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
     assert doc["data_protection"]["processors"] == [{
         "organisation": "surveyco-ltd", "service": "Online survey hosting",
         "contract_in_place": True, "holds_data": True}]
-    assert "Added SurveyCo Ltd. Back to: Which organisation is the processor?" in said
+    assert "Added SurveyCo Ltd. Back to: Which of these organisations are processors?" in said
 
 
 def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str, Any]) -> None:
@@ -68,12 +69,13 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
     already listed, rather than silently adding 'formsco-ltd-2'."""
     del doc["data_protection"]["processors"]
     said = ask_section(doc, "roles", (
-        ENTER  # add a processor
-        + DOWN * 3 + ENTER  # "A new organisation"
+        DOWN * 3 + SPACE + ENTER  # "A new organisation"
         + type_("  formsco   LTD ")
         + ENTER  # use the one already listed
-        + type_("Online survey hosting") + ENTER + ENTER + ENTER  # contract; stores; no location
-        + ENTER  # done
+        + ENTER  # back at the processors: FormsCo ticked
+        + type_("Online survey hosting")
+        + UP * 2 + ENTER  # a contract: yes
+        + down(4)  # it stores the data, where is not known yet
     ))
     assert len(doc["organisations"]) == 5
     assert doc["data_protection"]["processors"] == [{
@@ -81,7 +83,7 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         "contract_in_place": True, "holds_data": True}]
     assert "formsco   LTD is already in the list of organisations." in said
     assert "Not added again: FormsCo Ltd is already listed." in said
-    assert "Using FormsCo Ltd. Back to: Which organisation is the processor?" in said
+    assert "Using FormsCo Ltd. Back to: Which of these organisations are processors?" in said
 
 
 def test_an_organisation_named_again_may_still_be_added(doc: dict[str, Any]) -> None:
@@ -100,7 +102,10 @@ def test_an_organisation_named_again_may_still_be_added(doc: dict[str, Any]) -> 
 
 def test_going_back_from_a_new_item_in_a_choice(doc: dict[str, Any]) -> None:
     del doc["data_protection"]["processors"]
-    said = ask_section(doc, "roles", ENTER + UP + ENTER + DOWN + ENTER)  # add; go back; none
+    said = ask_section(doc, "roles", (
+        DOWN * 3 + SPACE + ENTER  # a new organisation
+        + ENTER  # its name left empty: go back
+        + ENTER))  # no processors ticked
     assert doc["data_protection"]["processors"] == []
     assert "Not added." in said
     assert len(doc["organisations"]) == 5
@@ -210,7 +215,8 @@ def test_every_gap_path_of_the_example_maps_to_a_section_or_to_risks(example_pat
 
 def test_remove_an_item_from_its_own_menu(doc: dict[str, Any]) -> None:
     ask_section(doc, "roles", (
-        "n"  # the last processor, typeright, does not say whether it stores the data: no
+        UP + ENTER  # the last processor, typeright, does not say whether it stores the
+        # data (a location only): it does not
         + UP + ENTER  # the list: add, formsco, typeright, done; choose typeright
         + DOWN + ENTER + "y"  # change / remove / keep: remove it, yes
         + ENTER  # done
@@ -232,7 +238,7 @@ def test_list_items_are_shown_by_name_and_label(doc: dict[str, Any]) -> None:
         f"{names['formsco']}: {processor['service']}")
     checkin = {"milestone": "analysis_and_findings", "date": date(2027, 3, 1)}
     assert repeats[("project", "checkins")].summary(checkin, state) == (
-        "analysis and findings (2027-03-01)")
+        "analysis and findings (01/03/2027)")  # as people type it
 
 
 # --- dates and numbers as people write them ---------------------------------------------
@@ -289,10 +295,10 @@ def test_a_dpo_without_email_or_phone_is_a_gap_not_a_forced_answer(doc: dict[str
     doc.pop("organisations")
     del doc["project"]["lead"]
     ask_section(doc, "organisations", (
-        type_("Northtown Council") + DOWN * 4 + ENTER + "n"  # a council; details later
+        type_("Northtown Council") + ENTER + "n"  # a council, as its name says; details later
         + type_("IG team")  # no email (a DPO's role is not asked)
         + ENTER  # no phone either: accepted, left as a gap
-        + ENTER + UP + ENTER + ENTER  # no contact; done; not commissioned
+        + UP + ENTER + ENTER  # done; not commissioned
     ))
     assert doc["organisations"][0]["dpo"] == {"name": "IG team"}
 
@@ -303,10 +309,10 @@ def test_a_placeholder_typed_in_an_open_question_is_recorded_as_absent(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Northtown Council") + DOWN * 4 + ENTER
+        type_("Northtown Council") + ENTER  # a council, as its name says
         + "y" + type_("TBC") + ENTER * 2  # details: ICO number not known yet; no address, no notice
         + type_("IG team") + type_("TBC")  # no email, no phone yet
-        + ENTER + UP + ENTER + ENTER
+        + UP + ENTER + ENTER  # done; not commissioned
     ))
     org = doc["organisations"][0]
     assert "ico_registration" not in org
@@ -322,16 +328,13 @@ def test_administrative_details_are_asked_once_and_left_for_later(
     doc.pop("organisations")
     del doc["project"]["lead"]
     said = ask_section(doc, "organisations", (
-        type_("Healthwatch Northtown") + ENTER
+        type_("Healthwatch Northtown; Northtown Carers Centre; SurveyCo Ltd")
+        + ENTER  # the kinds two names say: local Healthwatch, company
         + "y" + type_("ZA000001") + type_("1 Market Street") + ENTER  # has two of them
         + type_("Priya Shah, dpo@hw.example")  # a DPO
-        + "n" + ENTER  # no contact; add another
-        + type_("Northtown Carers Centre") + DOWN * 5 + ENTER
-        + "n"  # not now: no per-field prompts
+        + DOWN * 5 + ENTER  # the carers centre: voluntary; details not asked again
         + ENTER + type_("Jo Evans, jo@ncc.example")  # no DPO; a lead (email: no phone)
-        + "n" + UP * 3 + ENTER  # no contact; add another
-        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER  # not asked again: left for later too
-        + ENTER + ENTER + "n"  # no DPO, no lead, no contact
+        # SurveyCo: a company, asked nothing more (whom to contact: once a controller)
         + ENTER + ENTER + ENTER  # done; lead; not commissioned
     ))
     hwn, ncc, surveyco = doc["organisations"]

@@ -5,11 +5,12 @@ once, a question's first sentence by default and the rest on '?'."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, type_, with_keys
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, SPACE, UP, type_, with_keys
 from test_questionnaire import ask_section
 
 from dpia.answers.loader import load, to_data
@@ -228,9 +229,10 @@ def test_a_company_added_is_not_asked_whom_to_contact_until_its_role_needs_it(
     doc.pop("organisations")
     del doc["project"]["lead"]
     asked, _ = asked_in(doc, "organisations", (
-        type_("Healthwatch Northtown") + ENTER + "n"  # Healthwatch; details later
-        + type_("Priya Shah, dpo@hw.example") + "n" + ENTER  # its DPO; no contact; another
-        + type_("SurveyCo Ltd") + DOWN * 7 + ENTER  # a company: details later (said once)
+        type_("Healthwatch Northtown; SurveyCo Ltd")
+        + ENTER  # the kinds the names say (local Healthwatch, company): accepted
+        + "n"  # details later (for SurveyCo too: said once)
+        + type_("Priya Shah, dpo@hw.example")  # its DPO (no project contact: dpia edit)
         + ENTER  # done
         + ENTER + ENTER))  # Healthwatch leads; not commissioned
     hwn, surveyco = doc["organisations"]
@@ -254,8 +256,8 @@ def test_a_company_that_is_a_controller_is_asked_whom_to_contact_in_the_roles(
     for o in doc["organisations"][:-2]:
         o.setdefault("contact", {"name": "Someone", "email": "someone@x.example"})
     keys = (ENTER  # no DPO at SurveyCo
-            + type_("Jo Evans, jo@surveyco.example")  # its data protection lead
-            + "n")  # no project contact there
+            + type_("Jo Evans, jo@surveyco.example"))  # its data protection lead
+    # (a project contact is not asked by dpia new: dpia edit offers it)
     asked: list[str] = []
 
     def run(ask: Any) -> None:
@@ -271,7 +273,7 @@ def test_a_company_that_is_a_controller_is_asked_whom_to_contact_in_the_roles(
     assert surveyco["data_protection_lead"] == {"name": "Jo Evans", "email": "jo@surveyco.example"}
     assert "Whom to contact at SurveyCo Ltd" in said
     assert "Typists Ltd" not in said and "data_protection_lead" not in doc["organisations"][-1]
-    assert len(asked) == 3  # only SurveyCo's three questions
+    assert len(asked) == 2  # only SurveyCo's two questions
 
 
 def test_dpia_edit_still_asks_a_company_whom_to_contact(doc: dict[str, Any]) -> None:
@@ -287,9 +289,197 @@ def test_dpia_edit_still_asks_a_company_whom_to_contact(doc: dict[str, Any]) -> 
     def run(ask: Any) -> None:
         interview = Interview(doc, recording(ask(), asked))
         interview.mode, interview.item = "all", company
+        interview.editing = True
         interview._nodes(CONTACTS, company, ("organisations", len(doc["organisations"]) - 1))
 
     with_keys(ENTER * 2 + "n", run)  # the DPO kept; no role; no project contact
     assert asked == ["Its Data Protection Officer (DPO): name and email", "Role",
                      "Add a project contact at this organisation?"]
     assert company["dpo"] == {"name": "Ann Lee", "email": "ann@surveyco.example"}
+
+
+# --- fewer prompts for the organisations and roles (issue 12: 90 prompts) -------------------
+
+
+def test_organisations_are_named_in_one_answer_with_the_kinds_their_names_say(
+        doc: dict[str, Any]) -> None:
+    """All the names in one answer; the kinds the names say shown and accepted together; a
+    name typed twice pointed out and kept once (issue 12 point 8); no 'what next?' after
+    each organisation and no project contact asked (dpia edit offers it)."""
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    asked, said = asked_in(doc, "organisations", (
+        type_("Healthwatch Northtown; Opinion Works Ltd; healthwatch  northtown; "
+              "Sam Patel Transcription")
+        + ENTER  # the second Healthwatch Northtown: the one already listed
+        + ENTER  # the kinds the names say: accepted
+        + "n" + type_("Priya Shah, dpo@hw.example")  # Healthwatch: details later; its DPO
+        + DOWN * 8 + ENTER  # Sam Patel: its name says no kind: other organisation
+        + ENTER  # the list: done
+        + ENTER + ENTER))  # Healthwatch leads; not commissioned
+    assert [(o["id"], o["type"]) for o in doc["organisations"]] == [
+        ("healthwatch-northtown", "healthwatch"), ("opinion-works-ltd", "commercial"),
+        ("sam-patel-transcription", "other")]
+    assert "healthwatch  northtown is already in the list of organisations." in said
+    assert "  Opinion Works Ltd: company" in said
+    assert sum(a.startswith("Organisations: what next?") for a in asked) == 1
+    assert sum(a.startswith("What kind of organisation") for a in asked) == 1
+    assert not any("project contact" in a for a in asked)
+    assert "add them later with 'dpia edit'" in said
+
+
+def test_kinds_the_names_say() -> None:
+    from dpia.questionnaire.questions import kind_from_name
+
+    assert [kind_from_name(n) for n in (
+        "Healthwatch Northtown", "Opinion Works Ltd", "Northtown Hospitals NHS Foundation Trust",
+        "Northtown Borough Council", "University of Northtown", "Sam Patel Transcription",
+        "Northtown Carers Centre")] == [
+        "healthwatch", "commercial", "nhs_trust", "local_authority", "university", None, None]
+
+
+def test_the_controller_is_picked_with_the_arrangement(doc: dict[str, Any]) -> None:
+    """'<organisation> alone decides why and how the data is used': the arrangement and the
+    controller in one answer (issue 12)."""
+    doc.pop("data_protection")
+    asked, _ = asked_in(doc, "roles", (
+        DOWN * 2 + ENTER  # Northtown Carers Centre alone decides
+        + ENTER  # no processors ticked
+        + ENTER * 5))
+    assert doc["data_protection"]["controllers"] == {"arrangement": "sole",
+                                                    "organisations": ["ncc"]}
+    assert "Northtown Carers Centre alone decides why and how the data is used" in asked[0]
+    assert "Several decide together, for a shared purpose (joint controllers)" in asked[0]
+    assert not any(a.startswith("Which organisation is the controller?") for a in asked)
+
+
+def test_processors_are_ticked_in_one_list_and_nothing_is_taken_as_signed(
+        doc: dict[str, Any]) -> None:
+    """The processors ticked among the organisations that are not controllers; each asked
+    what it does, whether a contract is in place (the pointer on 'not known yet', never on
+    yes) and whether and where it stores the data, in one answer; no list menu after."""
+    del doc["data_protection"]["processors"]
+    asked, _ = asked_in(doc, "roles", (
+        DOWN + SPACE + DOWN + SPACE + ENTER  # formsco and typeright (ngh not ticked)
+        + type_("Survey hosting") + ENTER  # a contract: Enter, not known yet
+        + DOWN + ENTER  # it stores the data in the United Kingdom
+        + type_("Transcription") + UP * 2 + ENTER  # a contract: yes
+        + ENTER  # it does not store the data itself
+        + ENTER * 5))
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": False,
+         "location": "United Kingdom", "holds_data": True},
+        {"organisation": "typeright", "service": "Transcription", "contract_in_place": True,
+         "holds_data": False}]
+    assert asked[0].startswith("Which of these organisations are processors?")
+    assert not any(a.startswith("Processors: what next?") for a in asked)
+
+
+def test_dpia_edit_shows_a_processor_as_answered(doc: dict[str, Any]) -> None:
+    """'dpia edit': the contract and where the data is stored start from the answers (yes;
+    the United Kingdom), and the list's menu changes or removes a processor."""
+    asked: list[str] = []
+
+    def run(ask: Any) -> None:
+        Interview(doc, recording(ask(), asked)).run([(section("roles"), "all")])
+
+    before = copy.deepcopy(doc["data_protection"]["processors"])
+    with_keys(ENTER * 40, run)
+    assert doc["data_protection"]["processors"][0] == before[0]  # Enter keeps each answer
+    assert any(a.startswith("Processors: what next?") for a in asked)
+
+
+def test_the_basis_detail_is_left_to_dpia_edit(doc: dict[str, Any]) -> None:
+    from dpia.questionnaire.questions import Ask
+
+    doc.pop("processing")
+    asked, _ = asked_in(doc, "processing", (
+        DOWN + SPACE + ENTER + type_("350") + ENTER + SPACE + ENTER + ENTER + ENTER * 4
+        + ENTER + ENTER  # the same basis for both: public task
+        + ENTER + ENTER  # Article 9, Schedule 1
+        + type_("Microsoft 365") + ENTER + type_("Answers") + type_("1 year") + ENTER
+        + ENTER + ENTER + ENTER + type_("Until July") + ENTER))
+    assert not any("Anything to add about the basis" in a for a in asked)
+    assert "lawful_basis_detail" not in doc["processing"]
+    detail = next(n for n in section("processing").nodes
+                  if isinstance(n, Ask) and n.path == ("processing", "lawful_basis_detail"))
+    edited: list[str] = []
+
+    def run(ask: Any) -> None:
+        interview = Interview(doc, recording(ask(), edited))
+        interview.mode = "all"
+        interview._ask(detail, doc, ())
+
+    with_keys(type_("Section 221 of the 2007 Act"), run)
+    assert edited == ["Anything to add about the basis?"]
+    assert doc["processing"]["lawful_basis_detail"] == "Section 221 of the 2007 Act"
+
+
+def test_ctrl_c_among_organisations_named_together_keeps_every_name(tmp_path: Path) -> None:
+    """Stopped at the first organisation's questions: every name typed is saved, and the
+    resumed questionnaire asks each what it has not answered (the first one's DPO too)."""
+    from test_questionnaire import PROJECT
+
+    from dpia.answers.loader import INCOMPLETE_KEY, parse, read_text
+    from dpia.errors import QuestionnaireStopped
+    from dpia.questionnaire import engine as questionnaire
+
+    path = tmp_path / "project.yaml"
+    with pytest.raises(QuestionnaireStopped):
+        with_keys(PROJECT + type_("Healthwatch Northtown; Northtown General Hospital")
+                  + ENTER  # the kind the first name says: accepted
+                  + CTRL_C,  # at its administrative details
+                  lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    assert data[INCOMPLETE_KEY]["section"] == "organisations"
+    assert [o["name"] for o in data["organisations"]] == [
+        "Healthwatch Northtown", "Northtown General Hospital"]
+    rest = (
+        "n" + type_("Priya Shah, dpo@hw.example")  # Healthwatch: details later; its DPO
+        + DOWN + ENTER + type_("IG Team, ig@ngh.example")  # the hospital: an NHS trust; DPO
+        + ENTER + ENTER + ENTER  # done; lead; not commissioned
+        + ENTER + ENTER + ENTER * 5  # Healthwatch alone; no processors; the rest
+    )
+    with pytest.raises(QuestionnaireStopped):  # the keys run out in a later section
+        with_keys(rest, lambda ask: questionnaire.new(path, ask))
+    data, _ = parse(read_text(path))
+    hwn, ngh = data["organisations"]
+    assert hwn["dpo"] == {"name": "Priya Shah", "email": "dpo@hw.example"}
+    assert ngh["type"] == "nhs_trust" and ngh["dpo"]["email"] == "ig@ngh.example"
+    assert data["data_protection"]["controllers"]["organisations"] == ["healthwatch-northtown"]
+
+
+def test_a_kind_the_name_says_may_be_changed(doc: dict[str, Any]) -> None:
+    doc.pop("organisations")
+    del doc["project"]["lead"]
+    asked, said = asked_in(doc, "organisations", (
+        type_("Northtown Council; Opinion Works Ltd")
+        + DOWN * 2 + ENTER  # change: Opinion Works Ltd (company)
+        + DOWN + ENTER  # other organisation (the pointer starts on company)
+        + ENTER  # the kinds, as changed: accepted
+        + "n" + type_("IG, ig@council.example")  # the council: details later; its DPO
+        + ENTER + ENTER + ENTER))  # done; the council leads; not commissioned
+    assert [o["type"] for o in doc["organisations"]] == ["local_authority", "other"]
+    assert "  Opinion Works Ltd: other organisation" in said
+    assert sum(a.startswith("The kinds of organisation their names say") for a in asked) == 2
+
+
+def test_ctrl_c_among_processors_ticked_keeps_each_and_resume_asks_the_rest(
+        doc: dict[str, Any]) -> None:
+    del doc["data_protection"]["processors"]
+    doc["data_protection"]["controllers"] = {"arrangement": "sole", "organisations": ["hwn"]}
+    with pytest.raises(KeyboardInterrupt):
+        ask_section(doc, "roles", DOWN * 2 + SPACE + DOWN + SPACE + ENTER + CTRL_C)
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco"}, {"organisation": "typeright"}]
+    said = ask_section(doc, "roles", (
+        type_("Survey hosting") + UP * 2 + ENTER + DOWN + ENTER  # formsco: yes; the UK
+        + type_("Transcription") + UP + ENTER + ENTER  # typeright: no, not yet; not stored
+        + ENTER  # the list: done
+        + ENTER * 6))
+    assert doc["data_protection"]["processors"] == [
+        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
+         "location": "United Kingdom", "holds_data": True},
+        {"organisation": "typeright", "service": "Transcription", "contract_in_place": False,
+         "holds_data": False}]
+    assert "Carrying on with processor 2" in said

@@ -27,30 +27,29 @@ SCRIPT: list[tuple[str, str]] = [
     ("recorded their agreement in writing?", "n"),
     ("Accept the usual check-ins?", ENTER),  # planning, analysis, recommendations: as dated
     ("Section 2 of 8", ""),
-    ("Organisation name", "Healthwatch Northtown" + ENTER),  # its id: suggested, not asked
-    ("What kind of organisation is it?", ENTER),
+    # both names in one answer; each id suggested, not asked
+    ("Names of all the organisations", "Healthwatch Northtown; Northtown Carers Centre" + ENTER),
+    ("Healthwatch Northtown: local Healthwatch", ""),  # the kind the first name says
+    ("The kinds of organisation their names say: accept?", ENTER),
     ("privacy-notice web address now?", "y"),
     ("ICO registration number", "ZA123456" + ENTER),
     ("Postal address", ENTER),
     ("privacy notice", ENTER),
     ("Data Protection Officer (DPO): name and email", "Priya Shah, dpo@hw.example" + ENTER),
-    ("Add a project contact", "n"),
-    ("Organisations: what next?", ENTER),  # another organisation: suggested while there is one
-    ("Organisation name", "Northtown Carers Centre" + ENTER),
-    ("What kind of organisation is it?", DOWN * 5 + ENTER),
+    ("What kind of organisation is it?", DOWN * 5 + ENTER),  # the carers centre: voluntary
     ("privacy-notice web address now?", "n"),  # left for later: no per-field prompts
     ("Data Protection Officer (DPO): name and email", ENTER),  # none
     ("leads on data protection there?", "Jo Evans, jo@ncc.example" + ENTER),
-    ("Add a project contact", "n"),
-    ("Organisations: what next?", ENTER),
+    ("Organisations: what next?", ENTER),  # done: suggested with two
     ("Which organisation leads the project?", ENTER),
     ("Who commissioned it?", ENTER),
     ("Section 3 of 8", ""),
-    ("Which arrangement describes the controllers?", DOWN + ENTER),
+    # "<organisation> alone decides ..." for each, then joint
+    ("Which arrangement describes the controllers?", DOWN * 2 + ENTER),
     ("Which organisations are the controllers?", " " + DOWN + " " + ENTER),
     ("who does what?", "HWN designs and holds the data; NCC recruits" + ENTER),
     ("Which controller do participants contact?", ENTER),
-    ("Processors: what next?", DOWN + ENTER),
+    ("Which of these organisations are processors?", ENTER),  # none
     ("Whose Data Protection Officer", ENTER),
     ("see, correct or delete", ENTER),
     ("safeguarding concern?", ENTER),
@@ -70,7 +69,6 @@ SCRIPT: list[tuple[str, str]] = [
     ("rely on the same lawful basis?", "n"),
     ("Lawful basis for Healthwatch Northtown", ENTER),
     ("Lawful basis for Northtown Carers Centre", DOWN + ENTER),
-    ("Anything to add about the basis?", ENTER),
     ("What are the legitimate interests?", "Better support for carers" + ENTER),
     ("Which Article 9 condition", ENTER),
     ("Schedule 1 condition goes with it?", ENTER),

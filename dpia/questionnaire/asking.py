@@ -23,6 +23,7 @@ HELP_ME = "__help_me__"
 NONE = "__none__"
 BACK = "__back__"
 NEW_ORG = "__new_org__"
+SOLE = "__sole__:"
 MORE = "__more_help__"
 MORE_TYPED = "?"
 _SENTENCE_END = re.compile(r"(?<!e\.g\.)(?<!i\.e\.)(?<=[.?!])\s+(?=[A-Z'(])")
@@ -54,8 +55,8 @@ def shown(value: Any) -> str:
     """An answer as it is typed at a text prompt."""
     if value is None:
         return ""
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, date):  # as people type it (31/03/2026), which the prompts read
+        return f"{value:%d/%m/%Y}"
     if isinstance(value, list):
         return "; ".join(shown(v) for v in value)
     if isinstance(value, dict):  # a person: 'Priya Shah, dpo@example.org'
@@ -158,6 +159,7 @@ class Asking:
     notes: dict[str, Any]
     more: str = ""  # the rest of the current question's help: '?' (or a choice) shows it
     reused: bool  # the last organisation "added" where it was needed was one already listed
+    also: dict[str, Any]  # keys beside the answer that the choice made settles too
 
     def state(self) -> State:
         raise NotImplementedError
@@ -263,17 +265,28 @@ class Asking:
         choices = self._choices(q)
         descriptions = q.descriptions or {}
         follow_ups = q.follow_ups or {}
+        means = q.means or {}
         before = default
         default = next((c for c, (_, yes, no) in follow_ups.items() if default in (yes, no)),
                        default)
+        if means and default not in choices:  # a stored value, shown as its choice
+            default = next((c for c, v in means.items()
+                            if v == default and type(v) is type(default)), default)
+        sole = self._sole_choices() if q.kind == "arrangement" else []
         while True:
             options: list[Option] = [(c, label, descriptions.get(c)) for c, label in choices.items()]
+            if sole:  # "<organisation> alone decides ...", then the others in those words
+                several = dict(WORDING.several_choices)
+                options = sole + [(c, several.get(c, label), None) for c, label, _ in options
+                                  if c != "sole"]
             if default is not None and default not in choices and q.other:
                 options.append((str(default), str(default), None))
             if q.other:
                 options.append((OTHER, WORDING.other_choice, None))
             if q.kind == "arrangement":
                 options.append((HELP_ME, HELPER.choice, None))
+                if default == "sole" and sole:  # the pointer on the one controller
+                    default = self._sole_default(sole)
             if self.more:
                 options.append((MORE, WORDING.more_choice, WORDING.more_description))
             if back is not None:
@@ -288,14 +301,38 @@ class Asking:
                 self.p.say(self.more, "help")
                 self.more = ""
                 continue
+            if answer.startswith(SOLE):  # one organisation: the arrangement and the controller
+                org = answer[len(SOLE):]
+                self.notes["controllers"] = [org]
+                controllers = self.state().doc.setdefault("data_protection", {})
+                controllers.setdefault("controllers", {})["organisations"] = [org]
+                return "sole"
             if answer in follow_ups:
                 question, yes, no = follow_ups[answer]
                 answer = yes if self.p.confirm(question, default=before == yes) else no
             if answer == OTHER:
                 text = self.p.text(q.other_text,
                                    check=lambda t: check_value(loc, str(t).strip())[1])
+                if q.also is not None:
+                    self.also = q.also(text.strip())
                 return check_value(loc, text.strip())[0]
-            return check_value(loc, answer)[0]
+            if q.also is not None:
+                self.also = q.also(answer)
+            return check_value(loc, means.get(answer, answer))[0]
+
+    def _sole_choices(self) -> list[Option]:
+        """'<organisation> alone decides why and how the data is used', one per organisation."""
+        state = self.state()
+        return [(SOLE + i, WORDING.sole_choice.format(name=name), None)
+                for i, name, _ in org_options(state, state.org_ids())]
+
+    def _sole_default(self, sole: list[Option]) -> str:
+        """The choice naming the controller the helper suggests, the one answered, or the lead."""
+        state = self.state()
+        ids = [c[len(SOLE):] for c, _, _ in sole]
+        found = [*(self.notes.get("controllers") or []), *state.controllers(),
+                 *([state.lead()] if state.lead() else [])]
+        return SOLE + next((c for c in found if c in ids), ids[0])
 
     def _checkbox(self, q: Ask, loc: Loc, default: Any) -> Any:
         choices = self._choices(q)

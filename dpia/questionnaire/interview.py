@@ -29,13 +29,18 @@ from dpia.answers.model import Project, path_text
 from dpia.answers.validate import validate
 from dpia.answers.words import with_article
 from dpia.questionnaire.asking import (
+    NEW_ORG,
     GoBack,
     NoChoice,
     UseExisting,
     brief,
     clipped,
+    in_order,
+    org_name,
+    org_options,
     problem_text,
     shown,
+    split,
 )
 from dpia.questionnaire.proposing import Proposing
 from dpia.questionnaire.questions import (
@@ -51,8 +56,10 @@ from dpia.questionnaire.questions import (
     Section,
     State,
     covers,
+    same_words,
     section_of,
     starts,
+    suggest_id,
 )
 
 if TYPE_CHECKING:
@@ -158,12 +165,15 @@ class Interview(Proposing):
         self.more = ""
         self.offers: list[Ask] = []  # answers of the item being added taken from defaults
         self.heading = ""  # said before the next question asked (Each)
+        self.also: dict[str, Any] = {}  # keys beside an answer that its choice settles
+        self.editing = False  # dpia edit: every question asked, optional parts offered
 
     # -- sections ---------------------------------------------------------------------
 
     def run(self, plan: list[tuple[Section, Mode]]) -> None:
         """Ask each section in its mode, saving after each one."""
         total = len(SECTIONS)
+        self.editing = self.editing or any(m == "all" for _, m in plan)
         for sec, mode in plan:
             if mode == "fix" and not self._problems_in(sec):
                 continue
@@ -309,12 +319,17 @@ class Interview(Proposing):
         mode = self.mode
         if mode == "fix" and parent and not here:
             mode = "missing"
+        if q.settled and present and not here and check_value(loc, value)[1] is None:
+            return  # an earlier question set it
         if not here:
             if mode == "fix" or (mode == "missing" and not present and loc in self.declined):
                 return
+            # An answer that settles keys beside it too is asked while one of them is missing.
+            partial = q.also is not None and not all(
+                _get(container, (key,))[0] for key in q.also(""))
             if present:
                 value, problem = check_value(loc, value)
-                if problem is None and mode != "all":
+                if problem is None and mode != "all" and not partial:
                     return
                 message = problem
             elif mode == "required" and not is_required(loc):
@@ -339,8 +354,13 @@ class Interview(Proposing):
         self._help(q)
         default = value if present else (q.default(state) if callable(q.default) else q.default)
         back, self.back = self.back, None
+        self.also = {}
         answer = self._prompt(q, loc, state, default, back)
         _set(container, q.path, answer)
+        for key, also in self.also.items():  # keys beside it that the choice settles too
+            _set(container, (key,), also)
+            self._clear(base + (key,))
+        self.also = {}
         if answer is None:
             self.declined.add(loc)
         else:
@@ -373,6 +393,10 @@ class Interview(Proposing):
         if mode == "fix" and parent and not here:
             mode = "missing"
         if mode == "fix" and not here:
+            return
+        if g.edit_only and not present and not here and not self.editing:
+            if g.offer_help:
+                self._once(g.offer_help)  # where to add it later
             return
         if g.offer and not required and not here:
             if mode in ("required", "fix") and not present:
@@ -473,6 +497,14 @@ class Interview(Proposing):
             if isinstance(item, dict):
                 # After Ctrl-C the last item may be half answered: offer all it lacks.
                 sub: Mode = "fix" if mode in ("fix", "all") else "required"
+                if mode == "missing" and (r.names or r.pick):  # started together: any may be
+                    # half answered
+                    stopped = check_value(loc + (i,), item)[1] is not None
+                    if stopped:
+                        self.p.say(WORDING.resume_item.format(
+                            item=r.item, n=i + 1, summary=r.summary(item, self.state())), "section")
+                    self._named_item(r, item, loc + (i,), named=not stopped)
+                    continue
                 if mode == "missing" and i == len(items) - 1:
                     sub = "missing"
                     if check_value(loc + (i,), item)[1] is not None:  # stopped part-way through it
@@ -485,8 +517,14 @@ class Interview(Proposing):
             self.p.say(problem_text(message), "warning")
         fresh = _get(container, r.path)[1] is None
         _set(container, r.path, items)
-        if r.propose and fresh and mode == "missing":
-            self._propose(r, items, loc)
+        if r.propose and fresh and mode == "missing" and self._propose(r, items, loc):
+            self._add(r, items, loc)  # accepted, with another flow to add at once
+        if r.pick is not None and fresh and mode == "missing" and not items:
+            self._picked(r, r.pick, items, loc)
+            self._clear(loc)
+            return
+        if r.names and fresh and mode == "missing" and not items:
+            self._named(r, items, loc)
         if r.usual is not None and fresh and mode == "missing" and not items:
             usual = r.usual(state)
             if usual and self._usual(r, items, loc, usual):
@@ -533,6 +571,116 @@ class Interview(Proposing):
                     WORDING.remove_confirm.format(summary=summary), default=False):
                 items.remove(item)
 
+    def _picked(self, r: Repeat, pick: Ask, items: list[Any], loc: Loc) -> None:
+        """A new list started from one checklist of organisations (``r.pick``); each one
+        ticked is then asked the rest of its questions under a heading naming it."""
+        self._help(pick)
+        chosen: list[str] = []
+        while True:
+            state = self.state()
+            ids = list(pick.among(state)) if pick.among is not None else state.org_ids()
+            options = org_options(state, ids) + [(NEW_ORG, WORDING.new_org, None)]
+            ticked = in_order(self.p.checkbox(pick.text, options, checked=chosen), chosen)
+            if NEW_ORG not in ticked:
+                break
+            self.notes["new_org_role"] = pick.new_org_role
+            try:
+                added = self._new_org()
+            finally:
+                self.notes.pop("new_org_role", None)
+            if added is not None:
+                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+                self.p.say(said.format(name=org_name(self.state(), added), question=pick.text),
+                           "ok")
+            chosen = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
+        start = len(items)
+        for org in ticked:  # all listed at once, so that Ctrl-C keeps every one ticked
+            item: dict[str, Any] = {}
+            _set(item, pick.path, org)
+            items.append(item)
+        for index in range(start, len(items)):
+            self._named_item(r, items[index], loc + (index,))
+
+    def _named(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+        """A new list started from its items' names, typed in one answer (``r.names``); each
+        is then asked the rest of its questions under its name. A name typed twice is
+        pointed out, and kept once unless the person says they are two."""
+        text = self.p.text(r.names, instruction=WORDING.names_hint,
+                           check=lambda t: None if split(str(t)) else WORDING.names_needed)
+        names: list[str] = []
+        for name in split(text):
+            if any(same_words(name) == same_words(n) for n in names):
+                self.p.say(WORDING.same_name.format(name=name), "warning")
+                if self.p.confirm(WORDING.use_existing, default=True):
+                    continue
+            names.append(name)
+        start = len(items)
+        for name in names:  # all listed at once, so that Ctrl-C keeps every name
+            taken = [str(i.get("id")) for i in items if isinstance(i, dict)]
+            items.append({"name": name, "id": suggest_id(name, taken)})
+        if r.said is not None:
+            self._said(r, r.said, r.said_question, items, start, loc)
+        for index in range(start, len(items)):
+            self._named_item(r, items[index], loc + (index,))
+
+    def _named_item(self, r: Repeat, item: dict[str, Any], loc: Loc, named: bool = True) -> None:
+        """What an item named (or ticked) with the others has not answered (nor left for
+        later), under its name, as while it is being added; on resume too, as any of them may
+        be half answered."""
+        adding, self.adding = self.adding, item
+        adding_org, self.notes["adding_org"] = self.notes.get("adding_org"), item
+        if named and r.pick is not None:  # said before its first question asked, if any
+            self.heading = WORDING.picked.format(
+                Item=r.item[0].upper() + r.item[1:],
+                name=org_name(self.state(), str(_get(item, r.pick.path)[1])))
+        elif named:
+            self.heading = WORDING.named.format(name=item.get("name") or item.get("id"))
+        try:
+            self._item(r, item, loc, "missing")
+        finally:
+            self.adding, self.heading = adding, ""
+            self.notes["adding_org"] = adding_org
+
+    def _said(self, r: Repeat, q: Ask, question: str, items: list[dict[str, Any]], start: int,
+              loc: Loc) -> None:
+        """The answer to ``q`` that each new item's name says (e.g. 'Ltd': a company), shown
+        for all of them in one question: accepted together, or one changed at a time; the
+        items whose name says nothing are asked it with the rest of their questions."""
+        said: list[dict[str, Any]] = []
+        before = self.item
+        for item in items[start:]:
+            self.item = item
+            if (value := q.default(self.state()) if callable(q.default) else None) is not None:
+                _set(item, q.path, value)
+                said.append(item)
+        self.item = before
+        try:
+            while said:
+                for item in said:
+                    self.p.say(WORDING.said_line.format(
+                        name=item.get("name"), answer=self._answer(q, item)))
+                options: list[Option] = [("accept", WORDING.offered_accept, None)]
+                options += [(str(i), WORDING.said_change.format(
+                    name=clipped(str(item.get("name")), 40), answer=self._answer(q, item)),
+                    None) for i, item in enumerate(said)]
+                choice = self.p.select(question, options, default="accept")
+                if choice == "accept":
+                    return
+                item = said[int(choice)]
+                self.heading = WORDING.named.format(name=item.get("name"))
+                saved = self.mode, self.item
+                self.mode, self.item = "all", item
+                try:
+                    index = next(i for i, listed in enumerate(items) if listed is item)
+                    self._ask(q, item, loc + (index,), r.nodes)
+                finally:
+                    self.mode, self.item = saved
+                    self.heading = ""
+        except BaseException:  # stopped before accepting: none kept, asked on resume
+            for item in said:
+                _set(item, q.path, None)
+            raise
+
     def _change(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
         """Change one answer of an item (or all of them), without going through the rest."""
         saved = self.item
@@ -578,7 +726,7 @@ class Interview(Proposing):
             self._item(r, item, loc + (len(items) - 1,), "all")
             if self.offers:
                 self._offered(WORDING.offered.format(item=r.item), r.nodes, item,
-                              loc + (len(items) - 1,))
+                              loc + (len(items) - 1,), item_name=r.item)
         except GoBack:
             items.remove(item)
             self.p.say(WORDING.back_done, "help")
@@ -600,9 +748,10 @@ class Interview(Proposing):
         return None
 
     def _offered(self, question: str, nodes: tuple[Node, ...], item: dict[str, Any],
-                 loc: Loc, full: bool = False) -> None:
+                 loc: Loc, full: bool = False, item_name: str = "") -> None:
         """The answers taken from their defaults, in one question: accept them all, or change
-        one and see them again (issue 12 point 3)."""
+        one (issue 12 point 3). An item of a list keeps the others as shown after one change
+        (its menu changes more); a group shown in ``full`` is shown again, until accepted."""
         while True:
             fields = [q for q in self.offers if q.when is None or q.when(self.state())]
             if full:  # each answer in full, as the documents will state it
@@ -622,6 +771,9 @@ class Interview(Proposing):
                 self._ask(fields[int(choice)], item, loc, nodes)
             finally:
                 self.mode, self.item, self.adding = saved
+            if not full:  # one change, the rest accepted: the list's menu changes more
+                self.p.say(WORDING.offered_changed.format(item=item_name), "ok")
+                return
 
     def _answer(self, q: Ask, item: dict[str, Any]) -> Any:
         """An answer as the person reads it: a choice's label rather than its code."""

@@ -102,12 +102,14 @@ class Proposing(Asking):
     def _change(self, r: Repeat, item: dict[str, Any], loc: Loc) -> None:
         raise NotImplementedError
 
-    def _propose(self, r: Repeat, items: list[Any], loc: Loc) -> None:
+    def _propose(self, r: Repeat, items: list[Any], loc: Loc) -> bool:
+        """Suggest the processors' flows; True when the person accepted them and wants to add
+        another flow at once."""
         state = self.state()
         found = holders(state)
         controller = controller_for(state)
         if not found or controller is None:
-            return
+            return False
         self.p.say(FLOWS.intro, "help")
         method_q = next(n for n in r.nodes if isinstance(n, Ask) and n.path == ("method",))
         method = self._select(
@@ -127,7 +129,7 @@ class Proposing(Asking):
                                          instruction=FLOWS.none_hint))
             flows += proposed_flows(state, proc, sent, returned, str(method), taken)
         if not flows:
-            return
+            return False
         if method in vocab.INSECURE_METHODS:
             self.p.say(f"Risk: {vocab.TRANSFER_METHODS.get(str(method), method)} is not a secure "
                        "way to send data that identifies people; change the method of each "
@@ -137,16 +139,18 @@ class Proposing(Asking):
             for n, flow in enumerate(flows, start=1):
                 self.p.say(flow_line(state, n, flow))
             accept = FLOWS.accept_one if len(flows) == 1 else FLOWS.accept_all
-            options: list[Option] = [("accept", accept.format(n=len(flows)), None)]
+            more = FLOWS.accept_one_more if len(flows) == 1 else FLOWS.accept_all_more
+            options: list[Option] = [("accept", accept.format(n=len(flows)), None),
+                                     ("more", more.format(n=len(flows)), None)]
             options += [(str(i), FLOWS.change_one.format(n=i + 1, summary=r.summary(f, state)),
                          None) for i, f in enumerate(flows)]
             options.append(("drop", FLOWS.drop, None))
             choice = self.p.select(FLOWS.accept, options, default="accept")
-            if choice == "accept":
+            if choice in ("accept", "more"):
                 items.extend(flows)
-                return
+                return choice == "more"
             if choice == "drop":
-                return
+                return False
             index = int(choice)
             self._change(r, flows[index], (*loc, len(items) + index))
 

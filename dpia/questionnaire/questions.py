@@ -103,6 +103,15 @@ class Ask:
     # When adding an item: the id of an item already listed that this answer names again
     # (the person is offered that one instead), or None.
     existing: Pick | None = None
+    # select: the value stored for a choice's code, where it is not the code itself, e.g.
+    # {"yes": True, "no": False, "not_known": False}; the stored value shows as its first code
+    means: Mapping[str, Any] | None = None
+    # select: the keys beside this answer's that a choice settles too, from the choice's code
+    # (or the text typed for "Other"), e.g. whether a processor holds the data at all
+    also: Callable[[str], dict[str, Any]] | None = None
+    # Set by an earlier question (e.g. the controller picked with the arrangement): asked only
+    # when its answer is missing or wrong, 'dpia edit' included.
+    settled: bool = False
     # select: a choice that needs a yes/no question to settle the code stored, e.g. a
     # file-sharing link: {choice: (question, code if yes, code if no)}
     follow_ups: Mapping[str, tuple[str, str, str]] | None = None
@@ -134,6 +143,9 @@ class Group:
     # defaults and shows them in this one question, accepted together or changed one at a
     # time (the usual arrangement for the findings); 'dpia edit' asks each question.
     together: str = ""
+    # Offered only by 'dpia edit' (or to fix a problem): a new questionnaire leaves it out
+    # and says where to add it, in ``offer_help`` (a project contact).
+    edit_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,17 @@ class Repeat:
     # A new list is offered these usual items, accepted in one answer (check-ins: the usual
     # three, dated from the project's dates); empty when the answers cannot date them.
     usual: Callable[[State], list[dict[str, Any]]] | None = None
+    # A new list is started by ticking its items' organisations in one checklist (this
+    # question, of kind "orgs"; none ticked: an empty list); each is then asked the rest of
+    # its questions, with no menu after them ('dpia edit' shows the menu, to change or remove).
+    pick: Ask | None = None
+    # A new list is started by typing its items' names in this one question (separated by
+    # ';'); each is then asked the rest of its questions, and the menu follows.
+    names: str = ""
+    # With ``names``: a question whose answer a name may say (its default, from the name,
+    # e.g. 'Ltd': a company), shown for all the names that say it in one question.
+    said: Ask | None = None
+    said_question: str = ""  # "The kinds ... from their names: accept?"
 
 
 @dataclass(frozen=True)
@@ -224,7 +247,11 @@ class Wording:
     change_all: str = "All of its answers, one after another"
     offered: str = "The rest of this {item}, from the project's answers: accept?"
     offered_accept: str = "Accept these answers"
-    offered_field: str = "Change: {question} ({answer})"
+    offered_field: str = "Change only: {question} ({answer})"
+    offered_changed: str = (
+        "Changed; the other answers kept as shown ('change or remove' in the list of "
+        "{item}s changes more)."
+    )
     offered_none: str = "none"
     item_remove: str = "Remove it"
     item_keep: str = "Keep it as it is"
@@ -240,6 +267,19 @@ class Wording:
     use_existing: str = "Use the one already listed instead of adding it again?"
     used_existing: str = "Not added again: {name} is already listed."
     adding: str = "{Item} {n}"
+    picked: str = "{Item}: {name}"
+    named: str = "{name}"
+    said_line: str = "  {name}: {answer}"
+    said_change: str = "Change: {name} ({answer})"
+    names_hint: str = "separate them with ;, e.g. Healthwatch Northtown; Opinion Works Ltd"
+    names_needed: str = "Type at least one name"
+    sole_choice: str = "{name} alone decides why and how the data is used"
+    # The other arrangements, in the same words
+    several_choices: tuple[tuple[str, str], ...] = (
+        ("joint", "Several decide together, for a shared purpose (joint controllers)"),
+        ("independent", "Several each use the data for their own purposes (separate "
+                        "controllers)"),
+    )
     resume_item: str = "Carrying on with {item} {n}: {summary}"
     remove_confirm: str = "Remove {summary}?"
     too_few: str = "At least {n} {item} is needed."
@@ -366,6 +406,11 @@ def shown_date(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def typed_date(value: Any) -> str:
+    """A date as people type it at the prompts (31/03/2026), not as the file keeps it."""
+    return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
+
+
 def _first_of(state: State, *candidates: Any) -> Any:
     for c in candidates:
         if c:
@@ -396,15 +441,35 @@ def _taken_org_ids(state: State) -> list[str]:
     return [str(o["id"]) for o in state.orgs() if o is not state.item]
 
 
-def _same_words(text: Any) -> str:
+def same_words(text: Any) -> str:
     return " ".join(str(text or "").split()).casefold()
 
 
 def _same_name(state: State) -> str | None:
     """An organisation already listed under the name just typed (case and spaces aside)."""
-    name = _same_words(state.item.get("name"))
+    name = same_words(state.item.get("name"))
     return next((str(o["id"]) for o in state.orgs()
-                 if o is not state.item and _same_words(o.get("name")) == name), None)
+                 if o is not state.item and same_words(o.get("name")) == name), None)
+
+
+# The kind of organisation a name says it is (a suggestion the person confirms or changes).
+_KINDS_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind) for pattern, kind in (
+        (r"\bhealthwatch\b", "healthwatch"),
+        (r"\bnhs\b.*\btrust\b|\bfoundation trust\b", "nhs_trust"),
+        (r"\bintegrated care board\b|\bICB\b", "icb"),
+        (r"\b(surgery|medical (centre|practice)|gp practice)\b", "gp_practice"),
+        (r"\b(council|borough|county)\b", "local_authority"),
+        (r"\buniversity\b", "university"),
+        (r"\b(ltd|limited|plc|llp)\b\.?$", "commercial"),
+    ))
+
+
+def kind_from_name(name: Any) -> str | None:
+    """'Opinion Works Ltd' -> 'commercial', 'Northtown NHS Foundation Trust' -> 'nhs_trust';
+    None when the name does not say."""
+    return next((kind for pattern, kind in _KINDS_BY_NAME if pattern.search(str(name or ""))),
+                None)
 
 
 # People who take part and talk about someone else: carers, families, relatives, parents.
@@ -643,6 +708,38 @@ def _insecure_warning(state: State) -> str | None:
     return None
 
 
+# A processor's written contract: never taken as signed (issue 12: nothing judged by default).
+CONTRACT_CHOICES: dict[str, str] = {
+    "yes": "Yes: a written contract is signed",
+    "no": "No, not yet",
+    "not_known": "Not known yet (recorded as no until someone checks)",
+}
+CONTRACT_MEANS: dict[str, Any] = {"yes": True, "no": False, "not_known": False}
+
+# Whether a processor stores the data itself, and where, in one answer.
+NOT_HELD = "__not_held__"
+HELD_SOMEWHERE = "__held_somewhere__"
+HOLDING_CHOICES: dict[str, str] = {
+    NOT_HELD: "It does not store the data itself",
+    "United Kingdom": "Yes, in the United Kingdom",
+    "European Economic Area": "Yes, in the European Economic Area (EU, Iceland, Liechtenstein, "
+    "Norway)",
+    "United States": "Yes, in the United States",
+    HELD_SOMEWHERE: "Yes, where is not known yet",
+}
+HOLDING_MEANS: dict[str, Any] = {NOT_HELD: None, HELD_SOMEWHERE: None}
+
+
+def _holds(choice: str) -> dict[str, Any]:
+    return {"holds_data": choice != NOT_HELD}
+
+
+def _holding(state: State) -> str | None:
+    """The answer to 'does it store the data, and where' when no location is recorded."""
+    holds = state.item.get("holds_data")
+    return NOT_HELD if holds is False else HELD_SOMEWHERE if holds is True else None
+
+
 PERSON = (
     Ask(("name",), "Name (or team)", optional=True),
     Ask(("role",), "Role", optional=True),
@@ -708,12 +805,17 @@ CONTACTS: tuple[Node, ...] = (
              "For organisations without a DPO: who participants and partners contact about "
              "data protection."),
     Group(("contact",), PERSON, offer="Add a project contact at this organisation?",
-          offer_help="The person partners contact about the project.", when=_asked_of),
+          offer_help="Project contacts: add them later with 'dpia edit', if you wish.",
+          when=_asked_of, edit_only=True),
 )
 
 
 def _person_summary(item: dict[str, Any]) -> str:
     return str(item.get("name") or item.get("email") or "someone")
+
+
+ORG_KIND = Ask(("type",), "What kind of organisation is it?", kind="select",
+              choices=vocab.ORG_TYPES, default=lambda s: kind_from_name(s.item.get("name")))
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -754,7 +856,7 @@ SECTIONS: tuple[Section, ...] = (
                 Ask(("date",), "Date of the check-in", kind="date"),
             ), item="check-in", items="Check-ins", usual=usual_checkins,
                 summary=lambda i, s: f"{_label(vocab.CHECKIN_MILESTONES, i.get('milestone'))} "
-                f"({shown_date(i.get('date'))})",
+                f"({typed_date(i.get('date'))})",
                 intro="Check-ins are the points where the partners meet to review progress, "
                 "e.g. after planning, fieldwork and analysis."),
         ),
@@ -773,8 +875,7 @@ SECTIONS: tuple[Section, ...] = (
                     "accept the suggestion.",
                     default=lambda s: suggest_id(str(s.item.get("name") or ""),
                                                  _taken_org_ids(s)), auto=True),
-                Ask(("type",), "What kind of organisation is it?", kind="select",
-                    choices=vocab.ORG_TYPES),
+                ORG_KIND,
                 Group(("administrative_details",), (
                     Ask(("ico_registration",), "ICO registration number",
                         "Shown on the Information Commissioner's register of fee payers, e.g. "
@@ -788,7 +889,10 @@ SECTIONS: tuple[Section, ...] = (
                     "'dpia check' lists them.", flat=True, once=True),
                 *CONTACTS,
             ), item="organisation", items="Organisations", min_items=1,
-                summary=lambda i, s: str(i.get("name")), suggest_items=2),
+                summary=lambda i, s: str(i.get("name")), suggest_items=2,
+                names="Names of all the organisations, in full",
+                said=ORG_KIND, said_question="The kinds of organisation their names say: "
+                "accept?"),
             Ask(("project", "lead"), "Which organisation leads the project?", kind="org",
                 default=_healthwatch, add_org=False),
             Ask(("project", "commissioned_by"), "Who commissioned it?",
@@ -810,8 +914,9 @@ SECTIONS: tuple[Section, ...] = (
                     "joint": "Two or more decide together, for a shared purpose.",
                     "independent": "Two or more each use the data for their own purposes.",
                 }),
+            # Set with the arrangement ("<organisation> alone decides ..."): asked only if missing.
             Ask(("data_protection", "controllers", "organisations"), "Which organisation is the "
-                "controller?", kind="org", as_list=True,
+                "controller?", kind="org", as_list=True, settled=True,
                 default=lambda s: _first_of(s, *(s.notes.get("controllers") or []), s.lead()),
                 when=lambda s: s.get("data_protection", "controllers", "arrangement") == "sole"),
             Ask(("data_protection", "controllers", "organisations"), "Which organisations are "
@@ -838,17 +943,19 @@ SECTIONS: tuple[Section, ...] = (
                     "e.g. Online survey hosting, or Transcription of recordings."),
                 Ask(("contract_in_place",), "Is a written processor contract in place?",
                     "UK GDPR Article 28 requires one before it handles the data.",
-                    kind="confirm", default=True),
-                Ask(("holds_data",), "Does it store the data itself?",
-                    "Yes for a survey platform, cloud storage or a transcriber keeping "
-                    "recordings.",
-                    kind="confirm", default=True),
-                Ask(("location",), "Where does it hold the data?", "e.g. United Kingdom.",
-                    optional=True, when=lambda s: s.item.get("holds_data") is not False),
+                    kind="select", choices=CONTRACT_CHOICES, means=CONTRACT_MEANS,
+                    default="not_known"),
+                Ask(("location",), "Does it store the data itself, and where?",
+                    "A survey platform, cloud storage or a transcriber keeping recordings "
+                    "stores it.", kind="select", choices=HOLDING_CHOICES, means=HOLDING_MEANS,
+                    also=_holds, other=True, other_text="Which country or countries?",
+                    optional=True, default=_holding, fixes=(("holds_data",),)),
             ), item="processor", items="Processors",
                 summary=lambda i, s: f"{_org_name(s, i.get('organisation'))}: {i.get('service')}",
-                intro="Processors, e.g. a survey company or a transcriber; 'None' if there are "
-                "none."),
+                pick=Ask(("organisation",), "Which of these organisations are processors?",
+                         "e.g. a survey company or a transcriber; none: Enter.", kind="orgs",
+                         new_org_role="processor",
+                         among=lambda s: [i for i in s.org_ids() if i not in s.controllers()])),
             Ask(("data_protection", "dpo_for_participants"),
                 "Whose Data Protection Officer do participants contact?",
                 "Participants are given this controller's DPO (or data protection lead).",
@@ -945,7 +1052,7 @@ SECTIONS: tuple[Section, ...] = (
             Ask(("processing", "lawful_basis_detail"), "Anything to add about the basis?",
                 "e.g. the law behind a public task: local Healthwatch functions in section 221 "
                 "of the Local Government and Public Involvement in Health Act 2007 (as "
-                "amended).", optional=True),
+                "amended).", optional=True, auto=True),
             Ask(("processing", "legitimate_interests"), "What are the legitimate interests?",
                 "Say what the organisation gains, why it needs the data for it, and why that "
                 "does not override participants' interests.",
@@ -1259,6 +1366,8 @@ class FlowWording:
     accept: str = "Accept the suggested sharing flows?"
     accept_all: str = "Accept all {n} flows"
     accept_one: str = "Accept this flow"
+    accept_all_more: str = "Accept all {n} flows and add another"
+    accept_one_more: str = "Accept this flow and add another"
     change_one: str = "Change flow {n}: {summary}"
     drop: str = "Add none of them (I will add flows myself)"
     purpose_sent: str = "For {processor}'s service: {service}"
