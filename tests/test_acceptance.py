@@ -434,11 +434,11 @@ def test_participants_are_not_told_only_the_controllers_see_answers(demo: tuple[
     notice = (out / "privacy-notice.txt").read_text(encoding="utf-8")
     assert "SurveyHub UK Ltd" in notice and "CallPoint Research Ltd" in notice
     text = (out / "participant-information" / "survey-introduction.txt").read_text(encoding="utf-8")
-    assert "Only the people who run this survey will see your answers." in text
+    assert "Only the people who run this survey will see your answers, except to keep someone safe." in text
     # The script read aloud names who keeps the answers, the processors included.
     script = (out / "participant-information" / "survey-introduction-telephone.txt").read_text(
         encoding="utf-8")
-    assert "SurveyHub UK Ltd and CallPoint Research Ltd work for us and keep copies." in script
+    assert "SurveyHub UK Ltd and CallPoint Research Ltd work for this project and see your answers." in script
     sheet = (out / "participant-information" / "interview.txt").read_text(encoding="utf-8")
     assert "and organisations working\nfor them" in sheet or "and organisations working for them" in sheet
 

@@ -137,11 +137,12 @@ def test_flow_dates_never_break_inside(draft: Path) -> None:
     assert "nobr" not in (draft / "dpia.md").read_text(encoding="utf-8")
 
 
-def test_gap_count_reads_naturally_without_advice(draft: Path) -> None:
+def test_gap_count_reads_naturally(draft: Path) -> None:
     text = " ".join(pdf_pages(draft / "dpia.pdf"))
-    # every gap of the example blocks (its processors' storage too): no "0 are advice"
-    assert "13 gaps block sign-off. Nobody should sign" in text
-    assert "0 are advice" not in text
+    # 13 gaps block (its processors' storage too) and one is advice (carers talk about the
+    # people they look after): "1 is advice", never "1 are advice" nor "0 are advice"
+    assert "13 gaps block sign-off and 1 is advice. Nobody should sign" in text
+    assert "0 are advice" not in text and "1 are advice" not in text
 
 
 # --- the PDF --------------------------------------------------------------------------------------

@@ -579,3 +579,14 @@ def test_event_sheet_says_rights_need_details_to_find_what_was_said(tmp_path: Pa
     files = build_texts(example_data("embedded"), tmp_path)
     sheet = " ".join(files["participant-information/engagement-event.txt"].split())
     assert "we can only find what you told us if you give us details that let us find it" in sheet
+
+
+def test_gap_count_without_advice_does_not_say_zero_are_advice() -> None:
+    data = example_data("embedded")
+    data["processing"]["third_party_subjects"] = ["the people the carers look after"]
+    p = project_from(data)
+    a = assess(p, TODAY)
+    assert a.gaps and all(g.blocks for g in a.gaps)
+    md = " ".join(dpia_markdown(data).split())
+    assert f"{len(a.gaps)} gaps block sign-off. Nobody should sign" in md
+    assert "are advice" not in md and "is advice" not in md

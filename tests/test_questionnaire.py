@@ -166,7 +166,7 @@ def test_joint_controllers_are_asked_who_does_what(doc: dict[str, Any]) -> None:
         + DOWN + SPACE + ENTER  # processors: formsco (ngh, formsco, typeright offered)
         + type_("Survey hosting")
         + UP * 2 + ENTER  # a contract: yes (the pointer starts on "not known yet")
-        + down(4)  # it stores the data, where is not known yet
+        + ENTER  # it stores the data, where is not known yet: where the pointer starts
         + ENTER * 6
     ))
     ctl = doc["data_protection"]["controllers"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest import RunDpia
-from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, SPACE, UP, down, replace, type_, with_keys
+from prompt_keys import CLEAR, CTRL_C, DOWN, ENTER, SPACE, UP, replace, type_, with_keys
 from test_questionnaire import PROJECT, ask_section
 
 from dpia.answers.loader import INCOMPLETE_KEY, load, parse, read_text, to_data
@@ -54,7 +54,7 @@ def test_processor_from_an_organisation_added_there_and_then(doc: dict[str, Any]
         + ENTER  # back at the processors: SurveyCo ticked
         + type_("Online survey hosting")
         + UP * 2 + ENTER  # a contract: yes
-        + down(4)  # it stores the data, where is not known yet
+        + ENTER  # it stores the data, where is not known yet: where the pointer starts
     ))
     assert doc["organisations"][-1] == {
         "name": "SurveyCo Ltd", "id": "surveyco-ltd", "type": "commercial"}
@@ -75,7 +75,7 @@ def test_an_organisation_named_again_is_offered_instead_of_a_copy(doc: dict[str,
         + ENTER  # back at the processors: FormsCo ticked
         + type_("Online survey hosting")
         + UP * 2 + ENTER  # a contract: yes
-        + down(4)  # it stores the data, where is not known yet
+        + ENTER  # it stores the data, where is not known yet: where the pointer starts
     ))
     assert len(doc["organisations"]) == 5
     assert doc["data_protection"]["processors"] == [{

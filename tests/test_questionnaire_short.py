@@ -362,9 +362,9 @@ def test_processors_are_ticked_in_one_list_and_nothing_is_taken_as_signed(
     asked, _ = asked_in(doc, "roles", (
         DOWN + SPACE + DOWN + SPACE + ENTER  # formsco and typeright (ngh not ticked)
         + type_("Survey hosting") + ENTER  # a contract: Enter, not known yet
-        + DOWN + ENTER  # it stores the data in the United Kingdom
+        + UP * 3 + ENTER  # it stores the data in the United Kingdom (from "not known yet")
         + type_("Transcription") + UP * 2 + ENTER  # a contract: yes
-        + ENTER  # it does not store the data itself
+        + UP * 4 + ENTER  # it does not store the data itself (never where the pointer starts)
         + ENTER * 5))
     assert doc["data_protection"]["processors"] == [
         {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": False,
@@ -473,8 +473,8 @@ def test_ctrl_c_among_processors_ticked_keeps_each_and_resume_asks_the_rest(
     assert doc["data_protection"]["processors"] == [
         {"organisation": "formsco"}, {"organisation": "typeright"}]
     said = ask_section(doc, "roles", (
-        type_("Survey hosting") + UP * 2 + ENTER + DOWN + ENTER  # formsco: yes; the UK
-        + type_("Transcription") + UP + ENTER + ENTER  # typeright: no, not yet; not stored
+        type_("Survey hosting") + UP * 2 + ENTER + UP * 3 + ENTER  # formsco: yes; the UK
+        + type_("Transcription") + UP + ENTER + UP * 4 + ENTER  # typeright: no, not yet; not stored
         + ENTER  # the list: done
         + ENTER * 6))
     assert doc["data_protection"]["processors"] == [

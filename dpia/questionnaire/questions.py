@@ -734,10 +734,12 @@ def _holds(choice: str) -> dict[str, Any]:
     return {"holds_data": choice != NOT_HELD}
 
 
-def _holding(state: State) -> str | None:
-    """The answer to 'does it store the data, and where' when no location is recorded."""
+def _holding(state: State) -> str:
+    """The answer to 'does it store the data, and where' when no location is recorded; not
+    yet answered, the pointer starts on 'where is not known yet', never on 'does not store'
+    (a claim that would drop the processor's storage from the DPIA if taken by Enter)."""
     holds = state.item.get("holds_data")
-    return NOT_HELD if holds is False else HELD_SOMEWHERE if holds is True else None
+    return NOT_HELD if holds is False else HELD_SOMEWHERE
 
 
 PERSON = (
