@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from prompt_keys import DOWN, ENTER, UP, type_
+from prompt_keys import CTRL_C, DOWN, ENTER, UP, type_
 from test_questionnaire import ask_section
 
 from dpia.answers.loader import load, to_data
@@ -191,3 +191,23 @@ def test_a_hand_added_flow_changes_its_method_in_two_prompts(doc: dict[str, Any]
     assert sum(a.startswith("Sharing flows: what next?") for a in asked) == 1
     assert "Accept this flow and add another" in asked[3]
     assert "the other answers kept as shown" in said
+
+
+def test_ctrl_c_at_the_offered_answers_keeps_only_what_was_answered(doc: dict[str, Any]) -> None:
+    """Offered answers are not answers until accepted: stopped at the offer, the flow keeps
+    what was typed (from, to, what, how identifiable, why) and the offered method, frequency,
+    agreement and dates are left out, to be offered again when the questionnaire resumes."""
+    doc["data_protection"]["processors"][0]["holds_data"] = False  # nothing to suggest
+    with pytest.raises(KeyboardInterrupt):
+        ask_section(doc, "sharing", (
+            ENTER  # add a flow
+            + ENTER + ENTER  # from Healthwatch to the trust
+            + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
+            + type_("Follow-up")
+            + ENTER  # the method: asked, as no usual method was given (SFTP)
+            + CTRL_C  # at "The rest of this sharing flow, from the project's answers: accept?"
+        ))
+    (flow,) = doc["sharing"]
+    assert flow["purpose"] == "Follow-up" and flow["method"] == "sftp"  # answered
+    for offered in ("starts", "ends", "review", "agreement"):  # only offered
+        assert offered not in flow, offered

@@ -752,6 +752,7 @@ class Interview(Proposing):
         """The answers taken from their defaults, in one question: accept them all, or change
         one (issue 12 point 3). An item of a list keeps the others as shown after one change
         (its menu changes more); a group shown in ``full`` is shown again, until accepted."""
+        changed: set[int] = set()
         while True:
             fields = [q for q in self.offers if q.when is None or q.when(self.state())]
             if full:  # each answer in full, as the documents will state it
@@ -762,9 +763,18 @@ class Interview(Proposing):
                 question=q.text, answer=clipped(shown(self._answer(q, item)) or
                                                 WORDING.offered_none, 40)), None)
                 for i, q in enumerate(fields)]
-            choice = self.p.select(question, options, default="accept")
+            try:
+                choice = self.p.select(question, options, default="accept")
+            except (KeyboardInterrupt, EOFError):
+                # Stopped before accepting: what was only offered is not an answer, so it is
+                # not kept (a resumed questionnaire offers it again); what was changed is.
+                for i, q in enumerate(fields):
+                    if i not in changed:
+                        _set(item, q.path, None)
+                raise
             if choice == "accept":
                 return
+            changed.add(int(choice))
             saved = self.mode, self.item, self.adding
             self.mode, self.item, self.adding = "all", item, None  # asked now, not offered
             try:
