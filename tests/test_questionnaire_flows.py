@@ -134,14 +134,20 @@ def test_a_flow_added_by_hand_takes_the_rest_from_the_project(doc: dict[str, Any
     assert "from the project's answers" not in said  # the question is a prompt
 
 
+# With no processor storing the data: a flow added by hand, answered up to the offer of the rest.
+FOLLOW_UP_TO_THE_OFFER = (
+    ENTER  # add a flow
+    + ENTER + ENTER  # from Healthwatch to the trust
+    + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
+    + type_("Follow-up")
+    + ENTER  # the method: asked, as no usual method was given (SFTP)
+)
+
+
 def test_one_offered_answer_of_a_flow_is_changed_alone(doc: dict[str, Any]) -> None:
     doc["data_protection"]["processors"][0]["holds_data"] = False  # nothing to suggest
     ask_section(doc, "sharing", (
-        ENTER  # add a flow
-        + ENTER + ENTER  # from Healthwatch to the trust
-        + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
-        + type_("Follow-up")
-        + ENTER  # the method: asked, as no usual method was given (SFTP)
+        FOLLOW_UP_TO_THE_OFFER
         + DOWN + ENTER + type_("Monthly")  # change only: how often? (the rest kept)
         + ENTER  # done
     ))
@@ -200,11 +206,7 @@ def test_ctrl_c_at_the_offered_answers_keeps_only_what_was_answered(doc: dict[st
     doc["data_protection"]["processors"][0]["holds_data"] = False  # nothing to suggest
     with pytest.raises(KeyboardInterrupt):
         ask_section(doc, "sharing", (
-            ENTER  # add a flow
-            + ENTER + ENTER  # from Healthwatch to the trust
-            + type_("Names of people asking for follow-up") + DOWN + ENTER  # pseudonymised
-            + type_("Follow-up")
-            + ENTER  # the method: asked, as no usual method was given (SFTP)
+            FOLLOW_UP_TO_THE_OFFER
             + CTRL_C  # at "The rest of this sharing flow, from the project's answers: accept?"
         ))
     (flow,) = doc["sharing"]
