@@ -138,10 +138,8 @@ def roles(p: Project) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Holdings:
-    """Who collects the participants' data and who keeps it (organisation ids, in the
-    order of the file)."""
+    """Who keeps the participants' data (organisation ids, in the order of the file)."""
 
-    collectors: list[str]  # controllers that gather the data from participants
     full_record: list[str]  # controllers that hold identifiable data
     coded_record: list[str]  # organisations that receive pseudonymised data only
     processors: list[str]  # processors that hold the data on the controllers' behalf
@@ -167,8 +165,7 @@ def holdings(p: Project) -> Holdings:
         proc.organisation for proc in p.data_protection.processors
         if proc.holds_data or any(proc.organisation in (f.from_, f.to) for f in personal)
     ]
-    collectors = [c for c in controllers if c in full] or list(controllers)
-    return Holdings(collectors, full, coded, held_by_processor)
+    return Holdings(full, coded, held_by_processor)
 
 
 # --- flows -------------------------------------------------------------------------------
