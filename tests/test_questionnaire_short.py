@@ -353,6 +353,15 @@ def test_the_controller_is_picked_with_the_arrangement(doc: dict[str, Any]) -> N
     assert not any(a.startswith("Which organisation is the controller?") for a in asked)
 
 
+def two_processors(formsco_contract: bool, typeright_contract: bool) -> list[dict[str, Any]]:
+    """FormsCo hosting the survey, storing it in the UK; TypeRight transcribing, storing nothing."""
+    return [
+        {"organisation": "formsco", "service": "Survey hosting",
+         "contract_in_place": formsco_contract, "location": "United Kingdom", "holds_data": True},
+        {"organisation": "typeright", "service": "Transcription",
+         "contract_in_place": typeright_contract, "holds_data": False}]
+
+
 def test_processors_are_ticked_in_one_list_and_nothing_is_taken_as_signed(
         doc: dict[str, Any]) -> None:
     """The processors ticked among the organisations that are not controllers; each asked
@@ -366,11 +375,7 @@ def test_processors_are_ticked_in_one_list_and_nothing_is_taken_as_signed(
         + type_("Transcription") + UP * 2 + ENTER  # a contract: yes
         + UP * 4 + ENTER  # it does not store the data itself (never where the pointer starts)
         + ENTER * 5))
-    assert doc["data_protection"]["processors"] == [
-        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": False,
-         "location": "United Kingdom", "holds_data": True},
-        {"organisation": "typeright", "service": "Transcription", "contract_in_place": True,
-         "holds_data": False}]
+    assert doc["data_protection"]["processors"] == two_processors(False, True)
     assert asked[0].startswith("Which of these organisations are processors?")
     assert not any(a.startswith("Processors: what next?") for a in asked)
 
@@ -477,9 +482,5 @@ def test_ctrl_c_among_processors_ticked_keeps_each_and_resume_asks_the_rest(
         + type_("Transcription") + UP + ENTER + UP * 4 + ENTER  # typeright: no, not yet; not stored
         + ENTER  # the list: done
         + ENTER * 6))
-    assert doc["data_protection"]["processors"] == [
-        {"organisation": "formsco", "service": "Survey hosting", "contract_in_place": True,
-         "location": "United Kingdom", "holds_data": True},
-        {"organisation": "typeright", "service": "Transcription", "contract_in_place": False,
-         "holds_data": False}]
+    assert doc["data_protection"]["processors"] == two_processors(True, False)
     assert "Carrying on with processor 2" in said

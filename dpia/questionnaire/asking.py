@@ -373,19 +373,26 @@ class Asking:
             answer = self._one_org(q, ids, options, default, back)
             if answer != NEW_ORG:
                 break
-            self.notes["new_org_role"] = q.new_org_role
-            try:
-                added = self._new_org()
-            finally:
-                self.notes.pop("new_org_role", None)
+            added = self._org_for(q)
             if added is not None:
-                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
-                self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")
                 answer = added
                 break
         if answer == NONE or answer is None:
             return None
         return [answer] if q.as_list else answer
+
+    def _org_for(self, q: Ask) -> str | None:
+        """'A new organisation: add it now' chosen at question ``q``: add it (or use the one
+        already listed under that name), say which, and return its id (None: none added)."""
+        self.notes["new_org_role"] = q.new_org_role
+        try:
+            added = self._new_org()
+        finally:
+            self.notes.pop("new_org_role", None)
+        if added is not None:
+            said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
+            self.p.say(said.format(name=org_name(self.state(), added), question=q.text), "ok")
+        return added
 
     def _orgs(self, q: Ask, options: list[Option], chosen: list[str]) -> list[str]:
         least = max(q.min_selected, 1)

@@ -583,15 +583,7 @@ class Interview(Proposing):
             ticked = in_order(self.p.checkbox(pick.text, options, checked=chosen), chosen)
             if NEW_ORG not in ticked:
                 break
-            self.notes["new_org_role"] = pick.new_org_role
-            try:
-                added = self._new_org()
-            finally:
-                self.notes.pop("new_org_role", None)
-            if added is not None:
-                said = WORDING.new_org_existing if self.reused else WORDING.new_org_added
-                self.p.say(said.format(name=org_name(self.state(), added), question=pick.text),
-                           "ok")
+            added = self._org_for(pick)
             chosen = [t for t in ticked if t != NEW_ORG] + ([added] if added else [])
         start = len(items)
         for org in ticked:  # all listed at once, so that Ctrl-C keeps every one ticked
