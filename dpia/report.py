@@ -10,6 +10,7 @@ import textwrap
 from typing import TYPE_CHECKING, Any
 
 from dpia.answers import vocab
+from dpia.assessment.assess import signoff_state
 from dpia.assessment.checks import GAP_LEVELS
 from dpia.assessment.screening import SOURCES
 
@@ -171,8 +172,7 @@ def _status(project: Project, a: Assessment, draft: str) -> str:
     """Signed off or not, never a plain "signed off" while gaps that block sign-off are open."""
     if project.is_draft:
         return draft
-    n = len(a.blocking_gaps)
-    return "signed off" if not n else f"sign-off recorded, but {n} gap(s) that block it are open"
+    return "signed off" if not a.blocking_gaps else signoff_state(project, a)
 
 
 def print_check(project: Project, a: Assessment, edit_file: str | None = None) -> None:

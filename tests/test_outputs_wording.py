@@ -109,7 +109,7 @@ def test_check_and_build_summaries_do_not_say_signed_off_while_gaps_block_it(
 
     main(["check", str(DATA / "contract-example.yaml"), "--date", TODAY.isoformat()])
     said = " ".join(capsys.readouterr().out.split())
-    assert "sign-off recorded, but 7 gap(s) that block it are open" in said
+    assert "recorded as signed off, but 7 gaps that block sign-off are still open" in said
     assert "signed off)" not in said
 
 
